@@ -1,0 +1,1 @@
+"""Audit log: one verb (``record``) that every state change calls, and a query API for admins."""

@@ -1,0 +1,67 @@
+"""Writing and reading audit rows. ``record`` is called by every service that changes state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from asgi_correlation_id import correlation_id
+from sqlalchemy.orm import Session
+
+from fangkong.audit import repository
+from fangkong.core.masking import mask_mapping
+from fangkong.core.pagination import PageParams
+from fangkong.core.principal import Principal
+from fangkong.models import AuditLog
+
+
+def record(
+    session: Session,
+    *,
+    actor: Principal,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    region_code: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Add one audit row in the caller's transaction; personal and secret fields are masked."""
+    row = AuditLog(
+        actor_id=actor.id,
+        actor_name=actor.username,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        region_code=region_code,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=correlation_id.get(),
+    )
+    session.add(row)
+    return row
+
+
+def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {k: _plain(v) for k, v in mask_mapping(data).items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def list_entries(
+    session: Session,
+    *,
+    actor: Principal,
+    filters: repository.AuditFilters,
+    page: PageParams,
+) -> tuple[Sequence[AuditLog], str | None]:
+    return repository.page(session, actor, filters, page)

@@ -1,0 +1,1 @@
+"""Users, roles and permissions, login (web session and bearer token), second factor."""

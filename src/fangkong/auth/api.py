@@ -1,0 +1,93 @@
+"""JSON routes: ``/api/v1/auth/*`` and ``/api/v1/users``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, status
+
+from fangkong.auth import repository, service, tokens
+from fangkong.auth.dependencies import ApiPrincipal, UsersManage, UsersRead
+from fangkong.auth.errors import InvalidCredentials, InvalidOtp
+from fangkong.auth.schemas import MeOut, TokenOut, UserCreate, UserCreated, UserOut, UserUpdate
+from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.web import DbSession, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+@router.post("/auth/token", response_model=TokenOut)
+def issue_token(
+    session: DbSession,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=128)],
+    otp: Annotated[str | None, Form(max_length=10)] = None,
+) -> TokenOut:
+    try:
+        user = service.authenticate(
+            session, settings=settings, username=username, password=password, otp=otp
+        )
+    except (InvalidCredentials, InvalidOtp):
+        session.commit()  # keep the failed attempt for lockout, though the request fails
+        raise
+    token = tokens.issue(settings, user)
+    return TokenOut(access_token=token, expires_in=settings.access_token_minutes * 60)
+
+
+@router.get("/auth/me", response_model=MeOut)
+async def me(principal: ApiPrincipal) -> MeOut:
+    return MeOut(
+        id=principal.id or 0,
+        username=principal.username,
+        role=principal.role,
+        region_code=principal.region_code,
+        permissions=sorted(principal.permissions),
+        locale=principal.locale,
+    )
+
+
+@router.get("/users", response_model=Page[UserOut])
+def list_users(
+    session: DbSession,
+    actor: UsersRead,
+    paging: Paging,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    role: Annotated[str | None, Query(max_length=32)] = None,
+    region: Annotated[str | None, Query(pattern=r"^\d{2,15}$")] = None,
+    active: bool | None = None,
+) -> Page[UserOut]:
+    filters = repository.UserFilters(q=q, role=role, region=region, active=active)
+    rows, cursor = repository.page(session, actor, filters, paging)
+    return Page(items=[UserOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
+def create_user(
+    session: DbSession, settings: SettingsDep, actor: UsersManage, data: UserCreate
+) -> UserCreated:
+    user, uri = service.create_user(session, actor=actor, settings=settings, data=data)
+    return UserCreated.model_validate(user).model_copy(update={"otpauth_uri": uri})
+
+
+@router.get("/users/{user_id}", response_model=UserOut)
+def get_user(session: DbSession, actor: UsersRead, user_id: int) -> UserOut:
+    return UserOut.model_validate(service.get_user(session, actor=actor, user_id=user_id))
+
+
+@router.patch("/users/{user_id}", response_model=UserOut)
+def update_user(
+    session: DbSession, actor: UsersManage, user_id: int, changes: UserUpdate
+) -> UserOut:
+    user = service.update_user(session, actor=actor, user_id=user_id, changes=changes)
+    return UserOut.model_validate(user)
+
+
+@router.post("/users/{user_id}/totp", response_model=UserCreated)
+def enrol_totp(
+    session: DbSession, settings: SettingsDep, actor: UsersManage, user_id: int
+) -> UserCreated:
+    uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)
+    user = service.get_user(session, actor=actor, user_id=user_id)
+    return UserCreated.model_validate(user).model_copy(update={"otpauth_uri": uri})

@@ -1,0 +1,106 @@
+"""The one permission matrix: roles (CONTRACTS.md), what each may do, who needs a second factor.
+
+Later domains add their permissions here, so that a reviewer reads every grant in one file.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from fangkong.core.errors import N_
+from fangkong.models import RegionLevel
+
+
+class Role(enum.StrEnum):
+    CITY_ADMIN = "city_admin"
+    DISTRICT_OFFICER = "district_officer"
+    STREET_OFFICER = "street_officer"
+    GRID_WORKER = "grid_worker"
+    SAMPLER = "sampler"
+    LAB = "lab"
+    EPIDEMIOLOGIST = "epidemiologist"
+    ISOLATION_OFFICER = "isolation_officer"
+    VENUE_OPERATOR = "venue_operator"
+    INSPECTOR = "inspector"
+    CITIZEN = "citizen"
+
+
+class Perm(enum.StrEnum):
+    USERS_READ = "users.read"
+    USERS_MANAGE = "users.manage"
+    REGIONS_READ = "regions.read"
+    REGIONS_MANAGE = "regions.manage"
+    AUDIT_READ = "audit.read"
+    POLICY_READ = "policy.read"
+    POLICY_MANAGE = "policy.manage"
+    JOBS_RUN = "jobs.run"
+    PEOPLE_READ = "people.read"
+    PEOPLE_WRITE = "people.write"
+    PEOPLE_REVEAL = "people.reveal"
+
+
+_OFFICER = {
+    Perm.USERS_READ, Perm.USERS_MANAGE, Perm.REGIONS_READ, Perm.REGIONS_MANAGE,
+    Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_WRITE, Perm.PEOPLE_REVEAL,
+}  # fmt: skip
+_TRACER = {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_REVEAL}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.CITY_ADMIN: frozenset(Perm),
+    Role.DISTRICT_OFFICER: frozenset(_OFFICER),
+    Role.STREET_OFFICER: frozenset(_OFFICER),
+    Role.GRID_WORKER: frozenset(_TRACER | {Perm.PEOPLE_WRITE}),
+    Role.SAMPLER: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
+    Role.LAB: frozenset({Perm.POLICY_READ}),
+    Role.EPIDEMIOLOGIST: frozenset(_TRACER),
+    Role.ISOLATION_OFFICER: frozenset(_TRACER),
+    Role.VENUE_OPERATOR: frozenset({Perm.POLICY_READ}),
+    Role.INSPECTOR: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
+    Role.CITIZEN: frozenset(),
+}
+
+# Roles a user of each role may create, always inside the creator's own jurisdiction.
+ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.CITY_ADMIN: frozenset(Role),
+    Role.DISTRICT_OFFICER: frozenset(Role) - {Role.CITY_ADMIN},
+    Role.STREET_OFFICER: frozenset(
+        {Role.GRID_WORKER, Role.SAMPLER, Role.VENUE_OPERATOR, Role.CITIZEN}
+    ),
+}
+
+# Region levels a user of a role may be placed at; roles not listed may sit at any level.
+ROLE_LEVELS: dict[Role, frozenset[RegionLevel]] = {
+    Role.CITY_ADMIN: frozenset({RegionLevel.CITY}),
+    Role.DISTRICT_OFFICER: frozenset({RegionLevel.DISTRICT}),
+    Role.STREET_OFFICER: frozenset({RegionLevel.STREET}),
+    Role.GRID_WORKER: frozenset({RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID}),
+}
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    return frozenset(str(p) for p in ROLE_PERMISSIONS.get(Role(role), frozenset()))
+
+
+def requires_totp(role: str) -> bool:
+    """City admins and every role that may reveal personal data need a second factor."""
+    return role == Role.CITY_ADMIN or Perm.PEOPLE_REVEAL in ROLE_PERMISSIONS[Role(role)]
+
+
+def may_assign(creator_role: str, role: str) -> bool:
+    return Role(role) in ASSIGNABLE_ROLES.get(Role(creator_role), frozenset())
+
+
+# Role names as msgids, so that pages show 市指挥部管理员 / "City administrator".
+ROLE_LABELS = {
+    Role.CITY_ADMIN: N_("city_admin"),
+    Role.DISTRICT_OFFICER: N_("district_officer"),
+    Role.STREET_OFFICER: N_("street_officer"),
+    Role.GRID_WORKER: N_("grid_worker"),
+    Role.SAMPLER: N_("sampler"),
+    Role.LAB: N_("lab"),
+    Role.EPIDEMIOLOGIST: N_("epidemiologist"),
+    Role.ISOLATION_OFFICER: N_("isolation_officer"),
+    Role.VENUE_OPERATOR: N_("venue_operator"),
+    Role.INSPECTOR: N_("inspector"),
+    Role.CITIZEN: N_("citizen"),
+}

@@ -1,0 +1,110 @@
+"""The ``fangkong`` command: one entry point for every admin task (CONTRACTS.md, CLI)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from fangkong import demo, migrate
+from fangkong.auth import cli as users_cli
+from fangkong.core import console, security
+from fangkong.core.logging import configure, logging_config
+from fangkong.jobs import cli as jobs_cli
+from fangkong.policy import cli as policy_cli
+from fangkong.regions import cli as regions_cli
+
+app = typer.Typer(help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="Secret keys.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo mode set-up (synthetic data only).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(policy_cli.app, name="policy")
+app.add_typer(regions_cli.app, name="regions")
+app.add_typer(jobs_cli.app, name="jobs")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database to the newest schema (or to REVISION)."""
+    configure(console.settings().log_level, json=False)
+    migrate.upgrade(console.settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@keys_app.command("generate")
+def keys_generate(
+    env_file: Annotated[Path | None, typer.Option(help="Write to this file instead of printing")] = None,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Keep an existing file")] = False,
+) -> None:
+    """Print (or write) a fresh FANGKONG_SECRET_KEY and FANGKONG_DATA_KEY."""
+    text = f"FANGKONG_SECRET_KEY={security.new_key()}\nFANGKONG_DATA_KEY={security.new_key()}\n"
+    if env_file is None:
+        typer.echo(text, nl=False)
+        return
+    if if_missing and env_file.exists():
+        return
+    env_file.parent.mkdir(parents=True, exist_ok=True)
+    env_file.write_text(text)
+    env_file.chmod(0o600)
+
+
+@demo_app.command("setup")
+def demo_setup(logins_file: Annotated[Path, typer.Option()] = Path("var/demo-logins.txt")) -> None:
+    """Create the demo accounts (demo mode only) and print the logins."""
+    if console.settings().env != "demo":
+        console.bad_input("demo setup runs only with FANGKONG_ENV=demo")
+    with console.unit_of_work() as session:
+        demo.setup(session, console.settings(), logins_file)
+    typer.echo(logins_file.read_text(), nl=False)
+
+
+@app.command("serve")
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+) -> None:
+    """Serve the site and the API."""
+    import uvicorn  # noqa: PLC0415 - only the server needs it
+
+    settings = console.settings()
+    uvicorn.run(
+        "fangkong.main:app_from_env", factory=True, host=host, port=port, workers=workers,
+        log_config=logging_config(settings.log_level, json=settings.log_json),
+        proxy_headers=True, server_header=False,
+    )  # fmt: skip
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run the scheduled jobs (start one beside the server)."""
+    from fangkong.jobs.worker import build_scheduler  # noqa: PLC0415
+
+    settings = console.settings()
+    configure(settings.log_level, json=settings.log_json)
+    build_scheduler(console.database(), settings).start()
+
+
+def main() -> None:
+    """Entry point: bad input exits 2 with one line on stderr, failures exit 1."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(console.EXIT_BAD_INPUT)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        sys.exit(console.EXIT_FAILURE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,1 @@
+"""Framework-free building blocks shared by every domain: errors, clock, audit, scoping."""

@@ -1,0 +1,71 @@
+"""Helpers every domain's CLI uses: settings and database, JSON output, errors as exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from sqlalchemy.orm import Session
+
+from fangkong.core import i18n
+from fangkong.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from fangkong.config import Settings
+    from fangkong.db import Database
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+@cache
+def settings() -> Settings:
+    from fangkong.config import Settings  # noqa: PLC0415 - read the environment only when used
+
+    return Settings()
+
+
+@cache
+def database() -> Database:
+    from fangkong.db import Database, make_engine  # noqa: PLC0415
+
+    return Database(make_engine(settings().database_url))
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    with database().transaction() as session:
+        yield session
+
+
+def cli_locale() -> str:
+    raw = os.environ.get("LANGUAGE") or os.environ.get("LANG") or ""
+    return i18n.choose(raw.split(".")[0].split(":")[0])
+
+
+def fail(error: DomainError) -> NoReturn:
+    """One line on stderr and exit code 2: the contract for bad input."""
+    locale = cli_locale()
+    message = i18n.gettext(locale, error.title)
+    detail = f" ({error.detail})" if error.detail else ""
+    typer.echo(f"error: {error.code}: {message}{detail}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def bad_input(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,83 @@
+"""Cursor (keyset) pagination: ``limit`` and ``cursor`` in, ``{items, next_cursor}`` out.
+
+Lists page on one unique, indexed key (an id or a code). The cursor is that key's last value,
+JSON in URL-safe base64: opaque to clients, stable under inserts, and an index seek rather
+than an OFFSET scan. Keyset libraries exist, but a single-key seek is a few lines and keeps
+the contract's exact response shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from fangkong.core.errors import InvalidInput, N_
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class InvalidCursor(InvalidInput):
+    code = "pagination.invalid_cursor"
+    title = N_("The page cursor is invalid.")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageParams(BaseModel):
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+def encode_cursor(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor() from exc
+    if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], int | str)):
+        raise InvalidCursor()
+    return value[0]
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[Any],
+    key: InstrumentedAttribute[Any],
+    params: PageParams,
+    *,
+    descending: bool = False,
+) -> tuple[Sequence[Any], str | None]:
+    """Rows of one page ordered by ``key`` and the cursor of the next page (None at the end)."""
+    if params.cursor is not None:
+        last = decode_cursor(params.cursor)
+        statement = statement.where(key < last if descending else key > last)
+    order = key.desc() if descending else key.asc()
+    rows = session.scalars(statement.order_by(order).limit(params.limit + 1)).all()
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    return rows, encode_cursor(getattr(rows[-1], key.key))

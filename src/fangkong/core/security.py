@@ -1,0 +1,65 @@
+"""Primitives for secrets: password hashes, AEAD encryption, keyed hashes, random tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_hasher = PasswordHasher()
+NONCE_BYTES = 12
+# A hash of a random password, verified when the username is unknown so that timing does not
+# reveal which usernames exist.
+DUMMY_PASSWORD_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def encrypt(key: bytes, plaintext: bytes, *, context: bytes = b"") -> bytes:
+    """AES-256-GCM; the nonce is stored in front of the ciphertext. ``context`` is bound as AAD."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+
+
+def decrypt(key: bytes, blob: bytes, *, context: bytes = b"") -> bytes:
+    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context)
+
+
+def keyed_hash(key: bytes, value: str, *, purpose: str) -> str:
+    """Deterministic HMAC-SHA256 for exact lookups of encrypted values."""
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def new_key() -> str:
+    """A fresh 32-byte key in URL-safe base64, as Settings expects."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def fingerprint(key: bytes) -> str:
+    return hashlib.sha256(b"fangkong-key-fingerprint:" + key).hexdigest()

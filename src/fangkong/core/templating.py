@@ -1,0 +1,44 @@
+"""Jinja2 with Babel's gettext: the language is chosen per request, zh_CN by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from fangkong.core import i18n
+from fangkong.core.clock import LOCAL_TZ
+from fangkong.core.web import request_locale
+
+ContextProcessor = Callable[[Request], dict[str, Any]]
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show stored UTC instants in Asia/Shanghai."""
+    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
+
+
+def _i18n_context(request: Request) -> dict[str, Any]:
+    locale = request_locale(request)
+    translations = i18n.translations(locale)
+    return {
+        "gettext": translations.gettext,
+        "ngettext": translations.ngettext,
+        "locale": locale,
+        "html_lang": "zh-CN" if locale == "zh_CN" else "en",
+    }
+
+
+def make_templates(extra: list[ContextProcessor]) -> Jinja2Templates:
+    directory = str(files("fangkong") / "templates")
+    templates = Jinja2Templates(directory=directory, context_processors=[_i18n_context, *extra])
+    env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    default = i18n.translations(i18n.DEFAULT_LOCALE)
+    env.install_gettext_callables(default.gettext, default.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local_time"] = local_time
+    return templates

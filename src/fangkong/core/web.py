@@ -1,0 +1,63 @@
+"""Request-scoped plumbing shared by every router: settings, the unit of work, the language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from fangkong.core import i18n
+
+if TYPE_CHECKING:
+    from fangkong.config import Settings
+    from fangkong.db import Database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit when the handler returns, roll back when it raises.
+
+    Declared with ``scope="function"`` so the commit happens before the response is sent: a
+    failing commit becomes an error response, never a success the client was already told of.
+    """
+    with get_database(request).sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
+SettingsDep = Annotated["Settings", Depends(get_settings)]
+
+
+def request_locale(request: Request) -> str:
+    """``?lang=``, then the user's preference, then the ``lang`` cookie, Accept-Language, zh."""
+    cached: str | None = getattr(request.state, "locale", None)
+    if cached:
+        return cached
+    user_locale = getattr(request.state, "user_locale", None)
+    locale = i18n.choose(
+        request.query_params.get("lang"),
+        user_locale,
+        request.cookies.get("lang"),
+        i18n.from_accept_language(request.headers.get("accept-language")),
+    )
+    request.state.locale = locale
+    return locale
+
+
+Locale = Annotated[str, Depends(request_locale)]

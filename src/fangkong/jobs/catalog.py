@@ -1,0 +1,10 @@
+"""Every domain's jobs, imported so their ``@job`` decorators register them."""
+
+from __future__ import annotations
+
+import fangkong.auth.jobs  # noqa: F401
+from fangkong.jobs.registry import Job, registered
+
+
+def all_jobs() -> dict[str, Job]:
+    return registered()

@@ -1,0 +1,91 @@
+"""The app factory: ``create_app(settings) -> FastAPI``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from fangkong import deployment
+from fangkong.audit import api as audit_api
+from fangkong.audit import views as audit_views
+from fangkong.auth import api as auth_api
+from fangkong.auth import views as auth_views
+from fangkong.auth.dependencies import LoginRedirect, csrf_token
+from fangkong.auth.permissions import Perm
+from fangkong.auth.tokens import UserStateCache
+from fangkong.config import Settings
+from fangkong.core import http
+from fangkong.core.errors import N_
+from fangkong.core.templating import make_templates
+from fangkong.db import Database, make_engine
+from fangkong.policy import api as policy_api
+from fangkong.policy import views as policy_views
+from fangkong.regions import api as regions_api
+from fangkong.regions import views as regions_views
+from fangkong import site
+
+NAV = (
+    ("/", N_("Home"), None),
+    ("/regions", N_("Regions"), Perm.REGIONS_READ),
+    ("/users", N_("Users"), Perm.USERS_READ),
+    ("/audit", N_("Audit log"), Perm.AUDIT_READ),
+    ("/policy", N_("Policy"), Perm.POLICY_READ),
+)
+ROUTERS = (
+    site.router, auth_api.router, auth_views.router, regions_api.router, regions_views.router,
+    policy_api.router, policy_views.router, audit_api.router, audit_views.router,
+)  # fmt: skip
+
+
+def shell_context(request: Request) -> dict[str, Any]:
+    principal = getattr(request.state, "principal", None)
+    nav = [(href, label) for href, label, perm in NAV if principal and (perm is None or principal.can(perm))]
+    return {"principal": principal, "nav": nav, "csrf_token": csrf_token(request), "path": request.url.path}
+
+
+def _lifespan(settings: Settings, db: Database) -> Any:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.env == "production":
+            with db.sessions() as session:
+                deployment.check_production(session, settings)
+        yield
+
+    return lifespan
+
+
+def _login_redirect(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRedirect)
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": exc.location})
+    return RedirectResponse(exc.location, status_code=303)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    deployment.check_keys(settings)
+    db = database or Database(make_engine(settings.database_url))
+    app = FastAPI(title="fangkong 防控", version="0.1.0", lifespan=_lifespan(settings, db))
+    app.state.settings = settings
+    app.state.db = db
+    app.state.user_cache = UserStateCache(settings.auth_cache_seconds)
+    app.state.templates = make_templates([shell_context])
+    http.install(app)
+    app.add_exception_handler(LoginRedirect, _login_redirect)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.mount("/static", StaticFiles(directory=str(files("fangkong") / "static")), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (used by ``fangkong serve``): settings from the env."""
+    return create_app(Settings())

@@ -1,0 +1,22 @@
+"""Every table, one module per aggregate. Importing this package registers them all."""
+
+from fangkong.models.audit import AuditLog
+from fangkong.models.base import Base
+from fangkong.models.region import GridAssignment, Region, RegionLevel
+from fangkong.models.system import DemoMarker, JobLock, JobRun, PolicyState
+from fangkong.models.user import LoginAttempt, User, WebSession
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "DemoMarker",
+    "GridAssignment",
+    "JobLock",
+    "JobRun",
+    "LoginAttempt",
+    "PolicyState",
+    "Region",
+    "RegionLevel",
+    "User",
+    "WebSession",
+]

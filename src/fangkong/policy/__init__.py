@@ -1,0 +1,1 @@
+"""Policy editions: the versioned rule values (schema, loader, the active edition)."""

@@ -1,0 +1,44 @@
+"""``fangkong regions ...``"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fangkong.core import console, i18n
+from fangkong.core.errors import DomainError
+from fangkong.core.principal import SYSTEM
+from fangkong.core.tabular import read_file
+from fangkong.regions import service
+
+app = typer.Typer(help="Regions: the tree and its import (区划).", no_args_is_help=True)
+REQUIRED = {"code", "name", "level", "parent_code"}
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Import streets, communities and grids from CSV or XLSX: code,name,level,parent_code."""
+    try:
+        with console.unit_of_work() as session:
+            rows = read_file(file, service.IMPORT_COLUMNS, REQUIRED)
+            report = service.import_regions(session, actor=SYSTEM, rows=rows)
+            if dry_run:
+                session.rollback()
+    except DomainError as exc:
+        console.fail(exc)
+    locale = console.cli_locale()
+    for rejected in report.rejected:
+        rejected.message = i18n.gettext(locale, rejected.message)
+    if as_json:
+        console.print_json(report.model_dump())
+    else:
+        for r in report.rejected:
+            typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
+        typer.echo(f"created {report.created}, renamed {report.updated}, unchanged {report.unchanged}, "
+                   f"rejected {len(report.rejected)}{' (dry run)' if dry_run else ''}")  # fmt: skip

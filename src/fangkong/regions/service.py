@@ -1,0 +1,204 @@
+"""Verbs of the regions domain: look up, create, rename, import, assign grid workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+from sqlalchemy.orm import Session
+
+from fangkong.audit import service as audit
+from fangkong.core.errors import DomainError, NotFound
+from fangkong.core.pagination import PageParams
+from fangkong.core.principal import Principal
+from fangkong.core.tabular import Row, batched
+from fangkong.models import GridAssignment, Region, RegionLevel
+from fangkong.regions import errors, repository
+from fangkong.regions.schemas import ImportReport, RegionCreate, RegionRename, RejectedRow
+
+CODE_LENGTH = {RegionLevel.STREET: 9, RegionLevel.COMMUNITY: 12, RegionLevel.GRID: 15}
+PARENT_LEVEL = {
+    RegionLevel.STREET: RegionLevel.DISTRICT,
+    RegionLevel.COMMUNITY: RegionLevel.STREET,
+    RegionLevel.GRID: RegionLevel.COMMUNITY,
+}
+LEVEL_NAMES = {
+    "street": RegionLevel.STREET, "街道": RegionLevel.STREET, "乡镇": RegionLevel.STREET,
+    "community": RegionLevel.COMMUNITY, "社区": RegionLevel.COMMUNITY, "村": RegionLevel.COMMUNITY,
+    "grid": RegionLevel.GRID, "网格": RegionLevel.GRID,
+}  # fmt: skip
+IMPORT_COLUMNS = {
+    "code": "code", "代码": "code", "区划代码": "code",
+    "name": "name", "名称": "name",
+    "level": "level", "级别": "level", "层级": "level",
+    "parent_code": "parent_code", "上级代码": "parent_code",
+}  # fmt: skip
+IMPORT_BATCH = 1000
+MAX_NAME = 64
+GRID_WORKER = "grid_worker"
+
+
+def require_region(session: Session, *, actor: Principal, code: str) -> Region:
+    """A region inside the actor's jurisdiction, for use as an input (unknown → 422)."""
+    region = repository.get_readable(session, actor, code)
+    if region is None:
+        raise errors.UnknownRegion()
+    return region
+
+
+def get_region(session: Session, *, actor: Principal, code: str) -> Region:
+    """A region inside the actor's jurisdiction, for display (unknown → 404)."""
+    region = repository.get_readable(session, actor, code)
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def child_counts(session: Session, regions: Sequence[Region]) -> dict[str, int]:
+    return repository.child_counts(session, [r.code for r in regions])
+
+
+def children(
+    session: Session, *, actor: Principal, parent: str | None, page: PageParams, q: str | None = None
+) -> tuple[Sequence[Region], str | None]:
+    """Children of ``parent``; without a parent, the actor's own region as the tree's root."""
+    if parent is None:
+        return [get_region(session, actor=actor, code=actor.region_code)], None
+    get_region(session, actor=actor, code=parent)
+    return repository.children_page(session, actor, parent, page, q)
+
+
+def search(
+    session: Session, *, actor: Principal, page: PageParams, q: str | None, level: str | None
+) -> tuple[Sequence[Region], str | None]:
+    return repository.search_page(session, actor, page, q, level)
+
+
+def check_new(actor: Principal, code: str, level: RegionLevel, parent: Region | None, parent_code: str) -> None:
+    """Raise the first rule a new region breaks (shared by the form, the API and imports)."""
+    if level not in CODE_LENGTH:
+        raise errors.LevelNotImportable()
+    if len(code) != CODE_LENGTH[level] or not code.isdigit():
+        raise errors.BadCodeForLevel()
+    if parent_code != code[:-3]:
+        raise errors.WrongParent()
+    if not actor.covers(code):
+        raise errors.OutsideJurisdiction()
+    if parent is None:
+        raise errors.UnknownParent()
+    if parent.level != PARENT_LEVEL[level]:
+        raise errors.WrongParent()
+
+
+def create_region(session: Session, *, actor: Principal, data: RegionCreate) -> Region:
+    if repository.existing(session, [data.code]):
+        raise errors.RegionExists()
+    parent = repository.get_readable(session, actor, data.parent_code)
+    check_new(actor, data.code, data.level, parent, data.parent_code)
+    return _add(session, actor, data.code, data.name, data.level, data.parent_code)
+
+
+def _add(session: Session, actor: Principal, code: str, name: str, level: RegionLevel, parent_code: str) -> Region:
+    region = Region(code=code, name=name, level=level, parent_code=parent_code)
+    session.add(region)
+    session.flush()
+    audit.record(session, actor=actor, action="region.create", object_type="region",
+                 object_id=code, region_code=code,
+                 after={"name": name, "level": level.value, "parent_code": parent_code})  # fmt: skip
+    return region
+
+
+def rename_region(session: Session, *, actor: Principal, code: str, data: RegionRename) -> Region:
+    region = get_region(session, actor=actor, code=code)
+    before = {"name": region.name, "name_en": region.name_en}
+    region.name = data.name
+    if data.name_en is not None:
+        region.name_en = data.name_en
+    session.flush()
+    audit.record(session, actor=actor, action="region.rename", object_type="region",
+                 object_id=code, region_code=code, before=before,
+                 after={"name": region.name, "name_en": region.name_en})  # fmt: skip
+    return region
+
+
+def import_regions(session: Session, *, actor: Principal, rows: Iterable[tuple[int, Row]]) -> ImportReport:
+    """Add or rename streets, communities and grids; every rejected row gets its reason.
+
+    Rows are read in batches, so a parent may appear earlier in the same file. Accepted rows
+    are flushed in the caller's transaction; the caller commits once (or rolls back on a dry run).
+    """
+    report = ImportReport()
+    seen: set[str] = set()
+    for batch in batched(rows, IMPORT_BATCH):
+        _import_batch(session, actor, batch, seen, report)
+    return report
+
+
+def _import_batch(session: Session, actor: Principal, batch: tuple[tuple[int, Row], ...], seen: set[str], report: ImportReport) -> None:
+    codes = {row.get("code", "") for _, row in batch} | {row.get("parent_code", "") for _, row in batch}
+    known = repository.existing(session, codes)
+    for line, row in batch:
+        try:
+            _import_row(session, actor, row, known, seen, report)
+        except DomainError as exc:
+            report.rejected.append(RejectedRow(row=line, code=exc.code, message=exc.title))
+    session.flush()
+
+
+def _import_row(session: Session, actor: Principal, row: Row, known: dict[str, Region], seen: set[str], report: ImportReport) -> None:
+    code, name, parent_code = row.get("code", ""), row.get("name", ""), row.get("parent_code", "")
+    level = LEVEL_NAMES.get(row.get("level", "").strip().lower())
+    if level is None:
+        raise errors.InvalidLevel()
+    if not 1 <= len(name) <= MAX_NAME:
+        raise errors.InvalidName()
+    if code in seen:
+        raise errors.DuplicateInFile()
+    parent = known.get(parent_code)
+    check_new(actor, code, level, parent if parent and actor.covers(parent.code) else None, parent_code)
+    seen.add(code)
+    _upsert(session, actor, code, name, level, parent_code, known, report)
+
+
+def _upsert(session: Session, actor: Principal, code: str, name: str, level: RegionLevel, parent_code: str, known: dict[str, Region], report: ImportReport) -> None:
+    current = known.get(code)
+    if current is None:
+        known[code] = _add(session, actor, code, name, level, parent_code)
+        report.created += 1
+    elif current.level != level or current.parent_code != parent_code:
+        raise errors.RegionExists()
+    elif current.name == name:
+        report.unchanged += 1
+    else:
+        rename_region(session, actor=actor, code=code, data=RegionRename(name=name))
+        report.updated += 1
+
+
+def workers(session: Session, *, actor: Principal, grid_code: str) -> Sequence[object]:
+    get_region(session, actor=actor, code=grid_code)
+    return repository.workers_of(session, grid_code)
+
+
+def assign_worker(session: Session, *, actor: Principal, grid_code: str, user_id: int) -> None:
+    grid = get_region(session, actor=actor, code=grid_code)
+    if grid.level != RegionLevel.GRID:
+        raise errors.NotAGrid()
+    user = repository.user_in_scope(session, actor, user_id)
+    if user is None or user.role != GRID_WORKER or not grid.code.startswith(user.region_code):
+        raise errors.NotAGridWorker()
+    if repository.assignment(session, grid_code, user_id) is None:
+        session.add(GridAssignment(grid_code=grid_code, user_id=user_id))
+        session.flush()
+        audit.record(session, actor=actor, action="grid.assign_worker", object_type="region",
+                     object_id=grid_code, region_code=grid_code, after={"user_id": user_id})  # fmt: skip
+
+
+def unassign_worker(session: Session, *, actor: Principal, grid_code: str, user_id: int) -> None:
+    get_region(session, actor=actor, code=grid_code)
+    found = repository.assignment(session, grid_code, user_id)
+    if found is None:
+        raise NotFound()
+    session.delete(found)
+    session.flush()
+    audit.record(session, actor=actor, action="grid.unassign_worker", object_type="region",
+                 object_id=grid_code, region_code=grid_code, before={"user_id": user_id})  # fmt: skip

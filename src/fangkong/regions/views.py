@@ -1,0 +1,76 @@
+"""Pages: the region tree (children load on demand with htmx) and the import form."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from fangkong.auth.dependencies import CsrfChecked, web_require
+from fangkong.auth.permissions import Perm
+from fangkong.core.errors import DomainError
+from fangkong.core.pagination import PageParams
+from fangkong.core.principal import Principal
+from fangkong.core.tabular import UnreadableFile, read_csv
+from fangkong.core.web import DbSession
+from fangkong.regions import service
+
+router = APIRouter(include_in_schema=False)
+RegionsPage = Annotated[Principal, Depends(web_require(Perm.REGIONS_READ))]
+RegionsForm = Annotated[Principal, Depends(web_require(Perm.REGIONS_MANAGE))]
+CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status_code
+    )
+    return response
+
+
+def _nodes(session: DbSession, actor: Principal, parent: str | None, cursor: str | None) -> dict[str, Any]:
+    rows, next_cursor = service.children(
+        session, actor=actor, parent=parent, page=PageParams(limit=200, cursor=cursor)
+    )
+    return {"regions": rows, "counts": service.child_counts(session, rows), "parent": parent,
+            "next_cursor": next_cursor}  # fmt: skip
+
+
+@router.get("/regions")
+def regions_page(request: Request, session: DbSession, actor: RegionsPage) -> Response:
+    return _render(request, "regions.html", _nodes(session, actor, None, None) | {"report": None})
+
+
+@router.get("/regions/{code}/children")
+def region_children(
+    request: Request, session: DbSession, actor: RegionsPage, code: CodePath,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:  # fmt: skip
+    return _render(request, "partials/region_nodes.html", _nodes(session, actor, code, cursor))
+
+
+@router.get("/regions/{code}/workers")
+def region_workers(request: Request, session: DbSession, actor: RegionsPage, code: CodePath) -> Response:
+    workers = service.workers(session, actor=actor, grid_code=code)
+    return _render(request, "partials/region_workers.html", {"workers": workers, "code": code})
+
+
+@router.post("/regions/import", dependencies=[CsrfChecked])
+def regions_import(request: Request, session: DbSession, actor: RegionsForm, file: UploadFile) -> Response:
+    try:
+        raw = file.file.read(MAX_IMPORT_BYTES + 1)
+        if not raw or len(raw) > MAX_IMPORT_BYTES:
+            raise UnreadableFile()
+        rows = read_csv(io.StringIO(raw.decode("utf-8-sig")), service.IMPORT_COLUMNS,
+                        {"code", "name", "level", "parent_code"})  # fmt: skip
+        report: Any = service.import_regions(session, actor=actor, rows=rows)
+    except UnicodeDecodeError:
+        report = {"error": UnreadableFile()}
+    except DomainError as exc:
+        session.rollback()
+        report = {"error": exc}
+    context = _nodes(session, actor, None, None) | {"report": report}
+    return _render(request, "regions.html", context)
