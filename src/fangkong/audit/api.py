@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime
 
-from fangkong.audit import repository, service
+from fangkong.audit import service
+from fangkong.audit.schemas import AuditFilters, AuditOut
 from fangkong.auth.dependencies import AuditRead
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.web import DbSession
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
-
-class AuditOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_name: str
-    action: str
-    object_type: str
-    object_id: str
-    region_code: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    request_id: str | None
 
 
 @router.get("", response_model=Page[AuditOut])
@@ -42,6 +27,6 @@ def list_audit(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
 ) -> Page[AuditOut]:  # fmt: skip
-    filters = repository.AuditFilters(actor_id, action, object_type, object_id, since, until)
+    filters = AuditFilters(actor_id, action, object_type, object_id, since, until)
     rows, cursor = service.list_entries(session, actor=actor, filters=filters, page=paging)
     return Page(items=[AuditOut.model_validate(r) for r in rows], next_cursor=cursor)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from fangkong.audit.schemas import AuditFilters
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import scope_prefix, within
@@ -17,15 +16,6 @@ from fangkong.models import AuditLog
 
 CITY_PREFIX_LENGTH = 4
 
-
-@dataclass(frozen=True)
-class AuditFilters:
-    actor_id: int | None = None
-    action: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 def readable(principal: Principal) -> Select[tuple[AuditLog]]:

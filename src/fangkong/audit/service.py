@@ -10,6 +10,7 @@ from asgi_correlation_id import correlation_id
 from sqlalchemy.orm import Session
 
 from fangkong.audit import repository
+from fangkong.audit.schemas import AuditFilters
 from fangkong.core.masking import mask_mapping
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
@@ -61,7 +62,7 @@ def list_entries(
     session: Session,
     *,
     actor: Principal,
-    filters: repository.AuditFilters,
+    filters: AuditFilters,
     page: PageParams,
 ) -> tuple[Sequence[AuditLog], str | None]:
     return repository.page(session, actor, filters, page)

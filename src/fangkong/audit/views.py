@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from fangkong.audit import repository, service
+from fangkong.audit import service
+from fangkong.audit.schemas import AuditFilters
 from fangkong.auth.dependencies import web_require
 from fangkong.auth.permissions import Perm
 from fangkong.core.pagination import PageParams
@@ -25,7 +26,7 @@ def audit_page(
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:  # fmt: skip
-    filters = repository.AuditFilters(action=action or None, object_type=object_type or None)
+    filters = AuditFilters(action=action or None, object_type=object_type or None)
     rows, next_cursor = service.list_entries(
         session, actor=actor, filters=filters, page=PageParams(limit=50, cursor=cursor)
     )

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, status
 
-from fangkong.auth import repository, service, tokens
+from fangkong.auth import service, tokens
 from fangkong.auth.dependencies import ApiPrincipal, UsersManage, UsersRead
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
-from fangkong.auth.schemas import MeOut, TokenOut, UserCreate, UserCreated, UserOut, UserUpdate
+from fangkong.auth.schemas import (
+    MeOut, TokenOut, UserCreate, UserCreated, UserFilters, UserOut, UserUpdate,
+)  # fmt: skip
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.web import DbSession, SettingsDep
 
@@ -58,8 +60,8 @@ def list_users(
     region: Annotated[str | None, Query(pattern=r"^\d{2,15}$")] = None,
     active: bool | None = None,
 ) -> Page[UserOut]:
-    filters = repository.UserFilters(q=q, role=role, region=region, active=active)
-    rows, cursor = repository.page(session, actor, filters, paging)
+    filters = UserFilters(q=q, role=role, region=region, active=active)
+    rows, cursor = service.list_users(session, actor=actor, filters=filters, page=paging)
     return Page(items=[UserOut.model_validate(r) for r in rows], next_cursor=cursor)
 
 

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from fangkong.auth import repository, service
+from fangkong.auth import service
 from fangkong.auth.permissions import Role
-from fangkong.auth.schemas import UserCreate
+from fangkong.auth.schemas import UserCreate, UserFilters
 from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
-from fangkong.core.principal import SYSTEM
+from fangkong.core.principal import SYSTEM, Principal
 
 app = typer.Typer(help="Users: create and list (内部用户管理).", no_args_is_help=True)
 
@@ -59,8 +59,8 @@ def list_users(
 ) -> None:
     """List users inside a region (500 at most)."""
     with console.unit_of_work() as session:
-        scope = SYSTEM.__class__(id=None, username="cli", role="system", region_code=region)
-        rows, _ = repository.page(session, scope, repository.UserFilters(), PageParams(limit=500))
+        scope = Principal(id=None, username="cli", role="system", region_code=region)
+        rows, _ = service.list_users(session, actor=scope, filters=UserFilters(), page=PageParams(limit=500))
         data = [{"id": u.id, "username": u.username, "role": u.role, "region_code": u.region_code,
                  "active": u.is_active, "totp": u.totp_enabled} for u in rows]  # fmt: skip
     if as_json:

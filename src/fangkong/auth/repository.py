@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from fangkong.auth.schemas import UserFilters
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import LoginAttempt, User, WebSession
 
-
-@dataclass(frozen=True)
-class UserFilters:
-    q: str | None = None
-    role: str | None = None
-    region: str | None = None
-    active: bool | None = None
 
 
 def readable(principal: Principal) -> Select[tuple[User]]:

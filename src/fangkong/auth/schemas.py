@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -74,3 +75,11 @@ class MeOut(BaseModel):
     region_code: str
     permissions: list[str]
     locale: str | None
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    q: str | None = None
+    role: str | None = None
+    region: str | None = None
+    active: bool | None = None

@@ -5,6 +5,7 @@ Services flush and never commit; the request, CLI command or job owns the transa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -24,10 +25,11 @@ from fangkong.auth.errors import (
     TotpEnrolmentRequired,
 )
 from fangkong.auth.permissions import ROLE_LEVELS, Role, may_assign, permissions_of, requires_totp
-from fangkong.auth.schemas import UserCreate, UserUpdate
+from fangkong.auth.schemas import UserCreate, UserFilters, UserUpdate
 from fangkong.config import Settings
 from fangkong.core import clock, security
 from fangkong.core.errors import NotFound
+from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.models import LoginAttempt, User, WebSession
 from fangkong.regions import service as regions
@@ -105,6 +107,12 @@ def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_i
                  object_id=user.id, region_code=user.region_code, before=before,
                  after=snapshot(user))  # fmt: skip
     return uri
+
+
+def list_users(
+    session: Session, *, actor: Principal, filters: UserFilters, page: PageParams
+) -> tuple[Sequence[User], str | None]:
+    return repository.page(session, actor, filters, page)
 
 
 def get_user(session: Session, *, actor: Principal, user_id: int) -> User:

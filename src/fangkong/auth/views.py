@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from fangkong.auth import repository, service
+from fangkong.auth import service
 from fangkong.auth.dependencies import (
     CSRF_COOKIE, SESSION_COOKIE, CsrfChecked, WebPrincipal, web_require,
 )  # fmt: skip
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
 from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role
-from fangkong.auth.schemas import UserCreate
+from fangkong.auth.schemas import UserCreate, UserFilters
 from fangkong.core import security
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
@@ -81,8 +81,9 @@ def logout(request: Request, session: DbSession, principal: WebPrincipal) -> Res
 
 
 def _users_context(request: Request, session: DbSession, actor: Principal, cursor: str | None, q: str | None) -> dict[str, Any]:
-    filters = repository.UserFilters(q=q or None)
-    rows, next_cursor = repository.page(session, actor, filters, PageParams(limit=50, cursor=cursor))
+    filters = UserFilters(q=q or None)
+    page = PageParams(limit=50, cursor=cursor)
+    rows, next_cursor = service.list_users(session, actor=actor, filters=filters, page=page)
     roles = sorted(ASSIGNABLE_ROLES.get(Role(actor.role), frozenset()))
     return {"users": rows, "next_cursor": next_cursor, "q": q or "", "roles": roles, "errors": {}, "form": {}}
 

@@ -10,6 +10,7 @@ the shipped editions, so a deployment can keep its own overlay on a national edi
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -27,6 +28,7 @@ FetchBase = Callable[[str], RawEdition]
 
 # Keys an overlay must state itself instead of inheriting them from its base.
 _OWN_KEYS = ("id", "title", "title_en", "effective_on", "source")
+_EDITION_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class EditionInvalid(DomainError):  # noqa: N818 - named like core.errors' DomainError subclasses
@@ -143,7 +145,8 @@ def _resolve(raw: RawEdition, fetch: FetchBase, chain: tuple[str, ...] = ()) -> 
 
 
 def _check_overlay(raw: RawEdition, base_id: object, chain: tuple[str, ...]) -> None:
-    if not isinstance(base_id, str):
+    # Checked before any file is opened, so a base can never name a path elsewhere.
+    if not isinstance(base_id, str) or not _EDITION_ID.fullmatch(base_id):
         raise EditionInvalid(f"{chain[-1]}: base: must be an edition id")
     if base_id in chain:
         raise EditionInvalid(f"base: overlays form a cycle: {' -> '.join((*chain, base_id))}")
@@ -153,7 +156,11 @@ def _check_overlay(raw: RawEdition, base_id: object, chain: tuple[str, ...]) -> 
 
 
 def _describe(error: ValidationError) -> str:
-    return "; ".join(f"{_dotted(problem['loc'])}: {problem['msg']}" for problem in error.errors())
+    problems = error.errors()
+    return "; ".join(
+        f"{_dotted(problem['loc'])}: {problem['msg'].removeprefix('Value error, ')}"
+        for problem in problems
+    )
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

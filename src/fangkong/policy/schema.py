@@ -144,13 +144,6 @@ class CloseContactRules(PolicyModel):
         return self
 
 
-class SecondaryWindow(PolicyModel):
-    """The exposure window of a close contact that makes its contacts secondary contacts."""
-
-    starts: Literal["close_contact_first_exposure"]
-    ends: Literal["close_contact_under_control"]
-
-
 class SecondaryContactRules(PolicyModel):
     """次密接: identified only in some editions; then all values must be stated."""
 
@@ -158,7 +151,9 @@ class SecondaryContactRules(PolicyModel):
     home_isolation_days: Days
     test_days: DayNumbers
     upgrade_on_linked_positive: bool
-    window: SecondaryWindow | None
+    # A close contact's exposures that count: from its first contact with the case (inside
+    # the trace-back window) until it was put under control.
+    window: Literal["first_contact_until_controlled"] | None
 
     @model_validator(mode="after")
     def _values_match_identified(self) -> Self:
@@ -281,6 +276,11 @@ class KeyGroup(PolicyModel):
     required: bool
 
 
+def _distinct_ids(groups: tuple[KeyGroup, ...]) -> tuple[KeyGroup, ...]:
+    _distinct(tuple(group.id for group in groups))
+    return groups
+
+
 class ReleaseRule(PolicyModel):
     test_days: Annotated[DayNumbers, Field(min_length=1)]
     ct_at_least: CtValue
@@ -366,7 +366,7 @@ class Edition(PolicyModel):
     risk_areas: RiskAreaRules
     arrivals: ArrivalRules
     testing: NatRules
-    key_groups: Annotated[tuple[KeyGroup, ...], Field(min_length=1)]
+    key_groups: Annotated[tuple[KeyGroup, ...], Field(min_length=1), AfterValidator(_distinct_ids)]
     cases: CaseRules
     health_code: HealthCodeRules
     venues: VenueRules
@@ -377,12 +377,6 @@ class Edition(PolicyModel):
         for check in _EDITION_CHECKS:
             check(self)
         return self
-
-
-def _key_group_ids_distinct(edition: Edition) -> None:
-    ids = [group.id for group in edition.key_groups]
-    if len(set(ids)) != len(ids):
-        raise ValueError("key_groups: ids must not repeat")
 
 
 def _arrival_grades_in_force(edition: Edition) -> None:
@@ -425,19 +419,15 @@ def _facts_produced(edition: Edition) -> dict[Reason, tuple[str, bool]]:
     """Reasons reading a fact only some editions produce: the fact, and whether produced."""
     high = edition.arrivals.by_origin.high
     isolated = high is not None and high.measure not in (Measure.NONE, Measure.SELF_MONITOR)
+    secondary, drugs = (
+        edition.contacts.secondary.identified,
+        edition.sentinel.four_drug_registration,
+    )
+    tested = any(group.required for group in edition.key_groups)
     return {
-        Reason.CONTACT_SECONDARY: (
-            "contacts.secondary.identified",
-            edition.contacts.secondary.identified,
-        ),
-        Reason.FOUR_DRUG_NO_NAT: (
-            "sentinel.four_drug_registration",
-            edition.sentinel.four_drug_registration,
-        ),
-        Reason.KEY_GROUP_OVERDUE: (
-            "a required key group",
-            any(g.required for g in edition.key_groups),
-        ),
+        Reason.CONTACT_SECONDARY: ("contacts.secondary.identified", secondary),
+        Reason.FOUR_DRUG_NO_NAT: ("sentinel.four_drug_registration", drugs),
+        Reason.KEY_GROUP_OVERDUE: ("a key group with required: true", tested),
         Reason.ARRIVAL_HIGH_RISK: ("arrivals.by_origin.high with isolation", isolated),
     }
 
@@ -451,7 +441,6 @@ def _reasons_have_facts(edition: Edition) -> None:
 
 
 _EDITION_CHECKS: tuple[Callable[[Edition], None], ...] = (
-    _key_group_ids_distinct,
     _arrival_grades_in_force,
     _code_checks_agree,
     _nat_hours_agree,

@@ -1,0 +1,55 @@
+# fangkong — the two commands of the README: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint pytest system-deps bench i18n clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the browser tests need: Chromium and a CJK font (else Chinese shows as boxes).
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	@mkdir -p var
+	@$(BIN)/fangkong keys generate --env-file var/demo.env --if-missing
+	@set -a; . ./var/demo.env; set +a; export FANGKONG_ENV=demo; \
+	$(BIN)/fangkong db upgrade && \
+	$(BIN)/fangkong demo setup && \
+	{ $(BIN)/fangkong worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "serving on http://$(HOST):$(PORT) (worker pid $$worker; Ctrl-C stops both)"; \
+	  $(BIN)/fangkong serve --host $(HOST) --port $(PORT); }
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# pytest exits 5 when it collected nothing: that is a failure here, never a pass.
+pytest: install system-deps
+	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test: lint pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+i18n: install
+	$(BIN)/python scripts/i18n.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,83 @@
+"""One database per test session, migrated once; each test runs in a rolled-back transaction.
+
+SQLite (a temporary file) by default; PostgreSQL when FANGKONG_TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from fangkong.config import Settings
+from fangkong.core import security
+from fangkong.db import Database, make_engine
+from fangkong.main import create_app
+from fangkong.migrate import upgrade
+
+TEST_KEYS = {"secret_key": security.new_key(), "data_key": security.new_key()}
+
+
+def _database_url(tmp: Path) -> str:
+    return os.environ.get("FANGKONG_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
+
+
+def _reset_postgres(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="fangkong-test-") as tmp:
+        url = _database_url(Path(tmp))
+        if url.startswith("postgresql"):
+            engine = make_engine(url)
+            _reset_postgres(engine)
+            engine.dispose()
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url, log_json=False, **TEST_KEYS)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Database]:
+    """A Database bound to one connection whose outer transaction is rolled back."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield Database(connection, join_savepoint=True)
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    with db.sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def app_client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    app = create_app(settings, database=db)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
