@@ -44,7 +44,9 @@ def make_user(
         **overrides,
     )
     if totp_secret and settings:
-        user.totp_secret = security.encrypt(settings.data_key_bytes, totp_secret.encode(), context=b"totp")
+        user.totp_secret = security.encrypt(
+            settings.data_key_bytes, totp_secret.encode(), context=b"totp"
+        )
     session.add(user)
     session.flush()
     return user
@@ -52,7 +54,9 @@ def make_user(
 
 def make_region(session: Session, code: str, *, name: str | None = None) -> Region:
     levels = {9: RegionLevel.STREET, 12: RegionLevel.COMMUNITY, 15: RegionLevel.GRID}
-    region = Region(code=code, name=name or f"区划{code[-3:]}", level=levels[len(code)], parent_code=code[:-3])
+    region = Region(
+        code=code, name=name or f"区划{code[-3:]}", level=levels[len(code)], parent_code=code[:-3]
+    )
     session.add(region)
     session.flush()
     return region
@@ -76,7 +80,9 @@ def otp_now(secret: str) -> str:
     return pyotp.TOTP(secret).now()
 
 
-def web_login(client: TestClient, username: str, password: str = PASSWORD, otp: str | None = None) -> None:
+def web_login(
+    client: TestClient, username: str, password: str = PASSWORD, otp: str | None = None
+) -> None:
     """Log in through the form, CSRF token and all; the client keeps the session cookie."""
     page = client.get("/login")
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]

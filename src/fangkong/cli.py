@@ -17,7 +17,9 @@ from fangkong.jobs import cli as jobs_cli
 from fangkong.policy import cli as policy_cli
 from fangkong.regions import cli as regions_cli
 
-app = typer.Typer(help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True)
+app = typer.Typer(
+    help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="Secret keys.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo mode set-up (synthetic data only).", no_args_is_help=True)
@@ -40,7 +42,9 @@ def db_upgrade(revision: str = "head") -> None:
 
 @keys_app.command("generate")
 def keys_generate(
-    env_file: Annotated[Path | None, typer.Option(help="Write to this file instead of printing")] = None,
+    env_file: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of printing")
+    ] = None,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Keep an existing file")] = False,
 ) -> None:
     """Print (or write) a fresh FANGKONG_SECRET_KEY and FANGKONG_DATA_KEY."""

@@ -46,7 +46,9 @@ class Database:
 
     def __init__(self, bind: Engine | Connection, *, join_savepoint: bool = False) -> None:
         self.bind = bind
-        extra: dict[str, Any] = {"join_transaction_mode": "create_savepoint"} if join_savepoint else {}
+        extra: dict[str, Any] = (
+            {"join_transaction_mode": "create_savepoint"} if join_savepoint else {}
+        )
         self.sessions = sessionmaker(bind=bind, expire_on_commit=False, **extra)
 
     @property

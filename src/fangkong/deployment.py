@@ -16,7 +16,10 @@ class UnsafeDeployment(RuntimeError):
 
 
 def key_fingerprints(settings: Settings) -> list[str]:
-    return [security.fingerprint(settings.secret_key_bytes), security.fingerprint(settings.data_key_bytes)]
+    return [
+        security.fingerprint(settings.secret_key_bytes),
+        security.fingerprint(settings.data_key_bytes),
+    ]
 
 
 def mark_demo_keys(session: Session, settings: Settings) -> None:

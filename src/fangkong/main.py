@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from fangkong import deployment
+from fangkong import deployment, site
 from fangkong.audit import api as audit_api
 from fangkong.audit import views as audit_views
 from fangkong.auth import api as auth_api
@@ -29,7 +29,6 @@ from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
 from fangkong.regions import api as regions_api
 from fangkong.regions import views as regions_views
-from fangkong import site
 
 NAV = (
     ("/", N_("Home"), None),
@@ -46,8 +45,17 @@ ROUTERS = (
 
 def shell_context(request: Request) -> dict[str, Any]:
     principal = getattr(request.state, "principal", None)
-    nav = [(href, label) for href, label, perm in NAV if principal and (perm is None or principal.can(perm))]
-    return {"principal": principal, "nav": nav, "csrf_token": csrf_token(request), "path": request.url.path}
+    nav = [
+        (href, label)
+        for href, label, perm in NAV
+        if principal and (perm is None or principal.can(perm))
+    ]
+    return {
+        "principal": principal,
+        "nav": nav,
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+    }
 
 
 def _lifespan(settings: Settings, db: Database) -> Any:

@@ -18,7 +18,7 @@ CITY_PREFIX_LENGTH = 4
 
 
 
-def readable(principal: Principal) -> Select[tuple[AuditLog]]:
+def readable(principal: Principal) -> Select[AuditLog]:
     statement = select(AuditLog)
     if len(scope_prefix(principal.region_code)) > CITY_PREFIX_LENGTH:
         statement = statement.where(within(AuditLog.region_code, principal.region_code))

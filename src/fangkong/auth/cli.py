@@ -38,7 +38,7 @@ def create(
     password = _read_password(password_stdin)
     try:
         data = UserCreate(username=username, display_name=display_name or username, role=role,
-                          region_code=region, password=password)  # type: ignore[arg-type]
+                          region_code=region, password=password)
     except ValidationError as exc:
         first = exc.errors()[0]
         console.bad_input(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")

@@ -37,12 +37,10 @@ async def api_principal(
     claims = tokens.decode(settings, credentials.credentials)
     cache: tokens.UserStateCache = request.app.state.user_cache
     user_id = int(claims["sub"])
-    state = cache.get(user_id)
-    if state is False:
+    if user_id not in cache:
         with request.app.state.db.sessions() as session:
-            state = tokens.load_state(session, user_id)
-        cache.put(user_id, state)
-    principal = tokens.principal_from(claims, state if state is not False else None)
+            cache.put(user_id, tokens.load_state(session, user_id))
+    principal = tokens.principal_from(claims, cache.get(user_id))
     request.state.user_locale = principal.locale
     return principal
 

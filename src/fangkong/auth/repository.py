@@ -16,7 +16,7 @@ from fangkong.models import LoginAttempt, User, WebSession
 
 
 
-def readable(principal: Principal) -> Select[tuple[User]]:
+def readable(principal: Principal) -> Select[User]:
     return select(User).where(within(User.region_code, principal.region_code))
 
 
@@ -65,7 +65,7 @@ def clear_failures(session: Session, username: str) -> None:
     )
 
 
-def web_session(session: Session, token_hash: str) -> Row[tuple[WebSession, User]] | None:
+def web_session(session: Session, token_hash: str) -> Row[WebSession, User] | None:
     statement = (
         select(WebSession, User)
         .join(User, User.id == WebSession.user_id)

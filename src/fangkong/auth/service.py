@@ -223,7 +223,7 @@ def resolve_web_session(session: Session, *, settings: Settings, token: str) -> 
     found = repository.web_session(session, security.sha256_hex(token))
     if found is None:
         return None
-    web, user = found
+    web, user = found[0], found[1]
     now = clock.now()
     if now - web.last_seen_at > timedelta(minutes=settings.session_idle_minutes) or not user.is_active:
         repository.delete_web_session(session, web.token_hash)

@@ -92,9 +92,11 @@ class UserStateCache:
     def __init__(self, ttl_seconds: float) -> None:
         self._cache: TTLCache[int, UserState | None] = TTLCache(maxsize=50_000, ttl=ttl_seconds)
 
-    def get(self, user_id: int) -> UserState | None | bool:
-        """The cached state, or False when nothing is cached for this user."""
-        return self._cache.get(user_id, False)
+    def __contains__(self, user_id: int) -> bool:
+        return user_id in self._cache
+
+    def get(self, user_id: int) -> UserState | None:
+        return self._cache.get(user_id)
 
     def put(self, user_id: int, state: UserState | None) -> None:
         self._cache[user_id] = state

@@ -107,7 +107,7 @@ def users_create(
 ) -> Response:  # fmt: skip
     form = {"username": username, "display_name": display_name, "role": role, "region_code": region_code}
     try:
-        data = UserCreate(**form, password=password)  # type: ignore[arg-type]
+        data = UserCreate(**form, password=password)
         user, uri = service.create_user(session, actor=actor, settings=settings, data=data)
     except ValidationError as exc:
         return _users_form_error(request, session, actor, form, {str(e["loc"][0]): e["msg"] for e in exc.errors()})

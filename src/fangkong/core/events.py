@@ -17,7 +17,9 @@ Handler = Callable[[Session, Any], None]
 _handlers: defaultdict[type, list[Handler]] = defaultdict(list)
 
 
-def subscribe(event_type: type[E]) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
+def subscribe(
+    event_type: type[E],
+) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
     def register(handler: Callable[[Session, E], None]) -> Callable[[Session, E], None]:
         _handlers[event_type].append(handler)
         return handler

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fangkong.core import i18n
-from fangkong.core.errors import DomainError, InvalidInput, N_
+from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.web import request_locale
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,12 @@ def _validation_error(request: Request, exc: Exception) -> Response:
         for err in exc.errors()
     ]
     return problem(
-        request, status=422, code=InvalidInput.code, title=InvalidInput.title,
-        detail=None, errors=errors,
+        request,
+        status=422,
+        code=InvalidInput.code,
+        title=InvalidInput.title,
+        detail=None,
+        errors=errors,
     )
 
 

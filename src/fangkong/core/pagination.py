@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fangkong.core.errors import InvalidInput, N_
+from fangkong.core.errors import N_, InvalidInput
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50

@@ -7,6 +7,8 @@ range on an indexed column (codes compare bytewise), never a walk of the tree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -28,7 +30,9 @@ def covers(scope_code: str, code: str) -> bool:
     return code.startswith(scope_prefix(scope_code))
 
 
-def within(column: InstrumentedAttribute[str] | ColumnElement[str], scope_code: str) -> ColumnElement[bool]:
+def within(
+    column: InstrumentedAttribute[Any] | ColumnElement[Any], scope_code: str
+) -> ColumnElement[bool]:
     """SQL condition: ``column`` lies inside ``scope_code``'s jurisdiction (index range scan)."""
     prefix = scope_prefix(scope_code)
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)

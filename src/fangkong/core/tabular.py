@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import load_workbook
 
-from fangkong.core.errors import InvalidInput, N_
+from fangkong.core.errors import N_, InvalidInput
 
 
 class UnreadableFile(InvalidInput):
@@ -26,37 +26,54 @@ class MissingColumns(InvalidInput):
 Row = dict[str, str]
 
 
-def _header_map(header: list[Any], aliases: Mapping[str, str], required: set[str]) -> list[str | None]:
-    names = [aliases.get(str(h).strip().lower(), aliases.get(str(h).strip())) if h else None for h in header]
+def _header_map(
+    header: list[Any], aliases: Mapping[str, str], required: set[str]
+) -> list[str | None]:
+    names = [
+        aliases.get(str(h).strip().lower(), aliases.get(str(h).strip())) if h else None
+        for h in header
+    ]
     missing = required - {n for n in names if n}
     if missing:
         raise MissingColumns(", ".join(sorted(missing)))
     return names
 
 
-def _rows(raw: Iterator[list[Any]], aliases: Mapping[str, str], required: set[str]) -> Iterator[tuple[int, Row]]:
+def _rows(
+    raw: Iterator[list[Any]], aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
     header = next(raw, None)
     if header is None:
         raise UnreadableFile()
     names = _header_map(list(header), aliases, required)
     for number, values in enumerate(raw, start=2):
-        row = {n: ("" if v is None else str(v).strip()) for n, v in zip(names, values, strict=False) if n}
+        row = {
+            n: ("" if v is None else str(v).strip())
+            for n, v in zip(names, values, strict=False)
+            if n
+        }
         if any(row.values()):
             yield number, row
 
 
-def read_csv(stream: IO[str], aliases: Mapping[str, str], required: set[str]) -> Iterator[tuple[int, Row]]:
+def read_csv(
+    stream: IO[str], aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
     return _rows(iter(csv.reader(stream)), aliases, required)
 
 
-def read_file(path: Path, aliases: Mapping[str, str], required: set[str]) -> Iterator[tuple[int, Row]]:
+def read_file(
+    path: Path, aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
     """Yield ``(line_number, row)`` with canonical column names; the header is line 1."""
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path, aliases, required)
     return _read_csv_path(path, aliases, required)
 
 
-def _read_csv_path(path: Path, aliases: Mapping[str, str], required: set[str]) -> Iterator[tuple[int, Row]]:
+def _read_csv_path(
+    path: Path, aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             yield from read_csv(stream, aliases, required)
@@ -64,7 +81,9 @@ def _read_csv_path(path: Path, aliases: Mapping[str, str], required: set[str]) -
         raise UnreadableFile() from exc
 
 
-def _read_xlsx(path: Path, aliases: Mapping[str, str], required: set[str]) -> Iterator[tuple[int, Row]]:
+def _read_xlsx(
+    path: Path, aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -76,7 +95,9 @@ def _read_xlsx(path: Path, aliases: Mapping[str, str], required: set[str]) -> It
         workbook.close()
 
 
-def batched(rows: Iterator[tuple[int, Row]] | Any, size: int) -> Iterator[tuple[tuple[int, Row], ...]]:
+def batched(
+    rows: Iterator[tuple[int, Row]] | Any, size: int
+) -> Iterator[tuple[tuple[int, Row], ...]]:
     """Consecutive chunks of ``size`` rows (``itertools.batched`` arrives only in Python 3.12)."""
     iterator = iter(rows)
     while chunk := tuple(islice(iterator, size)):

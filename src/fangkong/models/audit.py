@@ -15,9 +15,7 @@ from fangkong.models.base import Base, JSONType, region_code_type
 class AuditLog(Base):
     __tablename__ = "audit_log"
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=clock.now)
     actor_id: Mapped[int | None] = mapped_column()
     actor_name: Mapped[str] = mapped_column(String(64))

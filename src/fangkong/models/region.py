@@ -34,7 +34,7 @@ class Region(CreatedAt, Base):
         )
     )
     parent_code: Mapped[str | None] = mapped_column(
-        region_code_type(), ForeignKey("regions.code", ondelete="RESTRICT")
+        region_code_type(), ForeignKey("regions.code")
     )
 
     __table_args__ = (Index("ix_regions_parent_code", "parent_code"),)

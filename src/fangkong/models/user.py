@@ -20,7 +20,7 @@ class User(CreatedAt, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
     region_code: Mapped[str] = mapped_column(
-        region_code_type(), ForeignKey("regions.code", ondelete="RESTRICT"), index=True
+        region_code_type(), ForeignKey("regions.code"), index=True
     )
     locale: Mapped[str | None] = mapped_column(String(8))
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)

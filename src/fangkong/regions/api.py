@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, UploadFile, status
@@ -12,6 +13,7 @@ from fangkong.core import i18n
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.tabular import UnreadableFile, read_csv
 from fangkong.core.web import DbSession, Locale
+from fangkong.models import Region
 from fangkong.regions import service
 from fangkong.regions.schemas import (
     ImportReport, RegionCreate, RegionOut, RegionRename, WorkerAssign, WorkerOut,
@@ -23,8 +25,7 @@ CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def _out(session: DbSession, rows: list[object] | tuple[object, ...] | object) -> list[RegionOut]:
-    regions = list(rows)  # type: ignore[call-overload]
+def _out(session: DbSession, regions: Sequence[Region]) -> list[RegionOut]:
     counts = service.child_counts(session, regions)
     return [RegionOut.model_validate(r).model_copy(update={"children": counts.get(r.code, 0)}) for r in regions]
 

@@ -13,7 +13,7 @@ from fangkong.core.scoping import within
 from fangkong.models import GridAssignment, Region, User
 
 
-def readable(principal: Principal) -> Select[tuple[Region]]:
+def readable(principal: Principal) -> Select[Region]:
     return select(Region).where(within(Region.code, principal.region_code))
 
 

@@ -1,0 +1,270 @@
+"""Browser tests: the real server in a subprocess on a free loopback port, driven by Chromium.
+
+The server runs ``fangkong serve`` against a database of its own: a temporary SQLite file, or,
+when FANGKONG_TEST_DATABASE_URL points at PostgreSQL, a separate ``<name>_e2e`` database that
+is dropped and created here, so the main test database is never touched. Playwright drives
+Debian's Chromium (``/usr/bin/chromium``); ``playwright install`` is never needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import psycopg
+import pyotp
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from fangkong.core.security import new_key
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+PASSWORD = "e2e-Passw0rd-long-enough"
+START_TIMEOUT_SECONDS = 30.0
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@dataclass
+class Account:
+    """A user the server knows, with its TOTP secret; each login needs an unused time step."""
+
+    username: str
+    role: str
+    region: str
+    totp: pyotp.TOTP | None = None
+    last_step: int = 0
+
+    def next_code(self) -> str:
+        """A code for the oldest step not used yet; the server allows one step ahead."""
+        assert self.totp is not None
+        step = max(self._current_step(), self.last_step + 1)
+        while step > self._current_step() + 1:
+            time.sleep(0.5)
+        self.last_step = step
+        return self.totp.at(step * self.totp.interval)
+
+    def _current_step(self) -> int:
+        assert self.totp is not None
+        return int(time.time()) // self.totp.interval
+
+
+@dataclass
+class Server:
+    base_url: str
+    env: dict[str, str]
+    workdir: Path
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """Run ``fangkong ARGS`` against the server's database; fail with its output."""
+        done = subprocess.run(
+            [_fangkong(), *args], input=stdin, capture_output=True, text=True, env=self.env,
+            cwd=self.workdir, timeout=60, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            pytest.fail(f"fangkong {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+        return done.stdout
+
+    def create_user(self, username: str, role: str, region: str) -> Account:
+        out = self.cli("users", "create", username, "--role", role, "--region", region,
+                       "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+        account = Account(username, role, region, totp=_totp_from(out))
+        self.accounts[username] = account
+        return account
+
+
+def _fangkong() -> str:
+    local = Path(sys.prefix, "bin", "fangkong")
+    return str(local) if local.exists() else (shutil.which("fangkong") or "fangkong")
+
+
+def _totp_from(cli_output: str) -> pyotp.TOTP | None:
+    match = re.search(r"otpauth://\S+", cli_output)
+    if match is None:
+        return None
+    secret = parse_qs(urlsplit(match.group(0)).query)["secret"][0]
+    return pyotp.TOTP(secret)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def _e2e_database_name(base: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{base}_e2e" + (f"_{worker}" if worker else "")
+
+
+def _recreate_postgres(url: str, *, create: bool) -> None:
+    """Drop (and create) a database through the ``postgres`` maintenance database."""
+    parsed = make_url(url)
+    maintenance = parsed.set(drivername="postgresql", database="postgres")
+    conninfo = maintenance.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        name = sql.Identifier(parsed.database or "")
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        if create:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    main = os.environ.get("FANGKONG_TEST_DATABASE_URL")
+    if not main:
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
+        return
+    parsed = make_url(main)
+    url = parsed.set(database=_e2e_database_name(parsed.database or "fangkong"))
+    rendered = url.render_as_string(hide_password=False)
+    _recreate_postgres(rendered, create=True)
+    yield rendered
+    _recreate_postgres(rendered, create=False)
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+def _server_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
+    return env | {
+        "FANGKONG_DATABASE_URL": database_url,
+        "FANGKONG_SECRET_KEY": new_key(),
+        "FANGKONG_DATA_KEY": new_key(),
+        "FANGKONG_ENV": "demo",
+        "FANGKONG_LOG_JSON": "false",
+    }
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    pytest.fail(f"server not healthy after {START_TIMEOUT_SECONDS}s:\n{log.read_text(errors='replace')}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(e2e_database_url: str) -> Iterator[Server]:
+    """The real server with a migrated database, a city admin and a 道里区 district officer."""
+    with tempfile.TemporaryDirectory(prefix="fangkong-e2e-") as tmp:
+        port = _free_port()
+        srv = Server(f"http://127.0.0.1:{port}", _server_env(e2e_database_url), Path(tmp))
+        srv.cli("db", "upgrade")
+        srv.create_user("e2e_admin", "city_admin", "230100")
+        srv.create_user("e2e_daoli", "district_officer", "230102")
+        log = Path(tmp, "server.log")
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [_fangkong(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=srv.env, cwd=tmp, stdout=sink, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            _wait_until_healthy(process, srv.base_url, log)
+            yield srv
+        finally:
+            _stop(process)
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/system-deps.sh` (as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _screenshot_path(request: pytest.FixtureRequest) -> Path:
+    name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    folder = Path(request.config.rootpath, "test-artifacts", "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh context (no cookies, a Chinese phone's Accept-Language); a screenshot after."""
+    context = browser.new_context(base_url=server.base_url, locale="zh-CN", viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        try:
+            page.screenshot(path=str(_screenshot_path(request)), full_page=True)
+        finally:
+            context.close()
+
+
+def login(page: Page, account: Account, password: str = PASSWORD) -> None:
+    """Fill the login form and submit; the caller asserts where it lands."""
+    page.goto("/login")
+    page.fill("input[name=username]", account.username)
+    page.fill("input[name=password]", password)
+    if account.totp is not None and password == PASSWORD:
+        page.fill("input[name=otp]", account.next_code())
+    page.click("[data-testid=login-submit]")
+
+
+@pytest.fixture(scope="session")
+def admin_cookies(browser: Browser, server: Server) -> list[Any]:
+    """One login of the city admin, shared by tests that do not log out."""
+    context = browser.new_context(base_url=server.base_url)
+    page = context.new_page()
+    login(page, server.accounts["e2e_admin"])
+    page.wait_for_url(f"{server.base_url}/")
+    cookies = context.cookies()
+    context.close()
+    return cookies  # type: ignore[return-value]
+
+
+@pytest.fixture
+def admin_page(page: Page, admin_cookies: list[Any]) -> Page:
+    page.context.add_cookies(admin_cookies)
+    return page

@@ -1,0 +1,47 @@
+"""Every message in code and templates has a Chinese and an English translation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from fangkong.core import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> set[str]:
+    pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_",
+         "--no-location", "-o", str(pot), "src"],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
+    with pot.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED_LOCALES)
+def test_catalog_is_complete(extracted, locale):
+    with open(i18n.catalog_path(locale), "rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(extracted - translated)
+    assert missing == [], f"{locale} lacks translations for: {missing}"
+
+
+def test_chinese_is_the_default():
+    assert i18n.choose(None, "", "fr") == "zh_CN"
+    assert i18n.gettext("zh_CN", "Regions") == "区划"
+    assert i18n.gettext("en", "city_admin") == "City command office"
+
+
+def test_accept_language():
+    assert i18n.from_accept_language("en-GB,en;q=0.8") == "en"
+    assert i18n.from_accept_language("zh-CN,zh;q=0.9") == "zh_CN"
+    assert i18n.from_accept_language("fr-FR") is None

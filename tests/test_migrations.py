@@ -1,0 +1,66 @@
+"""Migrations build the schema the models describe, and /readyz tells when they are behind."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from fangkong.config import Settings
+from fangkong.db import Database, make_engine
+from fangkong.main import create_app
+from fangkong.migrate import downgrade, head_revisions, upgrade
+from fangkong.models import Base, Region
+
+
+def test_models_and_migrations_do_not_drift(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_database_is_at_head(engine):
+    with engine.connect() as connection:
+        assert set(MigrationContext.configure(connection).get_current_heads()) == head_revisions()
+
+
+def test_seeded_city_and_districts(session):
+    assert session.scalar(select(func.count()).select_from(Region)) >= 19
+    assert session.get(Region, "230100").name == "哈尔滨市"
+
+
+def test_readyz_503_when_migrations_behind_then_200(tmp_path, settings):
+    url = f"sqlite:///{tmp_path / 'behind.db'}"
+    app = create_app(settings.model_copy(update={"database_url": url}), database=Database(make_engine(url)))
+    with TestClient(app) as client:
+        assert client.get("/readyz").status_code == 503
+        upgrade(url)
+        assert client.get("/readyz").json() == {"status": "ready"}
+        downgrade(url, "base")
+        response = client.get("/readyz")
+        assert response.status_code == 503 and response.json()["status"] == "migrations_behind"
+
+
+def test_readyz_503_when_database_unreachable(settings):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    app = create_app(settings, database=Database(make_engine(url, connect_args={"connect_timeout": 1})))
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "database_unavailable"
+
+
+def test_upgrade_downgrade_upgrade_on_empty_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cycle.db'}"
+    upgrade(url)
+    downgrade(url, "base")
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Region)) == 19
+    engine.dispose()
+
+
+def test_settings_default_database_is_embedded_sqlite():
+    assert Settings(_env_file=None).database_url == "sqlite:///./var/fangkong.db"  # type: ignore[call-arg]
