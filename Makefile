@@ -25,7 +25,7 @@ system-deps:
 demo: install
 	@mkdir -p var
 	@$(BIN)/fangkong keys generate --env-file var/demo.env --if-missing
-	@set -a; . ./var/demo.env; set +a; export FANGKONG_ENV=demo; \
+	@set -a; . ./var/demo.env; set +a; export FANGKONG_ENV=demo FANGKONG_LOG_JSON=false; \
 	$(BIN)/fangkong db upgrade && \
 	$(BIN)/fangkong demo setup && \
 	{ $(BIN)/fangkong worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

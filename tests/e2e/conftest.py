@@ -10,100 +10,32 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import psycopg
-import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from e2e.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    START_TIMEOUT_SECONDS,
+    Server,
+    fangkong_command,
+    login,
+)  # fmt: skip
 from fangkong.core.security import new_key
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-PASSWORD = "e2e-Passw0rd-long-enough"
-START_TIMEOUT_SECONDS = 30.0
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-
-
-@dataclass
-class Account:
-    """A user the server knows, with its TOTP secret; each login needs an unused time step."""
-
-    username: str
-    role: str
-    region: str
-    totp: pyotp.TOTP | None = None
-    last_step: int = 0
-
-    def next_code(self) -> str:
-        """A code for the oldest step not used yet; the server allows one step ahead."""
-        assert self.totp is not None
-        step = max(self._current_step(), self.last_step + 1)
-        while step > self._current_step() + 1:
-            time.sleep(0.5)
-        self.last_step = step
-        return self.totp.at(step * self.totp.interval)
-
-    def _current_step(self) -> int:
-        assert self.totp is not None
-        return int(time.time()) // self.totp.interval
-
-
-@dataclass
-class Server:
-    base_url: str
-    env: dict[str, str]
-    workdir: Path
-    accounts: dict[str, Account] = field(default_factory=dict)
-
-    def cli(self, *args: str, stdin: str | None = None) -> str:
-        """Run ``fangkong ARGS`` against the server's database; fail with its output."""
-        done = subprocess.run(
-            [_fangkong(), *args], input=stdin, capture_output=True, text=True, env=self.env,
-            cwd=self.workdir, timeout=60, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            pytest.fail(f"fangkong {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
-        return done.stdout
-
-    def create_user(self, username: str, role: str, region: str) -> Account:
-        out = self.cli("users", "create", username, "--role", role, "--region", region,
-                       "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-        account = Account(username, role, region, totp=_totp_from(out))
-        self.accounts[username] = account
-        return account
-
-
-def _fangkong() -> str:
-    local = Path(sys.prefix, "bin", "fangkong")
-    return str(local) if local.exists() else (shutil.which("fangkong") or "fangkong")
-
-
-def _totp_from(cli_output: str) -> pyotp.TOTP | None:
-    match = re.search(r"otpauth://\S+", cli_output)
-    if match is None:
-        return None
-    secret = parse_qs(urlsplit(match.group(0)).query)["secret"][0]
-    return pyotp.TOTP(secret)
 
 
 def _free_port() -> int:
@@ -171,7 +103,9 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    pytest.fail(f"server not healthy after {START_TIMEOUT_SECONDS}s:\n{log.read_text(errors='replace')}")
+    pytest.fail(
+        f"server not healthy after {START_TIMEOUT_SECONDS}s:\n{log.read_text(errors='replace')}"
+    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -195,7 +129,7 @@ def server(e2e_database_url: str) -> Iterator[Server]:
         log = Path(tmp, "server.log")
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                [_fangkong(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [fangkong_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=srv.env, cwd=tmp, stdout=sink, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:
@@ -240,16 +174,6 @@ def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> It
             page.screenshot(path=str(_screenshot_path(request)), full_page=True)
         finally:
             context.close()
-
-
-def login(page: Page, account: Account, password: str = PASSWORD) -> None:
-    """Fill the login form and submit; the caller asserts where it lands."""
-    page.goto("/login")
-    page.fill("input[name=username]", account.username)
-    page.fill("input[name=password]", password)
-    if account.totp is not None and password == PASSWORD:
-        page.fill("input[name=otp]", account.next_code())
-    page.click("[data-testid=login-submit]")
 
 
 @pytest.fixture(scope="session")

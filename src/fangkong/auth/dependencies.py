@@ -37,10 +37,14 @@ async def api_principal(
     claims = tokens.decode(settings, credentials.credentials)
     cache: tokens.UserStateCache = request.app.state.user_cache
     user_id = int(claims["sub"])
-    if user_id not in cache:
+    # One read, not "in" then "get": an entry that expires between the two would reject a
+    # valid token. A user that no longer exists is simply looked up again.
+    state = cache.get(user_id)
+    if state is None:
         with request.app.state.db.sessions() as session:
-            cache.put(user_id, tokens.load_state(session, user_id))
-    principal = tokens.principal_from(claims, cache.get(user_id))
+            state = tokens.load_state(session, user_id)
+        cache.put(user_id, state)
+    principal = tokens.principal_from(claims, state)
     request.state.user_locale = principal.locale
     return principal
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
 
 from fangkong.auth.permissions import Role
 
@@ -39,6 +39,14 @@ class UserUpdate(BaseModel):
     is_active: bool | None = None
     locale: LocaleName | None = None
     password: Password | None = None
+
+    @field_validator("display_name", "role", "region_code", "is_active", "password", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """These may be left out but not set to null (only ``locale`` may be cleared)."""
+        if value is None:
+            raise ValueError("may be omitted, but not null")
+        return value
 
 
 class UserOut(BaseModel):

@@ -17,6 +17,7 @@ class PersonalDataFilter(logging.Filter):
         scrubbed = scrub_text(message)
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         return True
 
 

@@ -91,10 +91,11 @@ def check_new(actor: Principal, code: str, level: RegionLevel, parent: Region | 
 
 
 def create_region(session: Session, *, actor: Principal, data: RegionCreate) -> Region:
-    if repository.existing(session, [data.code]):
-        raise errors.RegionExists()
+    # Jurisdiction first: "exists" for another district's code would leak that it exists.
     parent = repository.get_readable(session, actor, data.parent_code)
     check_new(actor, data.code, data.level, parent, data.parent_code)
+    if repository.existing(session, [data.code]):
+        raise errors.RegionExists()
     return _add(session, actor, data.code, data.name, data.level, data.parent_code)
 
 
