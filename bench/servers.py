@@ -61,6 +61,13 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://{HOST}:{self.port}{path}"
 
+    @property
+    def pgid(self) -> int:
+        """The process group of the supervisor and its workers (the supervisor's pid)."""
+        if self._process is None:
+            raise ServerError(f"{self.name} is not running")
+        return self._process.pid
+
     def __enter__(self) -> Server:
         with self.log.open("wb") as log:
             self._process = subprocess.Popen(

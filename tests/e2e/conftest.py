@@ -14,15 +14,15 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
@@ -34,7 +34,7 @@ from e2e.support import (
     Server,
     fangkong_command,
     login,
-)  # fmt: skip
+)
 from fangkong.core.security import new_key
 
 
@@ -101,7 +101,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except OSError:  # refused, reset or timed out while it boots
             time.sleep(0.2)
     pytest.fail(
         f"server not healthy after {START_TIMEOUT_SECONDS}s:\n{log.read_text(errors='replace')}"
@@ -117,22 +117,37 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+USERS = [("e2e_admin", "city_admin", "230100"), ("e2e_daoli", "district_officer", "230102")]
+
+
+def _artifacts(config: pytest.Config) -> Path:
+    folder = Path(config.rootpath, "test-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _start(srv: Server, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [fangkong_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=srv.env, cwd=srv.workdir, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
-def server(e2e_database_url: str) -> Iterator[Server]:
-    """The real server with a migrated database, a city admin and a 道里区 district officer."""
+def server(e2e_database_url: str, pytestconfig: pytest.Config) -> Iterator[Server]:
+    """The real server with a migrated database, a city admin and a 道里区 district officer.
+
+    Its output goes to ``test-artifacts/e2e-server.log``."""
     with tempfile.TemporaryDirectory(prefix="fangkong-e2e-") as tmp:
         port = _free_port()
         srv = Server(f"http://127.0.0.1:{port}", _server_env(e2e_database_url), Path(tmp))
         srv.cli("db", "upgrade")
-        srv.create_user("e2e_admin", "city_admin", "230100")
-        srv.create_user("e2e_daoli", "district_officer", "230102")
-        log = Path(tmp, "server.log")
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [fangkong_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=srv.env, cwd=tmp, stdout=sink, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+        log = _artifacts(pytestconfig) / "e2e-server.log"
+        process = _start(srv, port, log)
         try:
+            with ThreadPoolExecutor() as pool:  # each CLI start costs ~1.5 s: overlap them
+                list(pool.map(srv.create_user, *zip(*USERS, strict=True)))
             _wait_until_healthy(process, srv.base_url, log)
             yield srv
         finally:
@@ -156,17 +171,25 @@ def browser() -> Iterator[Browser]:
 
 def _screenshot_path(request: pytest.FixtureRequest) -> Path:
     name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
-    folder = Path(request.config.rootpath, "test-artifacts", "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _artifacts(request.config) / "screenshots"
+    folder.mkdir(exist_ok=True)
     return folder / f"{name}.png"
 
 
 @pytest.fixture
 def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh context (no cookies, a Chinese phone's Accept-Language); a screenshot after."""
+    """A fresh context (no cookies, a Chinese phone's Accept-Language); after the test, a
+    full-page screenshot, and a failure if the server answered any request with a 5xx."""
     context = browser.new_context(base_url=server.base_url, locale="zh-CN", viewport=DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    server_errors: list[str] = []
+
+    def note_server_error(response: Response) -> None:
+        if response.status >= 500:
+            server_errors.append(f"{response.status} {response.url}")
+
+    page.on("response", note_server_error)
     try:
         yield page
     finally:
@@ -174,6 +197,8 @@ def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> It
             page.screenshot(path=str(_screenshot_path(request)), full_page=True)
         finally:
             context.close()
+    if server_errors:
+        pytest.fail(f"server errors (see test-artifacts/e2e-server.log): {server_errors}")
 
 
 @pytest.fixture(scope="session")
@@ -183,9 +208,9 @@ def admin_cookies(browser: Browser, server: Server) -> list[Any]:
     page = context.new_page()
     login(page, server.accounts["e2e_admin"])
     page.wait_for_url(f"{server.base_url}/")
-    cookies = context.cookies()
+    cookies: list[Any] = list(context.cookies())
     context.close()
-    return cookies  # type: ignore[return-value]
+    return cookies
 
 
 @pytest.fixture

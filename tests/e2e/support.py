@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyotp
 import pytest
@@ -88,9 +88,9 @@ def _totp_from(cli_output: str) -> pyotp.TOTP | None:
     return pyotp.TOTP(secret)
 
 
-def login(page: Page, account: Account, password: str = PASSWORD) -> None:
+def login(page: Page, account: Account, password: str = PASSWORD, next_path: str = "/") -> None:
     """Fill the login form and submit; the caller asserts where it lands."""
-    page.goto("/login")
+    page.goto(f"/login?next={quote(next_path)}")
     page.fill("input[name=username]", account.username)
     page.fill("input[name=password]", password)
     if account.totp is not None and password == PASSWORD:

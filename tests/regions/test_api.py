@@ -238,10 +238,18 @@ def test_create_street_under_own_district(app_client, session, settings):
 def test_create_community_and_grid_below_existing_parents(app_client, session, settings):
     make_region(session, "230102001")
     headers = officer(session, settings)
-    community = {"code": "230102001004", "name": "社区", "level": "community",
-                 "parent_code": "230102001"}  # fmt: skip
-    grid = {"code": "230102001004007", "name": "网格", "level": "grid",
-            "parent_code": "230102001004"}  # fmt: skip
+    community = {
+        "code": "230102001004",
+        "name": "社区",
+        "level": "community",
+        "parent_code": "230102001",
+    }
+    grid = {
+        "code": "230102001004007",
+        "name": "网格",
+        "level": "grid",
+        "parent_code": "230102001004",
+    }
     assert app_client.post(API, json=community, headers=headers).status_code == 201
     assert app_client.post(API, json=grid, headers=headers).status_code == 201
     assert session.get(Region, "230102001004007").level.value == "grid"
@@ -250,33 +258,83 @@ def test_create_community_and_grid_below_existing_parents(app_client, session, s
 @pytest.mark.parametrize(
     ("data", "status", "code"),
     [
-        pytest.param({"code": "230102005001", "level": "street", "parent_code": "230102"},
-                     422, "region.bad_code", id="community-length-for-a-street"),
-        pytest.param({"code": "230102005", "level": "community", "parent_code": "230102"},
-                     422, "region.bad_code", id="street-length-for-a-community"),
-        pytest.param({"code": "230102005", "level": "street", "parent_code": "230103"},
-                     422, "region.wrong_parent", id="parent-not-a-prefix"),
-        pytest.param({"code": "230102009001", "level": "community", "parent_code": "230102009"},
-                     422, "region.unknown_parent", id="unknown-parent"),
-        pytest.param({"code": "230103005", "level": "street", "parent_code": "230103"},
-                     422, "region.outside_jurisdiction", id="outside-jurisdiction"),
-        pytest.param({"code": "230102001", "level": "street", "parent_code": "230102"},
-                     409, "region.exists", id="existing-code"),
-        pytest.param({"code": "230199", "level": "district", "parent_code": "230100"},
-                     422, "region.level_not_importable", id="district-level"),
-        pytest.param({"code": "230102005", "level": "planet", "parent_code": "230102"},
-                     422, "request.invalid", id="unknown-level"),
-        pytest.param({"code": "23010200x", "level": "street", "parent_code": "230102"},
-                     422, "request.invalid", id="not-digits"),
-        pytest.param({"code": "230102005", "level": "street", "parent_code": "230102",
-                      "colour": "red"}, 422, "request.invalid", id="unknown-field"),
-        pytest.param({"code": "230102005", "level": "street", "parent_code": "230102",
-                      "name": ""}, 422, "request.invalid", id="empty-name"),
-        pytest.param({"code": "230102005", "level": "street", "parent_code": "230102",
-                      "name": "长" * 65}, 422, "request.invalid", id="name-too-long"),
+        pytest.param(
+            {"code": "230102005001", "level": "street", "parent_code": "230102"},
+            422,
+            "region.bad_code",
+            id="community-length-for-a-street",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "community", "parent_code": "230102"},
+            422,
+            "region.bad_code",
+            id="street-length-for-a-community",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "street", "parent_code": "230103"},
+            422,
+            "region.wrong_parent",
+            id="parent-not-a-prefix",
+        ),
+        pytest.param(
+            {"code": "230102009001", "level": "community", "parent_code": "230102009"},
+            422,
+            "region.unknown_parent",
+            id="unknown-parent",
+        ),
+        pytest.param(
+            {"code": "230103005", "level": "street", "parent_code": "230103"},
+            422,
+            "region.outside_jurisdiction",
+            id="outside-jurisdiction",
+        ),
+        pytest.param(
+            {"code": "230102001", "level": "street", "parent_code": "230102"},
+            409,
+            "region.exists",
+            id="existing-code",
+        ),
+        pytest.param(
+            {"code": "230199", "level": "district", "parent_code": "230100"},
+            422,
+            "region.level_not_importable",
+            id="district-level",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "planet", "parent_code": "230102"},
+            422,
+            "request.invalid",
+            id="unknown-level",
+        ),
+        pytest.param(
+            {"code": "23010200x", "level": "street", "parent_code": "230102"},
+            422,
+            "request.invalid",
+            id="not-digits",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "street", "parent_code": "230102", "colour": "red"},
+            422,
+            "request.invalid",
+            id="unknown-field",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "street", "parent_code": "230102", "name": ""},
+            422,
+            "request.invalid",
+            id="empty-name",
+        ),
+        pytest.param(
+            {"code": "230102005", "level": "street", "parent_code": "230102", "name": "长" * 65},
+            422,
+            "request.invalid",
+            id="name-too-long",
+        ),
     ],
-)  # fmt: skip
-def test_bad_create_is_refused_and_writes_nothing(app_client, session, settings, data, status, code):
+)
+def test_bad_create_is_refused_and_writes_nothing(
+    app_client, session, settings, data, status, code
+):
     make_region(session, "230102001")
     headers = officer(session, settings)
     before = counts(session)
@@ -384,13 +442,22 @@ def test_assign_list_and_unassign_a_grid_worker(app_client, session, settings, w
     assert response.status_code == 204, response.text
     assert response.content == b""
     listed = app_client.get(workers_url(), headers=headers).json()
-    assert listed == [{"id": worker.id, "username": worker.username,
-                       "display_name": "测试用户", "region_code": worker_region}]  # fmt: skip
+    assert listed == [
+        {
+            "id": worker.id,
+            "username": worker.username,
+            "display_name": "测试用户",
+            "region_code": worker_region,
+        }
+    ]
     [assigned] = audit_rows(session, "grid.assign_worker", GRID)
     assert assigned.actor_id == actor.id and assigned.after == {"user_id": worker.id}
 
     # Assigning twice keeps one assignment and one audit row.
-    assert app_client.post(workers_url(), json={"user_id": worker.id}, headers=headers).status_code == 204
+    assert (
+        app_client.post(workers_url(), json={"user_id": worker.id}, headers=headers).status_code
+        == 204
+    )
     assert len(app_client.get(workers_url(), headers=headers).json()) == 1
     assert len(audit_rows(session, "grid.assign_worker", GRID)) == 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -81,8 +82,23 @@ def _read_csv_path(
         raise UnreadableFile() from exc
 
 
+def read_upload(
+    filename: str, data: bytes, aliases: Mapping[str, str], required: set[str]
+) -> Iterator[tuple[int, Row]]:
+    """Rows of an uploaded CSV (UTF-8) or XLSX file held in memory."""
+    if not data:
+        raise UnreadableFile()
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(io.BytesIO(data), aliases, required)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile() from exc
+    return read_csv(io.StringIO(text), aliases, required)
+
+
 def _read_xlsx(
-    path: Path, aliases: Mapping[str, str], required: set[str]
+    path: Path | IO[bytes], aliases: Mapping[str, str], required: set[str]
 ) -> Iterator[tuple[int, Row]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

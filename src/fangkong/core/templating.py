@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from fangkong.core import i18n
 from fangkong.core.clock import LOCAL_TZ
@@ -22,12 +24,21 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
 
 
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    """Translate into the request's language; Jinja's i18n wrapper fills ``%(name)s``."""
+    return i18n.gettext(context.get("locale", i18n.DEFAULT_LOCALE), message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    locale = context.get("locale", i18n.DEFAULT_LOCALE)
+    return i18n.translations(locale).ngettext(singular, plural, n)
+
+
 def _i18n_context(request: Request) -> dict[str, Any]:
     locale = request_locale(request)
-    translations = i18n.translations(locale)
     return {
-        "gettext": translations.gettext,
-        "ngettext": translations.ngettext,
         "locale": locale,
         "html_lang": "zh-CN" if locale == "zh_CN" else "en",
     }
@@ -38,7 +49,6 @@ def make_templates(extra: list[ContextProcessor]) -> Jinja2Templates:
     templates = Jinja2Templates(directory=directory, context_processors=[_i18n_context, *extra])
     env = templates.env
     env.add_extension("jinja2.ext.i18n")
-    default = i18n.translations(i18n.DEFAULT_LOCALE)
-    env.install_gettext_callables(default.gettext, default.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
     return templates

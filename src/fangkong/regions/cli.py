@@ -19,11 +19,15 @@ REQUIRED = {"code", "name", "level", "parent_code"}
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[Path, typer.Argument()],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Import streets, communities and grids from CSV or XLSX: code,name,level,parent_code."""
+    # Checked here, not with Argument(exists=True): typer's parameter error escapes
+    # ``fangkong.cli.main`` as a traceback with exit 1 instead of one line and exit 2.
+    if not file.is_file():
+        console.bad_input(f"{file}: no such file")
     try:
         with console.unit_of_work() as session:
             rows = read_file(file, service.IMPORT_COLUMNS, REQUIRED)
@@ -32,6 +36,8 @@ def import_file(
                 session.rollback()
     except DomainError as exc:
         console.fail(exc)
+    except OSError as exc:  # unreadable (permissions), or gone since the check
+        console.bad_input(f"{file}: {exc.strerror}")
     locale = console.cli_locale()
     for rejected in report.rejected:
         rejected.message = i18n.gettext(locale, rejected.message)
