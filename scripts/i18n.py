@@ -19,15 +19,41 @@ PYBABEL = str(Path(sys.executable).parent / "pybabel")
 def main() -> int:
     pot = LOCALE_DIR / "messages.pot"
     subprocess.run(
-        [PYBABEL, "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "--no-location",
-         "--sort-output", "--omit-header", "-o", str(pot), "src"],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            PYBABEL,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "_",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(pot),
+            "src",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     subprocess.run(
-        [PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE_DIR), "--no-fuzzy-matching",
-         "--omit-header", "--no-location", "--ignore-obsolete"],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            PYBABEL,
+            "update",
+            "-i",
+            str(pot),
+            "-d",
+            str(LOCALE_DIR),
+            "--no-fuzzy-matching",
+            "--omit-header",
+            "--no-location",
+            "--ignore-obsolete",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     missing = 0
     for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")):
         with po.open("rb") as handle:

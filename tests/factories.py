@@ -64,8 +64,11 @@ def make_region(session: Session, code: str, *, name: str | None = None) -> Regi
 
 def make_tree(session: Session, district: str = "230102") -> list[Region]:
     """A street, a community and a grid under ``district``."""
-    return [make_region(session, district + "001"), make_region(session, district + "001002"),
-            make_region(session, district + "001002003")]  # fmt: skip
+    return [
+        make_region(session, district + "001"),
+        make_region(session, district + "001002"),
+        make_region(session, district + "001002003"),
+    ]
 
 
 def auth_headers(settings: Settings, user: User) -> dict[str, str]:

@@ -9,12 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from factories import auth_headers, make_user
 from fangkong import deployment
 from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.core.logging import PersonalDataFilter, logging_config
 from fangkong.main import create_app
-from factories import auth_headers, make_user
 
 
 def test_request_id_on_every_response(app_client):
@@ -88,14 +88,25 @@ def test_production_refuses_demo_keys_and_demo_accounts(settings, db, session):
         assert client.get("/healthz").status_code == 200
     deployment.mark_demo_keys(session, settings)
     session.commit()
-    with pytest.raises(deployment.UnsafeDeployment, match="demo keys"), TestClient(create_app(production, database=db)):
+    with (
+        pytest.raises(deployment.UnsafeDeployment, match="demo keys"),
+        TestClient(create_app(production, database=db)),
+    ):
         pass
-    other_keys = production.model_copy(update={"secret_key": SecretStr(security.new_key()), "data_key": SecretStr(security.new_key())})
+    other_keys = production.model_copy(
+        update={
+            "secret_key": SecretStr(security.new_key()),
+            "data_key": SecretStr(security.new_key()),
+        }
+    )
     other_keys.__dict__.pop("secret_key_bytes", None)
     other_keys.__dict__.pop("data_key_bytes", None)
     make_user(session, username="demoadmin", is_demo=True)
     session.commit()
-    with pytest.raises(deployment.UnsafeDeployment, match="demo accounts"), TestClient(create_app(other_keys, database=db)):
+    with (
+        pytest.raises(deployment.UnsafeDeployment, match="demo accounts"),
+        TestClient(create_app(other_keys, database=db)),
+    ):
         pass
 
 
@@ -104,8 +115,18 @@ def test_logs_are_json_and_never_carry_id_numbers_or_phones():
     formatter_path = config["formatters"]["default"]["()"]
     module, _, name = formatter_path.rpartition(".")
     formatter_cls = getattr(__import__(module, fromlist=[name]), name)
-    formatter = formatter_cls(config["formatters"]["default"]["format"], rename_fields={"levelname": "level"})
-    record = logging.LogRecord("t", logging.INFO, __file__, 1, "person %s phone %s", ("230102199001011234", "13812345678"), None)
+    formatter = formatter_cls(
+        config["formatters"]["default"]["format"], rename_fields={"levelname": "level"}
+    )
+    record = logging.LogRecord(
+        "t",
+        logging.INFO,
+        __file__,
+        1,
+        "person %s phone %s",
+        ("230102199001011234", "13812345678"),
+        None,
+    )
     record.correlation_id = "rid-1"
     assert PersonalDataFilter().filter(record)
     line = json.loads(formatter.format(record))

@@ -18,10 +18,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def extracted(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_",
-         "--no-location", "-o", str(pot), "src"],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "_",
+            "--no-location",
+            "-o",
+            str(pot),
+            "src",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
 

@@ -33,7 +33,9 @@ def test_seeded_city_and_districts(session):
 
 def test_readyz_503_when_migrations_behind_then_200(tmp_path, settings):
     url = f"sqlite:///{tmp_path / 'behind.db'}"
-    app = create_app(settings.model_copy(update={"database_url": url}), database=Database(make_engine(url)))
+    app = create_app(
+        settings.model_copy(update={"database_url": url}), database=Database(make_engine(url))
+    )
     with TestClient(app) as client:
         assert client.get("/readyz").status_code == 503
         upgrade(url)
@@ -45,7 +47,9 @@ def test_readyz_503_when_migrations_behind_then_200(tmp_path, settings):
 
 def test_readyz_503_when_database_unreachable(settings):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    app = create_app(settings, database=Database(make_engine(url, connect_args={"connect_timeout": 1})))
+    app = create_app(
+        settings, database=Database(make_engine(url, connect_args={"connect_timeout": 1}))
+    )
     with TestClient(app) as client:
         response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["status"] == "database_unavailable"
@@ -64,3 +68,16 @@ def test_upgrade_downgrade_upgrade_on_empty_database(tmp_path):
 
 def test_settings_default_database_is_embedded_sqlite():
     assert Settings(_env_file=None).database_url == "sqlite:///./var/fangkong.db"  # type: ignore[call-arg]
+
+
+def test_test_writes_are_rolled_back_between_tests_part_one(session):
+    from factories import make_user
+
+    make_user(session, username="isolation_probe")
+    session.commit()  # releases a savepoint only: the outer transaction is rolled back later
+
+
+def test_test_writes_are_rolled_back_between_tests_part_two(session):
+    from fangkong.models import User
+
+    assert session.scalars(select(User).where(User.username == "isolation_probe")).first() is None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from fangkong import demo, migrate
@@ -80,10 +78,15 @@ def serve(
 
     settings = console.settings()
     uvicorn.run(
-        "fangkong.main:app_from_env", factory=True, host=host, port=port, workers=workers,
+        "fangkong.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
         log_config=logging_config(settings.log_level, json=settings.log_json),
-        proxy_headers=True, server_header=False,
-    )  # fmt: skip
+        proxy_headers=True,
+        server_header=False,
+    )
 
 
 @app.command("worker")
@@ -97,18 +100,6 @@ def worker() -> None:
 
 
 def main() -> None:
-    """Entry point: bad input exits 2 with one line on stderr, failures exit 1."""
-    command = typer.main.get_command(app)
-    try:
-        result = command.main(standalone_mode=False)
-    except click.UsageError as exc:
-        exc.show()
-        sys.exit(console.EXIT_BAD_INPUT)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        sys.exit(console.EXIT_FAILURE)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(result if isinstance(result, int) else 0)
+    """Entry point. Typer's standalone mode exits 2 on usage errors; commands exit 2 on bad
+    input with one line on stderr (``core.console.fail``) and 1 on failure."""
+    app()

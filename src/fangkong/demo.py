@@ -31,8 +31,13 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
     for username, name, role, region in DEMO_ACCOUNTS:
         password = security.new_token(9)
         if repository.by_username(session, username) is None:
-            data = UserCreate(username=username, display_name=name, role=role,
-                              region_code=region, password=SecretStr(password))  # fmt: skip
+            data = UserCreate(
+                username=username,
+                display_name=name,
+                role=role,
+                region_code=region,
+                password=SecretStr(password),
+            )
             service.create_user(session, actor=SYSTEM, settings=settings, data=data, is_demo=True)
             lines.append(f"  {username:<10} {password:<16} {role.value} {region}")
     logins_file.parent.mkdir(parents=True, exist_ok=True)

@@ -38,9 +38,16 @@ NAV = (
     ("/policy", N_("Policy"), Perm.POLICY_READ),
 )
 ROUTERS = (
-    site.router, auth_api.router, auth_views.router, regions_api.router, regions_views.router,
-    policy_api.router, policy_views.router, audit_api.router, audit_views.router,
-)  # fmt: skip
+    site.router,
+    auth_api.router,
+    auth_views.router,
+    regions_api.router,
+    regions_views.router,
+    policy_api.router,
+    policy_views.router,
+    audit_api.router,
+    audit_views.router,
+)
 
 
 def shell_context(request: Request) -> dict[str, Any]:

@@ -7,14 +7,19 @@ from fangkong.core.masking import mask_id_number, mask_mapping, mask_phone, scru
 def test_masks():
     assert mask_id_number("230102199001011234") == "2301**********1234"
     assert mask_phone("13812345678") == "138****5678"
-    assert mask_mapping({"id_number": "23010219900101123X", "password_hash": "x", "name": "张三"}) == {
+    assert mask_mapping(
+        {"id_number": "23010219900101123X", "password_hash": "x", "name": "张三"}
+    ) == {
         "id_number": "2301**********123X",
         "password_hash": "[redacted]",
         "name": "张三",
     }
 
 
-@given(st.from_regex(r"[1-9][0-9]{16}[0-9X]", fullmatch=True), st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+@given(
+    st.from_regex(r"[1-9][0-9]{16}[0-9X]", fullmatch=True),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+)
 def test_scrub_never_leaves_a_full_number(id_number, phone):
     text = scrub_text(f"查询 {id_number}，电话{phone}。")
     assert id_number not in text and phone not in text

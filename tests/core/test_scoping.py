@@ -26,4 +26,8 @@ codes = st.from_regex(r"2301(0[2-9]|1[0-3]|2[3-9]|8[34])(\d{3}){0,3}", fullmatch
 @given(codes, codes)
 def test_covers_is_transitive_along_ancestry(a, b):
     if covers(a, b):
-        assert all(covers(a, b[: len(b) - 3 * k]) for k in range((len(b) - len(a)) // 3 + 1) if len(b) - 3 * k >= len(a))
+        assert all(
+            covers(a, b[: len(b) - 3 * k])
+            for k in range((len(b) - len(a)) // 3 + 1)
+            if len(b) - 3 * k >= len(a)
+        )

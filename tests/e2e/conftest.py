@@ -130,8 +130,11 @@ def _start(srv: Server, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:
         return subprocess.Popen(
             [fangkong_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=srv.env, cwd=srv.workdir, stdout=sink, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=srv.env,
+            cwd=srv.workdir,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,14 @@ from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "e2e-Passw0rd-long-enough"
 START_TIMEOUT_SECONDS = 30.0
 PHONE = {"width": 390, "height": 844}
@@ -60,16 +65,31 @@ class Server:
     def cli(self, *args: str, stdin: str | None = None) -> str:
         """Run ``fangkong ARGS`` against the server's database; fail with its output."""
         done = subprocess.run(
-            [fangkong_command(), *args], input=stdin, capture_output=True, text=True, env=self.env,
-            cwd=self.workdir, timeout=60, check=False,
-        )  # fmt: skip
+            [fangkong_command(), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.workdir,
+            timeout=60,
+            check=False,
+        )
         if done.returncode != 0:
             pytest.fail(f"fangkong {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done.stdout
 
     def create_user(self, username: str, role: str, region: str) -> Account:
-        out = self.cli("users", "create", username, "--role", role, "--region", region,
-                       "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+        out = self.cli(
+            "users",
+            "create",
+            username,
+            "--role",
+            role,
+            "--region",
+            region,
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
         account = Account(username, role, region, totp=_totp_from(out))
         self.accounts[username] = account
         return account

@@ -102,8 +102,14 @@ def test_district_officer_sees_only_the_district(page: Page, server: Server) -> 
     assert page.request.get("/regions/230103/children").status == 404
 
 
-PHONE_PAGES = {"login": "/login", "home": "/", "regions": "/regions", "users": "/users",
-               "audit": "/audit", "policy": "/policy"}  # fmt: skip
+PHONE_PAGES = {
+    "login": "/login",
+    "home": "/",
+    "regions": "/regions",
+    "users": "/users",
+    "audit": "/audit",
+    "policy": "/policy",
+}
 
 
 @pytest.mark.parametrize("path", PHONE_PAGES.values(), ids=PHONE_PAGES.keys())

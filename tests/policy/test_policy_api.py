@@ -8,45 +8,21 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from factories import auth_headers, make_user, web_login
 from fangkong.core import security
-from fangkong.db import Database
 from fangkong.models import AuditLog, PolicyState
 from fangkong.policy.loader import get_edition
 
 API = "/api/v1/policy"
 SHIPPED = ["cn-9th-2022-06", "cn-20-2022-11", "cn-new10-2022-12", "harbin-2022-12"]
 DEFAULT = "cn-9th-2022-06"
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Database]:
-    """The root fixture, but with writes kept inside the rolled-back transaction on SQLite.
-
-    pysqlite sends no BEGIN, so the savepoint's RELEASE on each commit would commit for good;
-    see tests/regions/conftest.py.
-    """
-    connection = engine.connect()
-    sqlite = engine.dialect.name == "sqlite"
-    if sqlite:
-        connection.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
-    transaction = connection.begin()
-    if sqlite:
-        connection.exec_driver_sql("BEGIN")
-    try:
-        yield Database(connection, join_savepoint=True)
-    finally:
-        transaction.rollback()
-        if sqlite:
-            connection.connection.driver_connection.isolation_level = ""  # type: ignore[union-attr]
-        connection.close()
 
 
 def headers_for(session, settings, role: str = "city_admin", region: str = "230100"):

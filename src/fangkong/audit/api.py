@@ -16,17 +16,18 @@ from fangkong.core.web import DbSession
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
-
 @router.get("", response_model=Page[AuditOut])
 def list_audit(
-    session: DbSession, actor: AuditRead, paging: Annotated[PageParams, Depends(page_params)],
+    session: DbSession,
+    actor: AuditRead,
+    paging: Annotated[PageParams, Depends(page_params)],
     actor_id: int | None = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
-) -> Page[AuditOut]:  # fmt: skip
+) -> Page[AuditOut]:
     filters = AuditFilters(actor_id, action, object_type, object_id, since, until)
     rows, cursor = service.list_entries(session, actor=actor, filters=filters, page=paging)
     return Page(items=[AuditOut.model_validate(r) for r in rows], next_cursor=cursor)

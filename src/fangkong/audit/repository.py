@@ -17,7 +17,6 @@ from fangkong.models import AuditLog
 CITY_PREFIX_LENGTH = 4
 
 
-
 def readable(principal: Principal) -> Select[AuditLog]:
     statement = select(AuditLog)
     if len(scope_prefix(principal.region_code)) > CITY_PREFIX_LENGTH:

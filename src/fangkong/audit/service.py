@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import repository
 from fangkong.audit.schemas import AuditFilters
+from fangkong.core import clock
 from fangkong.core.masking import mask_mapping
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
@@ -30,6 +31,7 @@ def record(
 ) -> AuditLog:
     """Add one audit row in the caller's transaction; personal and secret fields are masked."""
     row = AuditLog(
+        at=clock.now(),
         actor_id=actor.id,
         actor_name=actor.username,
         action=action,

@@ -21,16 +21,24 @@ AuditPage = Annotated[Principal, Depends(web_require(Perm.AUDIT_READ))]
 
 @router.get("/audit")
 def audit_page(
-    request: Request, session: DbSession, actor: AuditPage,
+    request: Request,
+    session: DbSession,
+    actor: AuditPage,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     filters = AuditFilters(action=action or None, object_type=object_type or None)
     rows, next_cursor = service.list_entries(
         session, actor=actor, filters=filters, page=PageParams(limit=50, cursor=cursor)
     )
-    context = {"entries": rows, "next_cursor": next_cursor, "action": action or "",
-               "object_type": object_type or ""}  # fmt: skip
-    response: Response = request.app.state.templates.TemplateResponse(request, "audit.html", context)
+    context = {
+        "entries": rows,
+        "next_cursor": next_cursor,
+        "action": action or "",
+        "object_type": object_type or "",
+    }
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, "audit.html", context
+    )
     return response

@@ -10,7 +10,13 @@ from fangkong.auth import service, tokens
 from fangkong.auth.dependencies import ApiPrincipal, UsersManage, UsersRead
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
 from fangkong.auth.schemas import (
-    MeOut, TokenOut, UserCreate, UserCreated, UserFilters, UserOut, UserUpdate,
+    MeOut,
+    TokenOut,
+    UserCreate,
+    UserCreated,
+    UserFilters,
+    UserOut,
+    UserUpdate,
 )  # fmt: skip
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.web import DbSession, SettingsDep

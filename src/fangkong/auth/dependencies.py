@@ -82,7 +82,9 @@ def optional_web_principal(request: Request, session: DbSession) -> Principal | 
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = service.resolve_web_session(session, settings=request.app.state.settings, token=token)
+    principal = service.resolve_web_session(
+        session, settings=request.app.state.settings, token=token
+    )
     if principal is not None:
         request.state.user_locale = principal.locale
         request.state.principal = principal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fangkong.core.errors import Conflict, DomainError, InvalidInput, N_, PermissionDenied
+from fangkong.core.errors import N_, Conflict, DomainError, InvalidInput, PermissionDenied
 
 
 class InvalidCredentials(DomainError):

@@ -15,7 +15,6 @@ from fangkong.core.scoping import within
 from fangkong.models import LoginAttempt, User, WebSession
 
 
-
 def readable(principal: Principal) -> Select[User]:
     return select(User).where(within(User.region_code, principal.region_code))
 

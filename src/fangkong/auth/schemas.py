@@ -10,9 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints,
 
 from fangkong.auth.permissions import Role
 
-Username = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$", max_length=64)
-]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$", max_length=64)]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}){0,3}$")]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Password = Annotated[SecretStr, Field(min_length=10, max_length=128)]
@@ -72,7 +70,7 @@ class UserCreated(UserOut):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
 
 

@@ -66,7 +66,12 @@ def _check_placement(session: Session, actor: Principal, role: str, region_code:
 
 
 def create_user(
-    session: Session, *, actor: Principal, settings: Settings, data: UserCreate, is_demo: bool = False
+    session: Session,
+    *,
+    actor: Principal,
+    settings: Settings,
+    data: UserCreate,
+    is_demo: bool = False,
 ) -> tuple[User, str | None]:
     """Create a user inside the actor's jurisdiction; returns the otpauth URI when enrolled."""
     _check_placement(session, actor, data.role, data.region_code)
@@ -122,9 +127,7 @@ def get_user(session: Session, *, actor: Principal, user_id: int) -> User:
     return user
 
 
-def update_user(
-    session: Session, *, actor: Principal, user_id: int, changes: UserUpdate
-) -> User:
+def update_user(session: Session, *, actor: Principal, user_id: int, changes: UserUpdate) -> User:
     user = get_user(session, actor=actor, user_id=user_id)
     if not may_assign(actor.role, user.role):
         raise RoleNotAssignable()
@@ -161,7 +164,7 @@ def authenticate(
     if repository.failures_since(session, username, window_start) >= settings.login_max_failures:
         raise LockedOut()
     user = repository.by_username(session, username)
-    password_hash = user.password_hash if user else security.DUMMY_PASSWORD_HASH
+    password_hash = user.password_hash if user else security.dummy_password_hash()
     if not security.verify_password(password_hash, password) or user is None or not user.is_active:
         _fail(session, username)
         raise InvalidCredentials()
@@ -225,7 +228,10 @@ def resolve_web_session(session: Session, *, settings: Settings, token: str) -> 
         return None
     web, user = found[0], found[1]
     now = clock.now()
-    if now - web.last_seen_at > timedelta(minutes=settings.session_idle_minutes) or not user.is_active:
+    if (
+        now - web.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+        or not user.is_active
+    ):
         repository.delete_web_session(session, web.token_hash)
         return None
     if (now - web.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:

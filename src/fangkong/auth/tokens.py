@@ -28,12 +28,14 @@ from fangkong.core.principal import Principal
 from fangkong.models import User
 
 ALGORITHM = "HS256"
-TOKEN_TYPE = "access"
+TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 
 
 def signing_key(settings: Settings, purpose: str) -> bytes:
     """A key per purpose derived from the one secret key."""
-    return hmac.new(settings.secret_key_bytes, f"fangkong:{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.new(
+        settings.secret_key_bytes, f"fangkong:{purpose}".encode(), hashlib.sha256
+    ).digest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,11 @@ from pydantic import ValidationError
 
 from fangkong.auth import service
 from fangkong.auth.dependencies import (
-    CSRF_COOKIE, SESSION_COOKIE, CsrfChecked, WebPrincipal, web_require,
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CsrfChecked,
+    WebPrincipal,
+    web_require,
 )  # fmt: skip
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
 from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role
@@ -26,7 +30,9 @@ UsersPage = Annotated[Principal, Depends(web_require(Perm.USERS_READ))]
 UsersForm = Annotated[Principal, Depends(web_require(Perm.USERS_MANAGE))]
 
 
-def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+def _render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
     response: Response = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status_code
     )
@@ -38,7 +44,9 @@ def _safe_next(value: str) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next_url: Annotated[str, Query(alias="next", max_length=200)] = "/") -> Response:
+def login_page(
+    request: Request, next_url: Annotated[str, Query(alias="next", max_length=200)] = "/"
+) -> Response:
     seed = request.cookies.get(CSRF_COOKIE) or security.new_token(16)
     request.state.csrf_seed = seed
     response = _render(request, "login.html", {"next": _safe_next(next_url), "error": None})
@@ -57,7 +65,9 @@ def login_submit(
     next_url: Annotated[str, Form(alias="next", max_length=200)] = "/",
 ) -> Response:
     try:
-        user = service.authenticate(session, settings=settings, username=username, password=password, otp=otp)
+        user = service.authenticate(
+            session, settings=settings, username=username, password=password, otp=otp
+        )
     except DomainError as exc:
         if isinstance(exc, InvalidCredentials | InvalidOtp):
             session.commit()
@@ -80,12 +90,21 @@ def logout(request: Request, session: DbSession, principal: WebPrincipal) -> Res
     return response
 
 
-def _users_context(request: Request, session: DbSession, actor: Principal, cursor: str | None, q: str | None) -> dict[str, Any]:
+def _users_context(
+    request: Request, session: DbSession, actor: Principal, cursor: str | None, q: str | None
+) -> dict[str, Any]:
     filters = UserFilters(q=q or None)
     page = PageParams(limit=50, cursor=cursor)
     rows, next_cursor = service.list_users(session, actor=actor, filters=filters, page=page)
     roles = sorted(ASSIGNABLE_ROLES.get(Role(actor.role), frozenset()))
-    return {"users": rows, "next_cursor": next_cursor, "q": q or "", "roles": roles, "errors": {}, "form": {}}
+    return {
+        "users": rows,
+        "next_cursor": next_cursor,
+        "q": q or "",
+        "roles": roles,
+        "errors": {},
+        "form": {},
+    }
 
 
 @router.get("/users")
@@ -105,19 +124,35 @@ def users_create(
     role: Annotated[str, Form(max_length=32)], region_code: Annotated[str, Form(max_length=32)],
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:  # fmt: skip
-    form = {"username": username, "display_name": display_name, "role": role, "region_code": region_code}
+    form = {
+        "username": username,
+        "display_name": display_name,
+        "role": role,
+        "region_code": region_code,
+    }
     try:
         data = UserCreate(**form, password=password)
         user, uri = service.create_user(session, actor=actor, settings=settings, data=data)
     except ValidationError as exc:
-        return _users_form_error(request, session, actor, form, {str(e["loc"][0]): e["msg"] for e in exc.errors()})
+        return _users_form_error(
+            request, session, actor, form, {str(e["loc"][0]): e["msg"] for e in exc.errors()}
+        )
     except DomainError as exc:
         session.rollback()
         return _users_form_error(request, session, actor, form, {"_": exc})
-    context = _users_context(request, session, actor, None, None) | {"created": user, "otpauth_uri": uri}
+    context = _users_context(request, session, actor, None, None) | {
+        "created": user,
+        "otpauth_uri": uri,
+    }
     return _render(request, "users.html", context, status_code=201)
 
 
-def _users_form_error(request: Request, session: DbSession, actor: Principal, form: dict[str, str], errors: dict[str, Any]) -> Response:
+def _users_form_error(
+    request: Request,
+    session: DbSession,
+    actor: Principal,
+    form: dict[str, str],
+    errors: dict[str, Any],
+) -> Response:
     context = _users_context(request, session, actor, None, None) | {"form": form, "errors": errors}
     return _render(request, "users.html", context, status_code=422)

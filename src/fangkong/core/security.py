@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,9 +14,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _hasher = PasswordHasher()
 NONCE_BYTES = 12
-# A hash of a random password, verified when the username is unknown so that timing does not
-# reveal which usernames exist.
-DUMMY_PASSWORD_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def dummy_password_hash() -> str:
+    """A hash verified when the username is unknown, so timing does not reveal which exist.
+
+    Computed on first use, not at import: argon2 is deliberately slow and every CLI start
+    would pay for it."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:

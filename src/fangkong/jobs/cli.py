@@ -16,7 +16,9 @@ app = typer.Typer(help="Scheduled jobs (定时任务).", no_args_is_help=True)
 
 @app.command("list")
 def list_jobs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    rows = [{"name": j.name, "cron": j.cron, "description": j.description} for j in all_jobs().values()]
+    rows = [
+        {"name": j.name, "cron": j.cron, "description": j.description} for j in all_jobs().values()
+    ]
     if as_json:
         console.print_json(rows)
         return
@@ -27,7 +29,9 @@ def list_jobs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command("run")
 def run(
     name: str,
-    run_for: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
+    run_for: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")
+    ] = None,
 ) -> None:
     """Run one job now, under the same lock the worker takes."""
     job = all_jobs().get(name)

@@ -31,6 +31,13 @@ def build_scheduler(db: Database, settings: Settings) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=settings.timezone)
     for job in all_jobs().values():
         trigger = CronTrigger.from_crontab(job.cron, timezone=settings.timezone)
-        scheduler.add_job(_fire, trigger, args=(db, settings, job), id=job.name,
-                          coalesce=True, max_instances=1, misfire_grace_time=3600)  # fmt: skip
+        scheduler.add_job(
+            _fire,
+            trigger,
+            args=(db, settings, job),
+            id=job.name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )
     return scheduler

@@ -33,9 +33,7 @@ class Region(CreatedAt, Base):
             values_callable=lambda levels: [level.value for level in levels],
         )
     )
-    parent_code: Mapped[str | None] = mapped_column(
-        region_code_type(), ForeignKey("regions.code")
-    )
+    parent_code: Mapped[str | None] = mapped_column(region_code_type(), ForeignKey("regions.code"))
 
     __table_args__ = (Index("ix_regions_parent_code", "parent_code"),)
 

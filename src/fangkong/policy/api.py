@@ -32,9 +32,13 @@ class ActivateIn(BaseModel):
 
 def _summary(edition: Any, active: str) -> EditionSummary:
     return EditionSummary(
-        id=edition.id, title=edition.title, title_en=edition.title_en,
-        effective_on=edition.effective_on.isoformat(), base=edition.base, active=edition.id == active,
-    )  # fmt: skip
+        id=edition.id,
+        title=edition.title,
+        title_en=edition.title_en,
+        effective_on=edition.effective_on.isoformat(),
+        base=edition.base,
+        active=edition.id == active,
+    )
 
 
 @router.get("/active")

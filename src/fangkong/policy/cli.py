@@ -22,8 +22,16 @@ def list_editions(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     """The shipped editions; the active one is marked with *."""
     with console.unit_of_work() as session:
         active = service.active_id(session, default=console.settings().policy)
-    rows = [{"id": e.id, "title": e.title, "effective_on": e.effective_on.isoformat(),
-             "base": e.base, "active": e.id == active} for e in service.editions()]  # fmt: skip
+    rows = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "effective_on": e.effective_on.isoformat(),
+            "base": e.base,
+            "active": e.id == active,
+        }
+        for e in service.editions()
+    ]
     if as_json:
         console.print_json(rows)
         return
@@ -50,8 +58,9 @@ def activate(edition_id: str) -> None:
     """Switch the deployment to another edition (audited)."""
     try:
         with console.unit_of_work() as session:
-            edition = service.activate(session, actor=CLI_ACTOR, edition_id=edition_id,
-                                       default=console.settings().policy)  # fmt: skip
+            edition = service.activate(
+                session, actor=CLI_ACTOR, edition_id=edition_id, default=console.settings().policy
+            )
     except DomainError as exc:
         console.fail(exc)
     typer.echo(f"active edition: {edition.id} ({edition.title})")

@@ -31,13 +31,13 @@ _OWN_KEYS = ("id", "title", "title_en", "effective_on", "source")
 _EDITION_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-class EditionInvalid(DomainError):  # noqa: N818 - named like core.errors' DomainError subclasses
+class EditionInvalid(DomainError):
     code = "policy.invalid_edition"
     status = 422
     title = N_("The policy edition file is invalid.")
 
 
-class EditionNotFound(DomainError):  # noqa: N818 - named like core.errors' DomainError subclasses
+class EditionNotFound(DomainError):
     code = "policy.edition_not_found"
     status = 404
     title = N_("The policy edition does not exist.")

@@ -42,7 +42,13 @@ def activate(session: Session, *, actor: Principal, edition_id: str, default: st
         session.add(state)
     state.edition_id, state.changed_by, state.changed_at = edition.id, actor.username, clock.now()
     session.flush()
-    audit.record(session, actor=actor, action="policy.activate", object_type="policy",
-                 object_id=edition.id, before={"edition_id": previous},
-                 after={"edition_id": edition.id})  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="policy.activate",
+        object_type="policy",
+        object_id=edition.id,
+        before={"edition_id": previous},
+        after={"edition_id": edition.id},
+    )
     return edition

@@ -23,8 +23,11 @@ def policy_page(
     request: Request, session: DbSession, settings: SettingsDep, actor: PolicyPage
 ) -> Response:
     current = service.active_edition(session, default=settings.policy)
-    context = {"editions": service.editions(), "active": current,
-               "can_manage": actor.can(Perm.POLICY_MANAGE)}  # fmt: skip
+    context = {
+        "editions": service.editions(),
+        "active": current,
+        "can_manage": actor.can(Perm.POLICY_MANAGE),
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, "policy.html", context
     )
@@ -33,8 +36,10 @@ def policy_page(
 
 @router.post("/policy/activate", dependencies=[CsrfChecked])
 def policy_activate(
-    session: DbSession, settings: SettingsDep, actor: PolicyForm,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: PolicyForm,
     edition_id: Annotated[str, Form(max_length=64)],
-) -> Response:  # fmt: skip
+) -> Response:
     service.activate(session, actor=actor, edition_id=edition_id, default=settings.policy)
     return RedirectResponse("/policy", status_code=303)

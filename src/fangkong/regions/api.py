@@ -16,8 +16,13 @@ from fangkong.core.web import DbSession, Locale
 from fangkong.models import Region
 from fangkong.regions import service
 from fangkong.regions.schemas import (
-    ImportReport, RegionCreate, RegionOut, RegionRename, WorkerAssign, WorkerOut,
-)  # fmt: skip
+    ImportReport,
+    RegionCreate,
+    RegionOut,
+    RegionRename,
+    WorkerAssign,
+    WorkerOut,
+)
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 Paging = Annotated[PageParams, Depends(page_params)]
@@ -27,16 +32,21 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 def _out(session: DbSession, regions: Sequence[Region]) -> list[RegionOut]:
     counts = service.child_counts(session, regions)
-    return [RegionOut.model_validate(r).model_copy(update={"children": counts.get(r.code, 0)}) for r in regions]
+    return [
+        RegionOut.model_validate(r).model_copy(update={"children": counts.get(r.code, 0)})
+        for r in regions
+    ]
 
 
 @router.get("", response_model=Page[RegionOut])
 def list_regions(
-    session: DbSession, actor: RegionsRead, paging: Paging,
+    session: DbSession,
+    actor: RegionsRead,
+    paging: Paging,
     parent: Annotated[str | None, Query(pattern=r"^\d{6}(\d{3}){0,3}$")] = None,
     q: Annotated[str | None, Query(max_length=64)] = None,
     level: Annotated[str | None, Query(pattern=r"^(city|district|street|community|grid)$")] = None,
-) -> Page[RegionOut]:  # fmt: skip
+) -> Page[RegionOut]:
     if parent is None and (q or level):
         rows, cursor = service.search(session, actor=actor, page=paging, q=q, level=level)
     else:
@@ -51,7 +61,11 @@ def create_region(session: DbSession, actor: RegionsManage, data: RegionCreate) 
 
 @router.post("/import", response_model=ImportReport)
 def import_regions(
-    session: DbSession, actor: RegionsManage, locale: Locale, file: UploadFile, dry_run: bool = False
+    session: DbSession,
+    actor: RegionsManage,
+    locale: Locale,
+    file: UploadFile,
+    dry_run: bool = False,
 ) -> ImportReport:
     raw = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES or not raw:
@@ -75,17 +89,23 @@ def get_region(session: DbSession, actor: RegionsRead, code: CodePath) -> Region
 
 
 @router.patch("/{code}", response_model=RegionOut)
-def rename_region(session: DbSession, actor: RegionsManage, code: CodePath, data: RegionRename) -> RegionOut:
+def rename_region(
+    session: DbSession, actor: RegionsManage, code: CodePath, data: RegionRename
+) -> RegionOut:
     return _out(session, [service.rename_region(session, actor=actor, code=code, data=data)])[0]
 
 
 @router.get("/{code}/workers", response_model=list[WorkerOut])
 def list_workers(session: DbSession, actor: RegionsRead, code: CodePath) -> list[WorkerOut]:
-    return [WorkerOut.model_validate(u) for u in service.workers(session, actor=actor, grid_code=code)]
+    return [
+        WorkerOut.model_validate(u) for u in service.workers(session, actor=actor, grid_code=code)
+    ]
 
 
 @router.post("/{code}/workers", status_code=status.HTTP_204_NO_CONTENT)
-def assign_worker(session: DbSession, actor: RegionsManage, code: CodePath, data: WorkerAssign) -> None:
+def assign_worker(
+    session: DbSession, actor: RegionsManage, code: CodePath, data: WorkerAssign
+) -> None:
     service.assign_worker(session, actor=actor, grid_code=code, user_id=data.user_id)
 
 

@@ -20,7 +20,9 @@ REQUIRED = {"code", "name", "level", "parent_code"}
 @app.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument()],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row, write nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, write nothing")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Import streets, communities and grids from CSV or XLSX: code,name,level,parent_code."""
@@ -46,5 +48,7 @@ def import_file(
     else:
         for r in report.rejected:
             typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-        typer.echo(f"created {report.created}, renamed {report.updated}, unchanged {report.unchanged}, "
-                   f"rejected {len(report.rejected)}{' (dry run)' if dry_run else ''}")  # fmt: skip
+        typer.echo(
+            f"created {report.created}, renamed {report.updated}, unchanged {report.unchanged}, "
+            f"rejected {len(report.rejected)}{' (dry run)' if dry_run else ''}"
+        )

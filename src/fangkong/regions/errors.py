@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fangkong.core.errors import Conflict, InvalidInput, N_
+from fangkong.core.errors import N_, Conflict, InvalidInput
 
 
 class UnknownRegion(InvalidInput):
@@ -17,7 +17,9 @@ class BadCodeForLevel(InvalidInput):
 
 class LevelNotImportable(InvalidInput):
     code = "region.level_not_importable"
-    title = N_("Only streets, communities and grids can be added; the city and districts are fixed.")
+    title = N_(
+        "Only streets, communities and grids can be added; the city and districts are fixed."
+    )
 
 
 class WrongParent(InvalidInput):

@@ -71,5 +71,7 @@ def assignment(session: Session, grid_code: str, user_id: int) -> GridAssignment
 
 
 def user_in_scope(session: Session, principal: Principal, user_id: int) -> User | None:
-    statement = select(User).where(User.id == user_id, within(User.region_code, principal.region_code))
+    statement = select(User).where(
+        User.id == user_id, within(User.region_code, principal.region_code)
+    )
     return session.scalars(statement).first()

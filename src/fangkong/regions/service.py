@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -23,16 +23,27 @@ PARENT_LEVEL = {
     RegionLevel.GRID: RegionLevel.COMMUNITY,
 }
 LEVEL_NAMES = {
-    "street": RegionLevel.STREET, "街道": RegionLevel.STREET, "乡镇": RegionLevel.STREET,
-    "community": RegionLevel.COMMUNITY, "社区": RegionLevel.COMMUNITY, "村": RegionLevel.COMMUNITY,
-    "grid": RegionLevel.GRID, "网格": RegionLevel.GRID,
-}  # fmt: skip
+    "street": RegionLevel.STREET,
+    "街道": RegionLevel.STREET,
+    "乡镇": RegionLevel.STREET,
+    "community": RegionLevel.COMMUNITY,
+    "社区": RegionLevel.COMMUNITY,
+    "村": RegionLevel.COMMUNITY,
+    "grid": RegionLevel.GRID,
+    "网格": RegionLevel.GRID,
+}
 IMPORT_COLUMNS = {
-    "code": "code", "代码": "code", "区划代码": "code",
-    "name": "name", "名称": "name",
-    "level": "level", "级别": "level", "层级": "level",
-    "parent_code": "parent_code", "上级代码": "parent_code",
-}  # fmt: skip
+    "code": "code",
+    "代码": "code",
+    "区划代码": "code",
+    "name": "name",
+    "名称": "name",
+    "level": "level",
+    "级别": "level",
+    "层级": "level",
+    "parent_code": "parent_code",
+    "上级代码": "parent_code",
+}
 IMPORT_BATCH = 1000
 MAX_NAME = 64
 GRID_WORKER = "grid_worker"
@@ -59,7 +70,12 @@ def child_counts(session: Session, regions: Sequence[Region]) -> dict[str, int]:
 
 
 def children(
-    session: Session, *, actor: Principal, parent: str | None, page: PageParams, q: str | None = None
+    session: Session,
+    *,
+    actor: Principal,
+    parent: str | None,
+    page: PageParams,
+    q: str | None = None,
 ) -> tuple[Sequence[Region], str | None]:
     """Children of ``parent``; without a parent, the actor's own region as the tree's root."""
     if parent is None:
@@ -74,7 +90,9 @@ def search(
     return repository.search_page(session, actor, page, q, level)
 
 
-def check_new(actor: Principal, code: str, level: RegionLevel, parent: Region | None, parent_code: str) -> None:
+def check_new(
+    actor: Principal, code: str, level: RegionLevel, parent: Region | None, parent_code: str
+) -> None:
     """Raise the first rule a new region breaks (shared by the form, the API and imports)."""
     if level not in CODE_LENGTH:
         raise errors.LevelNotImportable()
@@ -96,16 +114,23 @@ def create_region(session: Session, *, actor: Principal, data: RegionCreate) -> 
     check_new(actor, data.code, data.level, parent, data.parent_code)
     if repository.existing(session, [data.code]):
         raise errors.RegionExists()
-    return _add(session, actor, data.code, data.name, data.level, data.parent_code)
+    return _add(session, actor, data)
 
 
-def _add(session: Session, actor: Principal, code: str, name: str, level: RegionLevel, parent_code: str) -> Region:
-    region = Region(code=code, name=name, level=level, parent_code=parent_code)
+def _add(session: Session, actor: Principal, data: RegionCreate) -> Region:
+    region = Region(code=data.code, name=data.name, level=data.level, parent_code=data.parent_code)
     session.add(region)
     session.flush()
-    audit.record(session, actor=actor, action="region.create", object_type="region",
-                 object_id=code, region_code=code,
-                 after={"name": name, "level": level.value, "parent_code": parent_code})  # fmt: skip
+    after = {"name": data.name, "level": data.level.value, "parent_code": data.parent_code}
+    audit.record(
+        session,
+        actor=actor,
+        action="region.create",
+        object_type="region",
+        object_id=data.code,
+        region_code=data.code,
+        after=after,
+    )
     return region
 
 
@@ -116,63 +141,80 @@ def rename_region(session: Session, *, actor: Principal, code: str, data: Region
     if data.name_en is not None:
         region.name_en = data.name_en
     session.flush()
-    audit.record(session, actor=actor, action="region.rename", object_type="region",
-                 object_id=code, region_code=code, before=before,
-                 after={"name": region.name, "name_en": region.name_en})  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="region.rename",
+        object_type="region",
+        object_id=code,
+        region_code=code,
+        before=before,
+        after={"name": region.name, "name_en": region.name_en},
+    )
     return region
 
 
-def import_regions(session: Session, *, actor: Principal, rows: Iterable[tuple[int, Row]]) -> ImportReport:
+def import_regions(
+    session: Session, *, actor: Principal, rows: Iterable[tuple[int, Row]]
+) -> ImportReport:
     """Add or rename streets, communities and grids; every rejected row gets its reason.
 
     Rows are read in batches, so a parent may appear earlier in the same file. Accepted rows
     are flushed in the caller's transaction; the caller commits once (or rolls back on a dry run).
     """
-    report = ImportReport()
-    seen: set[str] = set()
+    importer = _Importer(session=session, actor=actor)
     for batch in batched(rows, IMPORT_BATCH):
-        _import_batch(session, actor, batch, seen, report)
-    return report
+        importer.add_batch(batch)
+    return importer.report
 
 
-def _import_batch(session: Session, actor: Principal, batch: tuple[tuple[int, Row], ...], seen: set[str], report: ImportReport) -> None:
-    codes = {row.get("code", "") for _, row in batch} | {row.get("parent_code", "") for _, row in batch}
-    known = repository.existing(session, codes)
-    for line, row in batch:
-        try:
-            _import_row(session, actor, row, known, seen, report)
-        except DomainError as exc:
-            report.rejected.append(RejectedRow(row=line, code=exc.code, message=exc.title))
-    session.flush()
+@dataclass
+class _Importer:
+    session: Session
+    actor: Principal
+    report: ImportReport = field(default_factory=ImportReport)
+    known: dict[str, Region] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
 
+    def add_batch(self, batch: tuple[tuple[int, Row], ...]) -> None:
+        codes = {r.get("code", "") for _, r in batch} | {r.get("parent_code", "") for _, r in batch}
+        self.known.update(repository.existing(self.session, codes - self.known.keys()))
+        for line, row in batch:
+            try:
+                self.add_row(row)
+            except DomainError as exc:
+                self.report.rejected.append(RejectedRow(row=line, code=exc.code, message=exc.title))
+        self.session.flush()
 
-def _import_row(session: Session, actor: Principal, row: Row, known: dict[str, Region], seen: set[str], report: ImportReport) -> None:
-    code, name, parent_code = row.get("code", ""), row.get("name", ""), row.get("parent_code", "")
-    level = LEVEL_NAMES.get(row.get("level", "").strip().lower())
-    if level is None:
-        raise errors.InvalidLevel()
-    if not 1 <= len(name) <= MAX_NAME:
-        raise errors.InvalidName()
-    if code in seen:
-        raise errors.DuplicateInFile()
-    parent = known.get(parent_code)
-    check_new(actor, code, level, parent if parent and actor.covers(parent.code) else None, parent_code)
-    seen.add(code)
-    _upsert(session, actor, code, name, level, parent_code, known, report)
+    def add_row(self, row: Row) -> None:
+        level = LEVEL_NAMES.get(row.get("level", "").strip().lower())
+        if level is None:
+            raise errors.InvalidLevel()
+        name = row.get("name", "")
+        if not 1 <= len(name) <= MAX_NAME:
+            raise errors.InvalidName()
+        data = RegionCreate.model_construct(
+            code=row.get("code", ""), name=name, level=level, parent_code=row.get("parent_code", "")
+        )
+        if data.code in self.seen:
+            raise errors.DuplicateInFile()
+        parent = self.known.get(data.parent_code)
+        visible = parent if parent and self.actor.covers(parent.code) else None
+        check_new(self.actor, data.code, data.level, visible, data.parent_code)
+        self.seen.add(data.code)
+        self.upsert(data)
 
-
-def _upsert(session: Session, actor: Principal, code: str, name: str, level: RegionLevel, parent_code: str, known: dict[str, Region], report: ImportReport) -> None:
-    current = known.get(code)
-    if current is None:
-        known[code] = _add(session, actor, code, name, level, parent_code)
-        report.created += 1
-    elif current.level != level or current.parent_code != parent_code:
-        raise errors.RegionExists()
-    elif current.name == name:
-        report.unchanged += 1
-    else:
-        rename_region(session, actor=actor, code=code, data=RegionRename(name=name))
-        report.updated += 1
+    def upsert(self, data: RegionCreate) -> None:
+        current = self.known.get(data.code)
+        if current is None:
+            self.known[data.code] = _add(self.session, self.actor, data)
+            self.report.created += 1
+        elif current.name == data.name:
+            self.report.unchanged += 1
+        else:
+            rename = RegionRename(name=data.name)
+            rename_region(self.session, actor=self.actor, code=data.code, data=rename)
+            self.report.updated += 1
 
 
 def workers(session: Session, *, actor: Principal, grid_code: str) -> Sequence[object]:
@@ -190,8 +232,15 @@ def assign_worker(session: Session, *, actor: Principal, grid_code: str, user_id
     if repository.assignment(session, grid_code, user_id) is None:
         session.add(GridAssignment(grid_code=grid_code, user_id=user_id))
         session.flush()
-        audit.record(session, actor=actor, action="grid.assign_worker", object_type="region",
-                     object_id=grid_code, region_code=grid_code, after={"user_id": user_id})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="grid.assign_worker",
+            object_type="region",
+            object_id=grid_code,
+            region_code=grid_code,
+            after={"user_id": user_id},
+        )
 
 
 def unassign_worker(session: Session, *, actor: Principal, grid_code: str, user_id: int) -> None:
@@ -201,5 +250,12 @@ def unassign_worker(session: Session, *, actor: Principal, grid_code: str, user_
         raise NotFound()
     session.delete(found)
     session.flush()
-    audit.record(session, actor=actor, action="grid.unassign_worker", object_type="region",
-                 object_id=grid_code, region_code=grid_code, before={"user_id": user_id})  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="grid.unassign_worker",
+        object_type="region",
+        object_id=grid_code,
+        region_code=grid_code,
+        before={"user_id": user_id},
+    )

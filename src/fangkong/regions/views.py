@@ -24,19 +24,27 @@ CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+def _render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
     response: Response = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status_code
     )
     return response
 
 
-def _nodes(session: DbSession, actor: Principal, parent: str | None, cursor: str | None) -> dict[str, Any]:
+def _nodes(
+    session: DbSession, actor: Principal, parent: str | None, cursor: str | None
+) -> dict[str, Any]:
     rows, next_cursor = service.children(
         session, actor=actor, parent=parent, page=PageParams(limit=200, cursor=cursor)
     )
-    return {"regions": rows, "counts": service.child_counts(session, rows), "parent": parent,
-            "next_cursor": next_cursor}  # fmt: skip
+    return {
+        "regions": rows,
+        "counts": service.child_counts(session, rows),
+        "parent": parent,
+        "next_cursor": next_cursor,
+    }
 
 
 @router.get("/regions")
@@ -46,26 +54,36 @@ def regions_page(request: Request, session: DbSession, actor: RegionsPage) -> Re
 
 @router.get("/regions/{code}/children")
 def region_children(
-    request: Request, session: DbSession, actor: RegionsPage, code: CodePath,
+    request: Request,
+    session: DbSession,
+    actor: RegionsPage,
+    code: CodePath,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     return _render(request, "partials/region_nodes.html", _nodes(session, actor, code, cursor))
 
 
 @router.get("/regions/{code}/workers")
-def region_workers(request: Request, session: DbSession, actor: RegionsPage, code: CodePath) -> Response:
+def region_workers(
+    request: Request, session: DbSession, actor: RegionsPage, code: CodePath
+) -> Response:
     workers = service.workers(session, actor=actor, grid_code=code)
     return _render(request, "partials/region_workers.html", {"workers": workers, "code": code})
 
 
 @router.post("/regions/import", dependencies=[CsrfChecked])
-def regions_import(request: Request, session: DbSession, actor: RegionsForm, file: UploadFile) -> Response:
+def regions_import(
+    request: Request, session: DbSession, actor: RegionsForm, file: UploadFile
+) -> Response:
     try:
         raw = file.file.read(MAX_IMPORT_BYTES + 1)
         if not raw or len(raw) > MAX_IMPORT_BYTES:
             raise UnreadableFile()
-        rows = read_csv(io.StringIO(raw.decode("utf-8-sig")), service.IMPORT_COLUMNS,
-                        {"code", "name", "level", "parent_code"})  # fmt: skip
+        rows = read_csv(
+            io.StringIO(raw.decode("utf-8-sig")),
+            service.IMPORT_COLUMNS,
+            {"code", "name", "level", "parent_code"},
+        )
         report: Any = service.import_regions(session, actor=actor, rows=rows)
     except UnicodeDecodeError:
         report = {"error": UnreadableFile()}
