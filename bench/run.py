@@ -61,6 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--settle", type=int, default=30, help="seconds to wait for a quiet machine per run (30)"
     )
     parser.add_argument("--no-append", action="store_true", help="print only; leave the file")
+    parser.set_defaults(wrk="wrk")
     args = parser.parse_args(argv)
     for name in ("duration", "connections", "threads", "workers", "rounds"):
         if getattr(args, name) < 1:
@@ -149,12 +150,17 @@ def check_token(fangkong: servers.Server, token: str) -> tuple[str, ...]:
     return (f"Authorization: Bearer {token}",)
 
 
+def token_minutes(args: argparse.Namespace) -> int:
+    """A token lifetime that outlasts every warm-up, settling wait and run (at least 15 min)."""
+    per_run = args.duration + args.settle + wrk.GRACE_SECONDS
+    seconds = len(TARGET_PATHS) * (args.warmup + args.rounds * per_run)
+    return max(15, seconds // 60 + 5)
+
+
 def bench(args: argparse.Namespace) -> list[report.Row]:
     args.wrk = wrk.ensure_installed()
-    # Tokens must outlive warm-up plus every round (15 min is the default lifetime).
-    minutes = max(15, 3 * len(TARGET_PATHS) * (args.warmup + args.duration * args.rounds) // 60)
     print(f"preparing a fresh database in {WORKDIR}", flush=True)
-    fx = fixture.prepare(WORKDIR, token_minutes=minutes)
+    fx = fixture.prepare(WORKDIR, token_minutes=token_minutes(args))
     fangkong, bare = start_servers(fx, args.workers)
     with fangkong, bare:
         fangkong.wait_ready("/healthz")
@@ -187,7 +193,11 @@ def caveats(rows: list[report.Row]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
-    rows = bench(args)
+    try:
+        rows = bench(args)
+    except (RuntimeError, OSError) as exc:  # a server, wrk or the set-up failed: no figures
+        print(f"bench failed: {exc}", file=sys.stderr)
+        return 1
     judged, notes = report.goals(rows[0], rows[-1], cpu.QUIET_CPUS), caveats(rows)
     print()
     print(report.terminal_table(rows))

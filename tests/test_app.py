@@ -132,3 +132,18 @@ def test_logs_are_json_and_never_carry_id_numbers_or_phones():
     line = json.loads(formatter.format(record))
     assert line["message"] == "person 2301**********1234 phone 138****5678"
     assert line["level"] == "INFO" and "230102199001011234" not in json.dumps(line)
+
+
+def test_api_401_names_the_bearer_scheme(app_client):
+    assert app_client.get("/api/v1/auth/me").headers["www-authenticate"] == "Bearer"
+
+
+def test_cursor_of_the_wrong_type_is_422_not_500(app_client, session, settings):
+    user = make_user(session, role="city_admin", region_code="230100")
+    session.commit()
+    for cursor in ("W3RydWVd", "WyJ6eiJd"):  # [true], ["zz"]
+        response = app_client.get(
+            f"/api/v1/users?cursor={cursor}", headers=auth_headers(settings, user)
+        )
+        assert response.status_code == 422, cursor
+        assert response.json()["code"] == "pagination.invalid_cursor"

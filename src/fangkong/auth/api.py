@@ -17,7 +17,7 @@ from fangkong.auth.schemas import (
     UserFilters,
     UserOut,
     UserUpdate,
-)  # fmt: skip
+)
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.web import DbSession, SettingsDep
 

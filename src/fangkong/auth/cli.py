@@ -72,8 +72,17 @@ def list_users(
         rows, _ = service.list_users(
             session, actor=scope, filters=UserFilters(), page=PageParams(limit=500)
         )
-        data = [{"id": u.id, "username": u.username, "role": u.role, "region_code": u.region_code,
-                 "active": u.is_active, "totp": u.totp_enabled} for u in rows]  # fmt: skip
+        data = [
+            {
+                "id": u.id,
+                "username": u.username,
+                "role": u.role,
+                "region_code": u.region_code,
+                "active": u.is_active,
+                "totp": u.totp_enabled,
+            }
+            for u in rows
+        ]
     if as_json:
         console.print_json(data)
         return

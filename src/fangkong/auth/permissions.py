@@ -40,9 +40,15 @@ class Perm(enum.StrEnum):
 
 
 _OFFICER = {
-    Perm.USERS_READ, Perm.USERS_MANAGE, Perm.REGIONS_READ, Perm.REGIONS_MANAGE,
-    Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_WRITE, Perm.PEOPLE_REVEAL,
-}  # fmt: skip
+    Perm.USERS_READ,
+    Perm.USERS_MANAGE,
+    Perm.REGIONS_READ,
+    Perm.REGIONS_MANAGE,
+    Perm.POLICY_READ,
+    Perm.PEOPLE_READ,
+    Perm.PEOPLE_WRITE,
+    Perm.PEOPLE_REVEAL,
+}
 _TRACER = {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_REVEAL}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {

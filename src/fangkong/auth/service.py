@@ -89,8 +89,15 @@ def create_user(
     uri = None if is_demo or not requires_totp(data.role) else _enrol(user, settings)
     session.add(user)
     session.flush()
-    audit.record(session, actor=actor, action="user.create", object_type="user",
-                 object_id=user.id, region_code=user.region_code, after=snapshot(user))  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        region_code=user.region_code,
+        after=snapshot(user),
+    )
     return user, uri
 
 
@@ -108,9 +115,16 @@ def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_i
     uri = _enrol(user, settings)
     user.token_epoch += 1
     session.flush()
-    audit.record(session, actor=actor, action="user.enrol_totp", object_type="user",
-                 object_id=user.id, region_code=user.region_code, before=before,
-                 after=snapshot(user))  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="user.enrol_totp",
+        object_type="user",
+        object_id=user.id,
+        region_code=user.region_code,
+        before=before,
+        after=snapshot(user),
+    )
     return uri
 
 
@@ -134,9 +148,16 @@ def update_user(session: Session, *, actor: Principal, user_id: int, changes: Us
     before = snapshot(user)
     _apply_changes(session, actor, user, changes)
     session.flush()
-    audit.record(session, actor=actor, action="user.update", object_type="user",
-                 object_id=user.id, region_code=user.region_code, before=before,
-                 after=snapshot(user))  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="user.update",
+        object_type="user",
+        object_id=user.id,
+        region_code=user.region_code,
+        before=before,
+        after=snapshot(user),
+    )
     return user
 
 
@@ -208,8 +229,14 @@ def _succeed(session: Session, user: User, password: str) -> None:
     if security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     user.last_login_at = clock.now()
-    audit.record(session, actor=principal_of(user), action="auth.login", object_type="user",
-                 object_id=user.id, region_code=user.region_code)  # fmt: skip
+    audit.record(
+        session,
+        actor=principal_of(user),
+        action="auth.login",
+        object_type="user",
+        object_id=user.id,
+        region_code=user.region_code,
+    )
     session.flush()
 
 
@@ -241,8 +268,14 @@ def resolve_web_session(session: Session, *, settings: Settings, token: str) -> 
 
 def end_web_session(session: Session, *, actor: Principal, token: str) -> None:
     repository.delete_web_session(session, security.sha256_hex(token))
-    audit.record(session, actor=actor, action="auth.logout", object_type="user",
-                 object_id=actor.id or 0, region_code=actor.region_code)  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="auth.logout",
+        object_type="user",
+        object_id=actor.id or 0,
+        region_code=actor.region_code,
+    )
 
 
 def purge_stale(session: Session, *, settings: Settings) -> dict[str, int]:

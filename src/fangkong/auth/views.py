@@ -15,7 +15,7 @@ from fangkong.auth.dependencies import (
     CsrfChecked,
     WebPrincipal,
     web_require,
-)  # fmt: skip
+)
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
 from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role
 from fangkong.auth.schemas import UserCreate, UserFilters
@@ -76,9 +76,13 @@ def login_submit(
     token = service.start_web_session(session, user=user)
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
         max_age=settings.session_idle_minutes * 60 * 16,
-    )  # fmt: skip
+    )
     return response
 
 
@@ -109,21 +113,28 @@ def _users_context(
 
 @router.get("/users")
 def users_page(
-    request: Request, session: DbSession, actor: UsersPage,
+    request: Request,
+    session: DbSession,
+    actor: UsersPage,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[str | None, Query(max_length=64)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     template = "partials/users_rows.html" if request.headers.get("hx-request") else "users.html"
     return _render(request, template, _users_context(request, session, actor, cursor, q))
 
 
 @router.post("/users", dependencies=[CsrfChecked])
 def users_create(
-    request: Request, session: DbSession, settings: SettingsDep, actor: UsersForm,
-    username: Annotated[str, Form(max_length=200)], display_name: Annotated[str, Form(max_length=200)],
-    role: Annotated[str, Form(max_length=32)], region_code: Annotated[str, Form(max_length=32)],
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: UsersForm,
+    username: Annotated[str, Form(max_length=200)],
+    display_name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=32)],
+    region_code: Annotated[str, Form(max_length=32)],
     password: Annotated[str, Form(max_length=200)],
-) -> Response:  # fmt: skip
+) -> Response:
     form = {
         "username": username,
         "display_name": display_name,
@@ -139,7 +150,7 @@ def users_create(
         )
     except DomainError as exc:
         session.rollback()
-        return _users_form_error(request, session, actor, form, {"_": exc})
+        return _users_form_error(request, session, actor, form, {"_": exc}, exc.status)
     context = _users_context(request, session, actor, None, None) | {
         "created": user,
         "otpauth_uri": uri,
@@ -153,6 +164,7 @@ def _users_form_error(
     actor: Principal,
     form: dict[str, str],
     errors: dict[str, Any],
+    status_code: int = 422,
 ) -> Response:
     context = _users_context(request, session, actor, None, None) | {"form": form, "errors": errors}
-    return _render(request, "users.html", context, status_code=422)
+    return _render(request, "users.html", context, status_code=status_code)

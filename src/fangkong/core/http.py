@@ -16,6 +16,7 @@ from fangkong.core.web import request_locale
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "https://fangkong.invalid/problems/"
+HTTP_UNAUTHORIZED = 401
 
 HTTP_CODES = {
     400: ("request.bad", N_("The request is malformed.")),
@@ -44,7 +45,10 @@ def problem(
     }
     if _wants_html(request):
         return _error_partial(request, body)
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    response = JSONResponse(body, status_code=status, media_type="application/problem+json")
+    if status == HTTP_UNAUTHORIZED:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 def _wants_html(request: Request) -> bool:

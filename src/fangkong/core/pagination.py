@@ -24,6 +24,8 @@ from fangkong.core.errors import N_, InvalidInput
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+MAX_KEY = 2**63 - 1
+MAX_STRING_KEY = 128
 
 
 class InvalidCursor(InvalidInput):
@@ -52,15 +54,26 @@ def encode_cursor(value: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps([value]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> Any:
+def decode_cursor(cursor: str, kind: type[int] | type[str] | None = None) -> Any:
+    """The key value inside ``cursor``; with ``kind``, it must be of that type (and in range)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value = json.loads(raw)
     except (binascii.Error, ValueError) as exc:
         raise InvalidCursor() from exc
-    if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], int | str)):
+    if not (isinstance(value, list) and len(value) == 1):
         raise InvalidCursor()
-    return value[0]
+    return _checked(value[0], kind)
+
+
+def _checked(value: Any, kind: type[int] | type[str] | None) -> Any:
+    if isinstance(value, bool) or not isinstance(value, kind or (int, str)):
+        raise InvalidCursor()
+    if isinstance(value, int) and not -MAX_KEY <= value <= MAX_KEY:
+        raise InvalidCursor()
+    if isinstance(value, str) and len(value) > MAX_STRING_KEY:
+        raise InvalidCursor()
+    return value
 
 
 def fetch_page(
@@ -73,7 +86,7 @@ def fetch_page(
 ) -> tuple[Sequence[Any], str | None]:
     """Rows of one page ordered by ``key`` and the cursor of the next page (None at the end)."""
     if params.cursor is not None:
-        last = decode_cursor(params.cursor)
+        last = decode_cursor(params.cursor, key.type.python_type)
         statement = statement.where(key < last if descending else key > last)
     order = key.desc() if descending else key.asc()
     rows = session.scalars(statement.order_by(order).limit(params.limit + 1)).all()
