@@ -393,3 +393,29 @@ def test_cli_import_summary_dry_run_json_and_missing_file(cli, cli_database, tmp
         "230104001": "靖宇街道",
         "230104001001": "靖宇社区",
     }
+
+
+def test_xlsx_upload_over_the_api(app_client, session, settings, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["代码", "名称", "级别", "上级代码"])
+    sheet.append(["230102001", "兆麟街道", "街道", "230102"])
+    sheet.append(["230102001001", "兆麟社区", "社区", "230102001"])
+    sheet.append(["23010200100", "坏代码", "网格", "230102001"])
+    path = tmp_path / "regions.xlsx"
+    workbook.save(path)
+    headers = district_officer(session, settings)
+    files = {"file": ("regions.xlsx", path.read_bytes(), "application/vnd.ms-excel")}
+    report = app_client.post(URL, headers=headers, files=files).json()
+    assert report["created"] == 2
+    assert [(r["row"], r["code"]) for r in report["rejected"]] == [(4, "region.bad_code")]
+    assert region_names(session)["230102001001"] == "兆麟社区"
+
+
+def test_broken_xlsx_upload_is_unreadable(app_client, session, settings):
+    headers = district_officer(session, settings)
+    files = {
+        "file": ("regions.xlsx", b"PK\x03\x04 not really a workbook", "application/octet-stream")
+    }
+    response = app_client.post(URL, headers=headers, files=files)
+    assert response.status_code == 422 and response.json()["code"] == "import.unreadable_file"

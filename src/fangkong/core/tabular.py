@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -28,7 +29,7 @@ Row = dict[str, str]
 
 
 def _header_map(
-    header: list[Any], aliases: Mapping[str, str], required: set[str]
+    header: list[Any], aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> list[str | None]:
     names = [
         aliases.get(str(h).strip().lower(), aliases.get(str(h).strip())) if h else None
@@ -41,7 +42,7 @@ def _header_map(
 
 
 def _rows(
-    raw: Iterator[list[Any]], aliases: Mapping[str, str], required: set[str]
+    raw: Iterator[list[Any]], aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     header = next(raw, None)
     if header is None:
@@ -58,13 +59,13 @@ def _rows(
 
 
 def read_csv(
-    stream: IO[str], aliases: Mapping[str, str], required: set[str]
+    stream: IO[str], aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     return _rows(iter(csv.reader(stream)), aliases, required)
 
 
 def read_file(
-    path: Path, aliases: Mapping[str, str], required: set[str]
+    path: Path, aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     """Yield ``(line_number, row)`` with canonical column names; the header is line 1."""
     if path.suffix.lower() == ".xlsx":
@@ -73,7 +74,7 @@ def read_file(
 
 
 def _read_csv_path(
-    path: Path, aliases: Mapping[str, str], required: set[str]
+    path: Path, aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
@@ -83,7 +84,7 @@ def _read_csv_path(
 
 
 def read_upload(
-    filename: str, data: bytes, aliases: Mapping[str, str], required: set[str]
+    filename: str, data: bytes, aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     """Rows of an uploaded CSV (UTF-8) or XLSX file held in memory."""
     if not data:
@@ -98,7 +99,7 @@ def read_upload(
 
 
 def _read_xlsx(
-    path: Path | IO[bytes], aliases: Mapping[str, str], required: set[str]
+    path: Path | IO[bytes], aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

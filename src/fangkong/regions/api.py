@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -11,7 +10,6 @@ from fastapi import APIRouter, Depends, Path, Query, UploadFile, status
 from fangkong.auth.dependencies import RegionsManage, RegionsRead
 from fangkong.core import i18n
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.tabular import UnreadableFile, read_csv
 from fangkong.core.web import DbSession, Locale
 from fangkong.models import Region
 from fangkong.regions import service
@@ -27,7 +25,6 @@ from fangkong.regions.schemas import (
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 Paging = Annotated[PageParams, Depends(page_params)]
 CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def _out(session: DbSession, regions: Sequence[Region]) -> list[RegionOut]:
@@ -67,15 +64,8 @@ def import_regions(
     file: UploadFile,
     dry_run: bool = False,
 ) -> ImportReport:
-    raw = file.file.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES or not raw:
-        raise UnreadableFile()
-    try:
-        text = io.StringIO(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile() from exc
-    rows = read_csv(text, service.IMPORT_COLUMNS, {"code", "name", "level", "parent_code"})
-    report = service.import_regions(session, actor=actor, rows=rows)
+    data = file.file.read(service.MAX_UPLOAD_BYTES + 1)
+    report = service.import_upload(session, actor=actor, filename=file.filename or "", data=data)
     if dry_run:
         session.rollback()
     for rejected in report.rejected:

@@ -14,7 +14,6 @@ from fangkong.core.tabular import read_file
 from fangkong.regions import service
 
 app = typer.Typer(help="Regions: the tree and its import (区划).", no_args_is_help=True)
-REQUIRED = {"code", "name", "level", "parent_code"}
 
 
 @app.command("import")
@@ -32,7 +31,7 @@ def import_file(
         console.bad_input(f"{file}: no such file")
     try:
         with console.unit_of_work() as session:
-            rows = read_file(file, service.IMPORT_COLUMNS, REQUIRED)
+            rows = read_file(file, service.IMPORT_COLUMNS, service.IMPORT_REQUIRED)
             report = service.import_regions(session, actor=SYSTEM, rows=rows)
             if dry_run:
                 session.rollback()

@@ -11,7 +11,7 @@ from fangkong.audit import service as audit
 from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
-from fangkong.core.tabular import Row, batched
+from fangkong.core.tabular import Row, UnreadableFile, batched, read_upload
 from fangkong.models import GridAssignment, Region, RegionLevel
 from fangkong.regions import errors, repository
 from fangkong.regions.schemas import ImportReport, RegionCreate, RegionRename, RejectedRow
@@ -45,6 +45,8 @@ IMPORT_COLUMNS = {
     "上级代码": "parent_code",
 }
 IMPORT_BATCH = 1000
+IMPORT_REQUIRED = frozenset({"code", "name", "level", "parent_code"})
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_NAME = 64
 GRID_WORKER = "grid_worker"
 
@@ -166,6 +168,16 @@ def import_regions(
     for batch in batched(rows, IMPORT_BATCH):
         importer.add_batch(batch)
     return importer.report
+
+
+def import_upload(
+    session: Session, *, actor: Principal, filename: str, data: bytes
+) -> ImportReport:
+    """Import an uploaded CSV or XLSX file (at most ``MAX_UPLOAD_BYTES``)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableFile()
+    rows = read_upload(filename, data, IMPORT_COLUMNS, IMPORT_REQUIRED)
+    return import_regions(session, actor=actor, rows=rows)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
@@ -13,7 +12,6 @@ from fangkong.auth.permissions import Perm
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
-from fangkong.core.tabular import UnreadableFile, read_csv
 from fangkong.core.web import DbSession
 from fangkong.regions import service
 
@@ -21,7 +19,6 @@ router = APIRouter(include_in_schema=False)
 RegionsPage = Annotated[Principal, Depends(web_require(Perm.REGIONS_READ))]
 RegionsForm = Annotated[Principal, Depends(web_require(Perm.REGIONS_MANAGE))]
 CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def _render(
@@ -75,18 +72,11 @@ def region_workers(
 def regions_import(
     request: Request, session: DbSession, actor: RegionsForm, file: UploadFile
 ) -> Response:
+    data = file.file.read(service.MAX_UPLOAD_BYTES + 1)
     try:
-        raw = file.file.read(MAX_IMPORT_BYTES + 1)
-        if not raw or len(raw) > MAX_IMPORT_BYTES:
-            raise UnreadableFile()
-        rows = read_csv(
-            io.StringIO(raw.decode("utf-8-sig")),
-            service.IMPORT_COLUMNS,
-            {"code", "name", "level", "parent_code"},
+        report: Any = service.import_upload(
+            session, actor=actor, filename=file.filename or "", data=data
         )
-        report: Any = service.import_regions(session, actor=actor, rows=rows)
-    except UnicodeDecodeError:
-        report = {"error": UnreadableFile()}
     except DomainError as exc:
         session.rollback()
         report = {"error": exc}
