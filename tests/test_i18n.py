@@ -30,13 +30,16 @@ def extracted(tmp_path_factory) -> set[str]:
             "--no-location",
             "-o",
             str(pot),
-            "src",
+            ".",
         ],
         cwd=ROOT,
         check=True,
     )
     with pot.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id}
+        found = {m.id for m in read_po(handle) if m.id}
+    # Guard against a silent empty extraction (wrong paths), which would make the checks vacuous.
+    assert {"Regions", "Wrong username or password.", "city_admin"} <= found
+    return found
 
 
 @pytest.mark.parametrize("locale", i18n.SUPPORTED_LOCALES)

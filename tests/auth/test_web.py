@@ -355,3 +355,72 @@ def test_create_form_needs_csrf(app_client, session, officer):
     response = app_client.post("/users", data=data)
     assert response.status_code == 403 and error_code(response.text) == "auth.csrf_invalid"
     assert counts(session) == before
+
+
+def test_users_page_deactivates_and_reactivates_a_user(app_client, session, officer):
+    target = make_user(session, role="sampler", region_code="230102001", username="to-toggle")
+    session.commit()
+    sign_in(app_client, session, officer)
+    page = app_client.get("/users")
+    assert 'data-testid="toggle-to-toggle"' in page.text
+    assert 'data-testid="toggle-daoli-off"' not in page.text  # nobody deactivates themselves
+    token = csrf_of(page.text)
+    off = app_client.post(
+        f"/users/{target.id}/active",
+        data={"active": "false", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert off.status_code == 303
+    session.expire_all()
+    assert session.get(User, target.id).is_active is False
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "user.update")).all()
+    assert audit[-1].before["is_active"] is True and audit[-1].after["is_active"] is False
+    on = app_client.post(
+        f"/users/{target.id}/active",
+        data={"active": "true", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert on.status_code == 303
+    session.expire_all()
+    assert session.get(User, target.id).is_active is True
+
+
+def test_users_page_toggle_needs_csrf_and_refuses_self_and_other_districts(
+    app_client, session, officer
+):
+    other = make_user(session, role="sampler", region_code="230103", username="nangang-sampler")
+    session.commit()
+    sign_in(app_client, session, officer)
+    token = csrf_of(app_client.get("/users").text)
+    assert app_client.post(f"/users/{other.id}/active", data={"active": "false"}).status_code == 403
+    assert (
+        app_client.post(
+            f"/users/{officer.id}/active", data={"active": "false", "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert (
+        app_client.post(
+            f"/users/{other.id}/active", data={"active": "false", "csrf_token": token}
+        ).status_code
+        == 404
+    )
+    session.expire_all()
+    assert (
+        session.get(User, other.id).is_active is True
+        and session.get(User, officer.id).is_active is True
+    )
+
+
+def test_users_page_enrols_a_new_second_factor(app_client, session, officer, settings):
+    target = make_user(session, role="grid_worker", region_code="230102001", username="lost-phone")
+    session.commit()
+    sign_in(app_client, session, officer)
+    token = csrf_of(app_client.get("/users").text)
+    response = app_client.post(f"/users/{target.id}/totp", data={"csrf_token": token})
+    assert response.status_code == 200 and 'data-testid="totp-enrolled"' in response.text
+    uri = re.search(r"otpauth://[^<\s]+", response.text).group(0)
+    session.expire_all()
+    stored = session.get(User, target.id)
+    secret = security.decrypt(settings.data_key_bytes, stored.totp_secret, context=b"totp").decode()
+    assert f"secret={secret}" in uri.replace("&amp;", "&")

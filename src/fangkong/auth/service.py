@@ -111,6 +111,8 @@ def _enrol(user: User, settings: Settings) -> str:
 def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_id: int) -> str:
     """(Re-)enrol a second factor; the URI is shown once."""
     user = get_user(session, actor=actor, user_id=user_id)
+    if not may_assign(actor.role, user.role):
+        raise RoleNotAssignable()
     before = snapshot(user)
     uri = _enrol(user, settings)
     user.token_epoch += 1

@@ -18,9 +18,9 @@ from fangkong.auth.dependencies import (
 )
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
 from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role
-from fangkong.auth.schemas import UserCreate, UserFilters
+from fangkong.auth.schemas import UserCreate, UserFilters, UserUpdate
 from fangkong.core import security
-from fangkong.core.errors import DomainError
+from fangkong.core.errors import DomainError, PermissionDenied
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.web import DbSession, SettingsDep
@@ -106,6 +106,7 @@ def _users_context(
         "next_cursor": next_cursor,
         "q": q or "",
         "roles": roles,
+        "manageable": {r.value for r in roles} if actor.can(Perm.USERS_MANAGE) else set(),
         "errors": {},
         "form": {},
     }
@@ -168,3 +169,29 @@ def _users_form_error(
 ) -> Response:
     context = _users_context(request, session, actor, None, None) | {"form": form, "errors": errors}
     return _render(request, "users.html", context, status_code=status_code)
+
+
+@router.post("/users/{user_id}/active", dependencies=[CsrfChecked])
+def users_set_active(
+    request: Request,
+    session: DbSession,
+    actor: UsersForm,
+    user_id: int,
+    active: Annotated[bool, Form()],
+) -> Response:
+    """Deactivate or reactivate a user (their sessions and tokens end at once)."""
+    if user_id == actor.id:
+        raise PermissionDenied()
+    service.update_user(session, actor=actor, user_id=user_id, changes=UserUpdate(is_active=active))
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/totp", dependencies=[CsrfChecked])
+def users_reset_totp(
+    request: Request, session: DbSession, settings: SettingsDep, actor: UsersForm, user_id: int
+) -> Response:
+    """Enrol a new second factor (a lost phone); the URI is shown once."""
+    uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)
+    user = service.get_user(session, actor=actor, user_id=user_id)
+    context = _users_context(request, session, actor, None, None)
+    return _render(request, "users.html", context | {"enrolled": user, "otpauth_uri": uri})
