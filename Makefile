@@ -49,7 +49,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 i18n: install
-	$(BIN)/python scripts/i18n.py
+	$(BIN)/python scripts/catalogs.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

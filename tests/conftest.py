@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from cli_support import CliHome
 from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.db import Database, make_engine
@@ -81,3 +82,20 @@ def app_client(settings: Settings, db: Database) -> Iterator[TestClient]:
     app = create_app(settings, database=db)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def cli_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once by the real ``fangkong db upgrade``."""
+    home = CliHome(tmp_path_factory.mktemp("cli-template"))
+    [upgrade] = home.run(("db", "upgrade"))
+    assert upgrade.returncode == 0, upgrade.stderr
+    return home.home / "cli.db"
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory: pytest.TempPathFactory, cli_template: Path) -> CliHome:
+    """A fresh home for ``fangkong`` commands, its database copied from the template."""
+    home = CliHome(tmp_path_factory.mktemp("cli"))
+    home.copy_database(cli_template)
+    return home

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
+import catalogs
 import pytest
 from babel.messages.pofile import read_po
 
 from fangkong.core import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> set[str]:
-    pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "pybabel"),
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
-            "-k",
-            "_",
-            "--no-location",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
-    with pot.open("rb") as handle:
-        found = {m.id for m in read_po(handle) if m.id}
+    found = catalogs.extract(tmp_path_factory.mktemp("i18n") / "messages.pot")
     # Guard against a silent empty extraction (wrong paths), which would make the checks vacuous.
     assert {"Regions", "Wrong username or password.", "city_admin"} <= found
     return found

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fangkong.auth.dependencies import WebPrincipal
 from fangkong.core import i18n
+from fangkong.core.templating import render
 from fangkong.db import Database
 from fangkong.migrate import head_revisions
 
@@ -38,9 +39,7 @@ def readyz(request: Request) -> JSONResponse:
 
 @router.get("/", include_in_schema=False)
 def home(request: Request, principal: WebPrincipal) -> Response:
-    templates = request.app.state.templates
-    response: Response = templates.TemplateResponse(request, "home.html", {"principal": principal})
-    return response
+    return render(request, "home.html", {"principal": principal})
 
 
 @router.get("/lang/{code}", include_in_schema=False)

@@ -9,86 +9,31 @@ once per module, independent ones side by side, and the tests read their results
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from cli_support import CliHome, Input, Result
 from fangkong.config import decode_key
 from fangkong.core import security
-from fangkong.db import make_engine
 from fangkong.models import AuditLog, User
 
-FANGKONG = Path(sys.executable).with_name("fangkong")
 PASSWORD = "a-good-password-1"
-Result = subprocess.CompletedProcess
 
 
-class Cli:
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.database_url = f"sqlite:///{home / 'cli.db'}"
-        self.data_key = security.new_key()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
-        self.env = env | {
-            "FANGKONG_DATABASE_URL": self.database_url,
-            "FANGKONG_DATA_KEY": self.data_key,
-            "FANGKONG_SECRET_KEY": security.new_key(),
-            "FANGKONG_ENV": "test",
-            "FANGKONG_LOG_JSON": "false",
-            "LANG": "C.UTF-8",
-            "LANGUAGE": "",
-        }
-
-    def run(self, *commands: tuple[tuple[str, ...], str | None]) -> list[Result[str]]:
-        """Run ``(args, stdin)`` commands side by side; results in the same order."""
-        started = [
-            (
-                subprocess.Popen(
-                    [str(FANGKONG), *args],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    env=self.env,
-                    cwd=self.home,
-                ),
-                args,
-                stdin,
-            )
-            for args, stdin in commands
-        ]
-        results = []
-        for process, args, stdin in started:
-            out, err = process.communicate(stdin, timeout=120)
-            results.append(Result(args, process.returncode, out, err))
-        return results
-
-    def one(self, statement):
-        """The first row of ``statement`` in the CLI's database, or None."""
-        engine = make_engine(self.database_url)
-        try:
-            with engine.connect() as connection:
-                return connection.execute(statement).first()
-        finally:
-            engine.dispose()
-
+class Cli(CliHome):
     def user(self, username: str):
         return self.one(select(User.__table__).where(User.username == username))
 
 
-def create(username: str, *options: str, password: str = PASSWORD):
-    return ("users", "create", username, *options, "--password-stdin"), password + "\n"
+def create(username: str, *options: str, password: str = PASSWORD) -> Input:
+    return Input(("users", "create", username, *options, "--password-stdin"), password + "\n")
 
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory) -> tuple[Cli, dict[str, Result[str]]]:
+def cli(tmp_path_factory, cli_template) -> tuple[Cli, dict[str, Result[str]]]:
     cli = Cli(tmp_path_factory.mktemp("cli"))
-    [upgrade] = cli.run((("db", "upgrade"), None))
-    assert upgrade.returncode == 0, upgrade.stderr
+    cli.copy_database(cli_template)
     admin, unknown_role = cli.run(
         create(
             "cli-admin", "--role", "city_admin", "--region", "230100", "--display-name", "市管理员"
@@ -97,7 +42,7 @@ def cli(tmp_path_factory) -> tuple[Cli, dict[str, Result[str]]]:
     )
     duplicate, listed = cli.run(
         create("cli-admin", "--role", "sampler", "--region", "230102"),
-        (("users", "list", "--json"), None),
+        ("users", "list", "--json"),
     )
     results = {"admin": admin, "unknown_role": unknown_role, "duplicate": duplicate, "list": listed}
     return cli, results

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 import zlib
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, delete, select, text
@@ -20,7 +14,7 @@ from sqlalchemy.orm import Session
 from factories import make_user
 from fangkong.audit import service as audit
 from fangkong.config import Settings
-from fangkong.core import clock, security
+from fangkong.core import clock
 from fangkong.core.principal import SYSTEM
 from fangkong.db import Database, make_engine
 from fangkong.jobs import registry, runner, worker
@@ -280,62 +274,16 @@ def test_auth_purge_deletes_idle_sessions_and_old_login_attempts(db, session, se
 
 # --- the CLI ----------------------------------------------------------------------------
 
-FANGKONG = Path(sys.executable).with_name("fangkong")
 
-
-@pytest.fixture(scope="module")
-def cli_database(tmp_path_factory) -> tuple[dict[str, str], str]:
-    """A fresh SQLite file migrated by ``fangkong db upgrade``, and the environment to use it.
-
-    Every ``fangkong`` start-up costs seconds of CPU, so the upgrade runs once per test run
-    into a template that each module copies.
-    """
-    base = tmp_path_factory.getbasetemp()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FANGKONG_", "LANG", "LC_"))}
-    env |= {
-        "FANGKONG_SECRET_KEY": security.new_key(),
-        "FANGKONG_DATA_KEY": security.new_key(),
-        "FANGKONG_ENV": "test",
-        "FANGKONG_LOG_JSON": "false",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    template = base / "cli-template.db"
-    if not template.exists():
-        upgrade = subprocess.run(
-            [FANGKONG, "db", "upgrade"],
-            capture_output=True,
-            text=True,
-            env=env | {"FANGKONG_DATABASE_URL": f"sqlite:///{template}"},
-            check=False,
-        )
-        assert upgrade.returncode == 0, upgrade.stderr
-    path = tmp_path_factory.mktemp("jobs-cli") / "cli.db"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
-        source.backup(copy)
-    env["FANGKONG_DATABASE_URL"] = f"sqlite:///{path}"
-    return env, env["FANGKONG_DATABASE_URL"]
-
-
-def test_cli_list_and_run(cli_database, tmp_path):
-    env, url = cli_database
-    commands = [
+def test_cli_list_and_run(cli_home):
+    url = cli_home.database_url
+    results = cli_home.run(
         ("jobs", "list"),
         ("jobs", "run", "auth.purge", "--date", "2026-01-01"),
         ("jobs", "run", "no.such.job"),
         ("jobs", "run", "auth.purge", "--date", "2026-13-01"),
-    ]
-    started = [
-        subprocess.Popen(
-            [FANGKONG, *args],
-            env=env,
-            cwd=tmp_path,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for args in commands
-    ]
-    listed, ran, unknown, bad_date = [(p.communicate(), p.returncode) for p in started]
+    )
+    listed, ran, unknown, bad_date = [((r.stdout, r.stderr), r.returncode) for r in results]
 
     (out, err), code = listed
     assert code == 0, err

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import sqlite3
-import subprocess
-import sys
-from collections.abc import Callable
-from contextlib import closing
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from factories import auth_headers, make_user, web_login
-from fangkong.core import security
 from fangkong.models import AuditLog, PolicyState
 from fangkong.policy.loader import get_edition
 
@@ -197,72 +189,10 @@ def test_policy_page_refuses_forged_and_unauthorised_switches(app_client, sessio
 
 # --- the CLI ----------------------------------------------------------------------------
 
-FANGKONG = Path(sys.executable).with_name("fangkong")
-Cli = Callable[..., list[subprocess.CompletedProcess[str]]]
 
-
-@pytest.fixture(scope="module")
-def cli_database(tmp_path_factory) -> tuple[dict[str, str], str]:
-    """A fresh SQLite file migrated by ``fangkong db upgrade``, and the environment to use it.
-
-    Every ``fangkong`` start-up costs seconds of CPU, so the upgrade runs once per test run
-    into a template that each module copies.
-    """
-    base = tmp_path_factory.getbasetemp()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FANGKONG_", "LANG", "LC_"))}
-    env |= {
-        "FANGKONG_SECRET_KEY": security.new_key(),
-        "FANGKONG_DATA_KEY": security.new_key(),
-        "FANGKONG_ENV": "test",
-        "FANGKONG_LOG_JSON": "false",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    template = base / "cli-template.db"
-    if not template.exists():
-        upgrade = subprocess.run(
-            [FANGKONG, "db", "upgrade"],
-            capture_output=True,
-            text=True,
-            env=env | {"FANGKONG_DATABASE_URL": f"sqlite:///{template}"},
-            check=False,
-        )
-        assert upgrade.returncode == 0, upgrade.stderr
-    path = tmp_path_factory.mktemp("policy-cli") / "cli.db"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
-        source.backup(copy)
-    env["FANGKONG_DATABASE_URL"] = f"sqlite:///{path}"
-    return env, env["FANGKONG_DATABASE_URL"]
-
-
-@pytest.fixture
-def cli(cli_database, tmp_path) -> Cli:
-    """Run ``fangkong`` commands side by side; one finished process per command."""
-    env, _ = cli_database
-
-    def run(*commands: tuple[str | Path, ...]) -> list[subprocess.CompletedProcess[str]]:
-        started = [
-            subprocess.Popen(
-                [FANGKONG, *map(str, args)],
-                env=env,
-                cwd=tmp_path,
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for args in commands
-        ]
-        outputs = [p.communicate() for p in started]
-        return [
-            subprocess.CompletedProcess(p.args, p.returncode, *out)
-            for p, out in zip(started, outputs, strict=True)
-        ]
-
-    return run
-
-
-def test_cli_list_show_and_activate(cli, cli_database):
-    _, url = cli_database
-    listed, shown, unknown = cli(
+def test_cli_list_show_and_activate(cli_home):
+    url = cli_home.database_url
+    listed, shown, unknown = cli_home.run(
         ("policy", "list"),
         ("policy", "show", "harbin-2022-12", "--json"),
         ("policy", "show", "cn-99th"),
@@ -284,7 +214,7 @@ def test_cli_list_show_and_activate(cli, cli_database):
     [line] = unknown.stderr.strip().splitlines()
     assert line.startswith("error: policy.edition_not_found: ") and "cn-99th" in line
 
-    [activated] = cli(("policy", "activate", "harbin-2022-12"))
+    [activated] = cli_home.run(("policy", "activate", "harbin-2022-12"))
     assert activated.returncode == 0, activated.stderr
     assert activated.stdout.strip() == (
         "active edition: harbin-2022-12 (哈尔滨市疫情防控措施优化调整（2022年12月）)"

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import subprocess
-import sys
-from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from factories import auth_headers, make_region, make_tree, make_user
 from fangkong.auth.service import principal_of
-from fangkong.core import security
 from fangkong.core.tabular import MissingColumns, UnreadableFile, read_file
 from fangkong.models import AuditLog, Region
 from fangkong.regions import service
@@ -284,68 +277,6 @@ def test_read_file_refuses_broken_xlsx_and_missing_columns(tmp_path):
 
 # --- the CLI ----------------------------------------------------------------------------
 
-FANGKONG = Path(sys.executable).with_name("fangkong")
-Cli = Callable[..., list[subprocess.CompletedProcess[str]]]
-
-
-@pytest.fixture(scope="module")
-def cli_database(tmp_path_factory) -> tuple[dict[str, str], str]:
-    """A fresh SQLite file migrated by ``fangkong db upgrade``, and the environment to use it.
-
-    Every ``fangkong`` start-up costs seconds of CPU, so the upgrade runs once per test run
-    into a template that each module copies.
-    """
-    base = tmp_path_factory.getbasetemp()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FANGKONG_", "LANG", "LC_"))}
-    env |= {
-        "FANGKONG_SECRET_KEY": security.new_key(),
-        "FANGKONG_DATA_KEY": security.new_key(),
-        "FANGKONG_ENV": "test",
-        "FANGKONG_LOG_JSON": "false",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    template = base / "cli-template.db"
-    if not template.exists():
-        upgrade = subprocess.run(
-            [FANGKONG, "db", "upgrade"],
-            capture_output=True,
-            text=True,
-            env=env | {"FANGKONG_DATABASE_URL": f"sqlite:///{template}"},
-            check=False,
-        )
-        assert upgrade.returncode == 0, upgrade.stderr
-    path = tmp_path_factory.mktemp("regions-cli") / "cli.db"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
-        source.backup(copy)
-    env["FANGKONG_DATABASE_URL"] = f"sqlite:///{path}"
-    return env, env["FANGKONG_DATABASE_URL"]
-
-
-@pytest.fixture
-def cli(cli_database, tmp_path) -> Cli:
-    """Run ``fangkong`` commands side by side; one finished process per command."""
-    env, _ = cli_database
-
-    def run(*commands: tuple[str | Path, ...]) -> list[subprocess.CompletedProcess[str]]:
-        started = [
-            subprocess.Popen(
-                [FANGKONG, *map(str, args)],
-                env=env,
-                cwd=tmp_path,
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for args in commands
-        ]
-        outputs = [p.communicate() for p in started]
-        return [
-            subprocess.CompletedProcess(p.args, p.returncode, *out)
-            for p, out in zip(started, outputs, strict=True)
-        ]
-
-    return run
-
 
 def cli_regions(url: str, prefix: str) -> dict[str, str]:
     engine = create_engine(url)
@@ -365,12 +296,12 @@ CLI_FILE = f"""{HEADER}
 ZH_INVALID_NAME = "名称须为 1 到 64 个字符。"
 
 
-def test_cli_import_summary_dry_run_json_and_missing_file(cli, cli_database, tmp_path):
-    _, url = cli_database
+def test_cli_import_summary_dry_run_json_and_missing_file(cli_home, tmp_path):
+    url = cli_home.database_url
     path = tmp_path / "regions.csv"
     path.write_text(CLI_FILE, encoding="utf-8")
 
-    dry, missing = cli(
+    dry, missing = cli_home.run(
         ("regions", "import", path, "--dry-run"), ("regions", "import", tmp_path / "nope.csv")
     )
     assert dry.returncode == 0, dry.stderr
@@ -380,7 +311,7 @@ def test_cli_import_summary_dry_run_json_and_missing_file(cli, cli_database, tmp
     assert missing.returncode == 2
     assert missing.stderr.strip().splitlines() == [f"error: {tmp_path / 'nope.csv'}: no such file"]
 
-    [done] = cli(("regions", "import", path, "--json"))
+    [done] = cli_home.run(("regions", "import", path, "--json"))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {
         "created": 2,

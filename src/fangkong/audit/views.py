@@ -13,6 +13,7 @@ from fangkong.auth.dependencies import web_require
 from fangkong.auth.permissions import Perm
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.templating import render
 from fangkong.core.web import DbSession
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,4 @@ def audit_page(
         "action": action or "",
         "object_type": object_type or "",
     }
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, "audit.html", context
-    )
-    return response
+    return render(request, "audit.html", context)

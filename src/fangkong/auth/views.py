@@ -23,20 +23,12 @@ from fangkong.core import security
 from fangkong.core.errors import DomainError, PermissionDenied
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.templating import render
 from fangkong.core.web import DbSession, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 UsersPage = Annotated[Principal, Depends(web_require(Perm.USERS_READ))]
 UsersForm = Annotated[Principal, Depends(web_require(Perm.USERS_MANAGE))]
-
-
-def _render(
-    request: Request, name: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, name, context, status_code=status_code
-    )
-    return response
 
 
 def _safe_next(value: str) -> str:
@@ -49,7 +41,7 @@ def login_page(
 ) -> Response:
     seed = request.cookies.get(CSRF_COOKIE) or security.new_token(16)
     request.state.csrf_seed = seed
-    response = _render(request, "login.html", {"next": _safe_next(next_url), "error": None})
+    response = render(request, "login.html", {"next": _safe_next(next_url), "error": None})
     response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="lax")
     return response
 
@@ -72,7 +64,7 @@ def login_submit(
         if isinstance(exc, InvalidCredentials | InvalidOtp):
             session.commit()
         context = {"next": _safe_next(next_url), "error": exc, "username": username}
-        return _render(request, "login.html", context, status_code=exc.status)
+        return render(request, "login.html", context, status_code=exc.status)
     token = service.start_web_session(session, user=user)
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(
@@ -121,7 +113,7 @@ def users_page(
     q: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     template = "partials/users_rows.html" if request.headers.get("hx-request") else "users.html"
-    return _render(request, template, _users_context(request, session, actor, cursor, q))
+    return render(request, template, _users_context(request, session, actor, cursor, q))
 
 
 @router.post("/users", dependencies=[CsrfChecked])
@@ -156,7 +148,7 @@ def users_create(
         "created": user,
         "otpauth_uri": uri,
     }
-    return _render(request, "users.html", context, status_code=201)
+    return render(request, "users.html", context, status_code=201)
 
 
 def _users_form_error(
@@ -168,7 +160,7 @@ def _users_form_error(
     status_code: int = 422,
 ) -> Response:
     context = _users_context(request, session, actor, None, None) | {"form": form, "errors": errors}
-    return _render(request, "users.html", context, status_code=status_code)
+    return render(request, "users.html", context, status_code=status_code)
 
 
 @router.post("/users/{user_id}/active", dependencies=[CsrfChecked])
@@ -194,4 +186,4 @@ def users_reset_totp(
     uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)
     user = service.get_user(session, actor=actor, user_id=user_id)
     context = _users_context(request, session, actor, None, None)
-    return _render(request, "users.html", context | {"enrolled": user, "otpauth_uri": uri})
+    return render(request, "users.html", context | {"enrolled": user, "otpauth_uri": uri})

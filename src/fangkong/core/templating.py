@@ -8,6 +8,7 @@ from importlib.resources import files
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -52,3 +53,13 @@ def make_templates(extra: list[ContextProcessor]) -> Jinja2Templates:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time
     return templates
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """Render a page or partial with the app's templates (every view uses this)."""
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status_code
+    )
+    return response

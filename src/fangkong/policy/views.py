@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fangkong.auth.dependencies import CsrfChecked, web_require
 from fangkong.auth.permissions import Perm
 from fangkong.core.principal import Principal
+from fangkong.core.templating import render
 from fangkong.core.web import DbSession, SettingsDep
 from fangkong.policy import service
 
@@ -28,10 +29,7 @@ def policy_page(
         "active": current,
         "can_manage": actor.can(Perm.POLICY_MANAGE),
     }
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, "policy.html", context
-    )
-    return response
+    return render(request, "policy.html", context)
 
 
 @router.post("/policy/activate", dependencies=[CsrfChecked])

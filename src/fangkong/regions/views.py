@@ -12,6 +12,7 @@ from fangkong.auth.permissions import Perm
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.templating import render
 from fangkong.core.web import DbSession
 from fangkong.regions import service
 
@@ -19,15 +20,6 @@ router = APIRouter(include_in_schema=False)
 RegionsPage = Annotated[Principal, Depends(web_require(Perm.REGIONS_READ))]
 RegionsForm = Annotated[Principal, Depends(web_require(Perm.REGIONS_MANAGE))]
 CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
-
-
-def _render(
-    request: Request, name: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, name, context, status_code=status_code
-    )
-    return response
 
 
 def _nodes(
@@ -46,7 +38,7 @@ def _nodes(
 
 @router.get("/regions")
 def regions_page(request: Request, session: DbSession, actor: RegionsPage) -> Response:
-    return _render(request, "regions.html", _nodes(session, actor, None, None) | {"report": None})
+    return render(request, "regions.html", _nodes(session, actor, None, None) | {"report": None})
 
 
 @router.get("/regions/{code}/children")
@@ -57,7 +49,7 @@ def region_children(
     code: CodePath,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return _render(request, "partials/region_nodes.html", _nodes(session, actor, code, cursor))
+    return render(request, "partials/region_nodes.html", _nodes(session, actor, code, cursor))
 
 
 @router.get("/regions/{code}/workers")
@@ -65,7 +57,7 @@ def region_workers(
     request: Request, session: DbSession, actor: RegionsPage, code: CodePath
 ) -> Response:
     workers = service.workers(session, actor=actor, grid_code=code)
-    return _render(request, "partials/region_workers.html", {"workers": workers, "code": code})
+    return render(request, "partials/region_workers.html", {"workers": workers, "code": code})
 
 
 @router.post("/regions/import", dependencies=[CsrfChecked])
@@ -81,4 +73,4 @@ def regions_import(
         session.rollback()
         report = {"error": exc}
     context = _nodes(session, actor, None, None) | {"report": report}
-    return _render(request, "regions.html", context)
+    return render(request, "regions.html", context)
