@@ -23,7 +23,8 @@ from fangkong.policy.loader import (
     parse_edition,
     shipped_directory,
 )
-from fangkong.policy.schema import Colour, Edition, Grade, Measure, Placement, Reason, VenueType
+from fangkong.policy.schema import Edition
+from fangkong.policy.types import Colour, Grade, Measure, Placement, Reason, VenueType
 
 SHIPPED = {"cn-9th-2022-06", "cn-20-2022-11", "cn-new10-2022-12", "harbin-2022-12"}
 
