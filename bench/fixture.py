@@ -90,8 +90,10 @@ def prepare(workdir: Path, *, token_minutes: int) -> Fixture:
 
 def log_in(fixture: Fixture, token_url: str) -> str:
     """A bearer token for the benchmark user: password plus the current TOTP code."""
-    otp = pyotp.parse_uri(fixture.otpauth_uri).now()
-    form = {"username": USERNAME, "password": fixture.password, "otp": otp}
+    totp = pyotp.parse_uri(fixture.otpauth_uri)
+    if not isinstance(totp, pyotp.TOTP):
+        raise RuntimeError(f"not a TOTP URI: {fixture.otpauth_uri}")
+    form = {"username": USERNAME, "password": fixture.password, "otp": totp.now()}
     request = urllib.request.Request(
         token_url, data=urllib.parse.urlencode(form).encode(), method="POST"
     )

@@ -4,8 +4,10 @@
 2. makes a fresh SQLite database in ``bench/.work/`` with one district officer (TOTP enrolled);
 3. starts ``fangkong serve --workers 2`` and ``bench/hello_app.py`` (2 workers) on free
    127.0.0.1 ports, waits for both and logs in once for a bearer token;
-4. warms each endpoint up, then runs ``wrk -t2 -c64 -dNs --latency`` against bare ``/``,
-   fangkong ``/healthz`` and fangkong ``/api/v1/auth/me`` (with the bearer token), one at a time;
+4. warms each endpoint up, then runs ``wrk -t2 -c64 -d10s --latency`` against bare ``/``,
+   fangkong ``/healthz`` and fangkong ``/api/v1/auth/me`` (with the bearer token), one at a
+   time, in interleaved rounds (3 by default: single runs vary by up to 20 % on this machine),
+   each after waiting (bounded) for a quiet machine; the median run of each endpoint counts;
 5. prints req/s, p99 and the share of the bare app's req/s, says whether the goals were met,
    and appends a dated section to ``bench/BENCHMARKS.md``.
 
@@ -55,7 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per server (2)")
     parser.add_argument(
-        "--rounds", type=int, default=1, help="runs per target, interleaved; the median counts (1)"
+        "--rounds", type=int, default=3, help="runs per target, interleaved; the median counts (3)"
     )
     parser.add_argument(
         "--settle", type=int, default=30, help="seconds to wait for a quiet machine per run (30)"
@@ -152,8 +154,8 @@ def check_token(fangkong: servers.Server, token: str) -> tuple[str, ...]:
 
 def token_minutes(args: argparse.Namespace) -> int:
     """A token lifetime that outlasts every warm-up, settling wait and run (at least 15 min)."""
-    per_run = args.duration + args.settle + wrk.GRACE_SECONDS
-    seconds = len(TARGET_PATHS) * (args.warmup + args.rounds * per_run)
+    per_run: int = args.duration + args.settle + wrk.GRACE_SECONDS
+    seconds: int = len(TARGET_PATHS) * (args.warmup + args.rounds * per_run)
     return max(15, seconds // 60 + 5)
 
 
@@ -198,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, OSError) as exc:  # a server, wrk or the set-up failed: no figures
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted; the servers were stopped and nothing was appended", file=sys.stderr)
+        return 130
     judged, notes = report.goals(rows[0], rows[-1], cpu.QUIET_CPUS), caveats(rows)
     print()
     print(report.terminal_table(rows))

@@ -19,7 +19,7 @@ from fangkong.auth import api as auth_api
 from fangkong.auth import views as auth_views
 from fangkong.auth.dependencies import LoginRedirect, csrf_token
 from fangkong.auth.permissions import Perm
-from fangkong.auth.tokens import UserStateCache
+from fangkong.auth.tokens import UserStateCache, VerifiedTokens
 from fangkong.config import Settings
 from fangkong.core import http
 from fangkong.core.errors import N_
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.db = db
     app.state.user_cache = UserStateCache(settings.auth_cache_seconds)
+    app.state.verified_tokens = VerifiedTokens(settings.access_token_minutes * 60)
     app.state.templates = make_templates([shell_context])
     http.install(app)
     app.add_exception_handler(LoginRedirect, _login_redirect)

@@ -6,6 +6,7 @@ Later domains add their permissions here, so that a reviewer reads every grant i
 from __future__ import annotations
 
 import enum
+from functools import cache
 
 from fangkong.core.errors import N_
 from fangkong.models import RegionLevel
@@ -83,6 +84,7 @@ ROLE_LEVELS: dict[Role, frozenset[RegionLevel]] = {
 }
 
 
+@cache
 def permissions_of(role: str) -> frozenset[str]:
     return frozenset(str(p) for p in ROLE_PERMISSIONS.get(Role(role), frozenset()))
 

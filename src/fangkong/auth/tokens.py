@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -33,9 +34,12 @@ TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 
 def signing_key(settings: Settings, purpose: str) -> bytes:
     """A key per purpose derived from the one secret key."""
-    return hmac.new(
-        settings.secret_key_bytes, f"fangkong:{purpose}".encode(), hashlib.sha256
-    ).digest()
+    return _derive(settings.secret_key_bytes, purpose)
+
+
+@lru_cache(maxsize=32)
+def _derive(secret: bytes, purpose: str) -> bytes:
+    return hmac.new(secret, f"fangkong:{purpose}".encode(), hashlib.sha256).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +65,20 @@ def issue(settings: Settings, user: User) -> str:
 
 
 def decode(settings: Settings, token: str) -> dict[str, Any]:
+    """Verify signature, shape and expiry of an access token; its claims."""
+    claims = _verify(settings, token)
+    _check_expiry(claims)
+    return claims
+
+
+def _verify(settings: Settings, token: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
             signing_key(settings, "jwt"),
             algorithms=[ALGORITHM],
-            # Expiry is checked below against core.clock, not PyJWT's wall clock, so that a
-            # moved clock (tests, the simulator) judges tokens by the time it issued them at.
+            # Expiry is checked against core.clock, not PyJWT's wall clock, so that a moved
+            # clock (tests, the simulator) judges tokens by the time it issued them at.
             options={
                 "require": ["sub", "exp", "iat", "ep", "typ"],
                 "verify_iat": False,
@@ -75,15 +86,36 @@ def decode(settings: Settings, token: str) -> dict[str, Any]:
             },
             leeway=0,
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired() from exc
     except jwt.PyJWTError as exc:
         raise TokenInvalid() from exc
     if claims["typ"] != TOKEN_TYPE or not str(claims["sub"]).isdigit():
         raise TokenInvalid()
+    return claims
+
+
+def _check_expiry(claims: dict[str, Any]) -> None:
     if int(claims["exp"]) <= clock.now().timestamp():
         raise TokenExpired()
-    return claims
+
+
+class VerifiedTokens:
+    """Per-worker cache of tokens whose signature was verified, keyed by the whole token.
+
+    Verifying an HS256 JWT with PyJWT costs more than the rest of an authenticated request
+    (bench/README.md). Only tokens that passed verification are cached; expiry is checked on
+    every use, and revocation (the user-state epoch) is checked by the caller every request.
+    """
+
+    def __init__(self, ttl_seconds: float, maxsize: int = 20_000) -> None:
+        self._cache: TTLCache[str, dict[str, Any]] = TTLCache(maxsize=maxsize, ttl=ttl_seconds)
+
+    def claims(self, settings: Settings, token: str) -> dict[str, Any]:
+        claims = self._cache.get(token)
+        if claims is None:
+            claims = _verify(settings, token)
+            self._cache[token] = claims
+        _check_expiry(claims)
+        return claims
 
 
 def load_state(session: Session, user_id: int) -> UserState | None:
