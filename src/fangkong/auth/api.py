@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, status
+from fastapi import APIRouter, Depends, Form, Query, Response, status
 
 from fangkong.auth import service, tokens
 from fangkong.auth.dependencies import ApiPrincipal, UsersManage, UsersRead
@@ -19,7 +19,7 @@ from fangkong.auth.schemas import (
     UserUpdate,
 )
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, json_of
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Paging = Annotated[PageParams, Depends(page_params)]
@@ -45,8 +45,8 @@ def issue_token(
 
 
 @router.get("/auth/me", response_model=MeOut)
-async def me(principal: ApiPrincipal) -> MeOut:
-    return MeOut(
+async def me(principal: ApiPrincipal) -> Response:
+    me = MeOut(
         id=principal.id or 0,
         username=principal.username,
         role=principal.role,
@@ -54,6 +54,7 @@ async def me(principal: ApiPrincipal) -> MeOut:
         permissions=sorted(principal.permissions),
         locale=principal.locale,
     )
+    return json_of(me)
 
 
 @router.get("/users", response_model=Page[UserOut])

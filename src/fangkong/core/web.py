@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
@@ -61,3 +62,12 @@ def request_locale(request: Request) -> str:
 
 
 Locale = Annotated[str, Depends(request_locale)]
+
+
+def json_of(model: BaseModel, status_code: int = 200) -> Response:
+    """Serialize with pydantic-core once, for hot paths.
+
+    Returning a model makes FastAPI dump it, validate it again against ``response_model`` and
+    encode it; a Response skips that while ``response_model`` still documents the schema.
+    """
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
