@@ -10,6 +10,7 @@ set -euo pipefail
 HTMX_VERSION="2.0.11"         # htmx.org, latest stable 2.x
 ECHARTS_VERSION="6.1.0"       # echarts, latest stable
 PICO_VERSION="2.1.1"          # @picocss/pico, latest stable 2.x
+SWAGGER_UI_VERSION="5.35.0"   # swagger-ui-dist, for /docs without a CDN
 # ---------------------------------------------------------------------------
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,9 +98,17 @@ rm -rf "${VENDOR_DIR}/pico"
 copy "${pkg}/css/pico.min.css" "${VENDOR_DIR}/pico/pico.min.css"
 copy_first "${VENDOR_DIR}/pico" "${pkg}/LICENSE.md" "${pkg}/LICENSE" "${pkg}/LICENSE.txt"
 
+# --- Swagger UI (the API docs page) ----------------------------------------
+pkg="$(fetch "swagger-ui-dist@${SWAGGER_UI_VERSION}" swagger-ui)"
+check_version "${pkg}" "${SWAGGER_UI_VERSION}"
+rm -rf "${VENDOR_DIR}/swagger-ui"
+for f in swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE; do
+    copy "${pkg}/${f}" "${VENDOR_DIR}/swagger-ui/${f}"
+done
+
 # --- Summary ---------------------------------------------------------------
 echo
-echo "Vendored: htmx.org@${HTMX_VERSION} echarts@${ECHARTS_VERSION} @picocss/pico@${PICO_VERSION}"
+echo "Vendored: htmx.org@${HTMX_VERSION} echarts@${ECHARTS_VERSION} @picocss/pico@${PICO_VERSION} swagger-ui-dist@${SWAGGER_UI_VERSION}"
 echo "sha256 (paths relative to ${VENDOR_DIR#"${REPO_ROOT}"/}):"
-(cd "${VENDOR_DIR}" && find htmx echarts pico -type f | LC_ALL=C sort | xargs sha256sum)
+(cd "${VENDOR_DIR}" && find htmx echarts pico swagger-ui -type f | LC_ALL=C sort | xargs sha256sum)
 echo "Remember to update VENDOR.md (versions and sha256 values)."

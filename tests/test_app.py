@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -147,3 +148,15 @@ def test_cursor_of_the_wrong_type_is_422_not_500(app_client, session, settings):
         )
         assert response.status_code == 422, cursor
         assert response.json()["code"] == "pagination.invalid_cursor"
+
+
+def test_api_docs_use_vendored_assets_only(app_client):
+    page = app_client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text) + re.findall(
+        r"url: '([^']+)'", page.text
+    )
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert app_client.get(asset).status_code == 200, asset
+    assert app_client.get("/redoc").status_code == 404

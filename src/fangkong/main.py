@@ -87,7 +87,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings = settings or Settings()
     deployment.check_keys(settings)
     db = database or Database(make_engine(settings.database_url))
-    app = FastAPI(title="fangkong 防控", version="0.1.0", lifespan=_lifespan(settings, db))
+    app = FastAPI(
+        title="fangkong 防控",
+        version="0.1.0",
+        lifespan=_lifespan(settings, db),
+        docs_url=None,  # served by site.py from vendored files
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.user_cache = UserStateCache(settings.auth_cache_seconds)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from fangkong.auth.dependencies import WebPrincipal
@@ -40,6 +41,18 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/", include_in_schema=False)
 def home(request: Request, principal: WebPrincipal) -> Response:
     return render(request, "home.html", {"principal": principal})
+
+
+@router.get("/docs", include_in_schema=False)
+def api_docs() -> HTMLResponse:
+    """Swagger UI from the vendored files: the API docs work without reaching a CDN."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="fangkong 防控 API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+    )
 
 
 @router.get("/lang/{code}", include_in_schema=False)
