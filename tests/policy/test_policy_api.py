@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -233,3 +234,18 @@ def test_cli_list_show_and_activate(cli_home):
             assert connection.scalar(audit) == 1
     finally:
         engine.dispose()
+
+
+def test_cli_check_names_every_bad_field(cli_home):
+    shipped = Path(__file__).resolve().parents[2] / "src" / "fangkong" / "policies"
+    good = shipped / "harbin-2022-12.yaml"
+    bad = cli_home.home / "bad.yaml"
+    text = (shipped / "cn-9th-2022-06.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("centralized_days: 7", "centralized_days: -1") + "\nbogus_key: 1\n")
+    ok, refused = cli_home.run(("policy", "check", good), ("policy", "check", bad))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("ok: harbin-2022-12 ")
+    assert refused.returncode == 2 and refused.stdout == ""
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("error: policy.invalid_edition: ")
+    assert "contacts.close.centralized_days" in line and "bogus_key" in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.principal import Principal
 from fangkong.policy import service
-from fangkong.policy.loader import get_edition
+from fangkong.policy.loader import get_edition, load_edition_file
 
 app = typer.Typer(help="Policy editions (政策版本).", no_args_is_help=True)
 CLI_ACTOR = Principal(id=None, username="cli", role="system", region_code="230100")
@@ -51,6 +52,18 @@ def show(edition_id: str, as_json: Annotated[bool, typer.Option("--json")] = Fal
         console.print_json(data)
     else:
         typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+@app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Validate an edition file (an overlay is merged with its base); names every bad field."""
+    try:
+        edition = load_edition_file(file)
+    except DomainError as exc:
+        console.fail(exc)
+    typer.echo(f"ok: {edition.id} ({edition.title}), effective {edition.effective_on}")
 
 
 @app.command("activate")
