@@ -154,3 +154,35 @@ def test_readers_do_not_see_the_import_form(app_client, session):
         files={"file": ("regions.csv", b"code,name,level,parent_code\n", "text/csv")},
     )
     assert response.status_code == 403
+
+
+def test_workers_are_assigned_and_removed_on_the_page(app_client, session):
+    make_tree(session)
+    worker = make_user(session, role="grid_worker", region_code="230102001", username="gw-page")
+    make_user(session, role="grid_worker", region_code="230103", username="gw-elsewhere")
+    session.commit()
+    logged_in(app_client, session)
+    grid = "230102001002003"
+    token = csrf_of(app_client.get("/regions").text)
+    partial = app_client.get(f"/regions/{grid}/workers")
+    assert f'<option value="{worker.id}">' in partial.text and "gw-elsewhere" not in partial.text
+    headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+    assigned = app_client.post(
+        f"/regions/{grid}/workers", data={"user_id": worker.id}, headers=headers
+    )
+    assert assigned.status_code == 200 and "gw-page" in assigned.text
+    assert session.get(GridAssignment, (grid, worker.id)) is not None
+    removed = app_client.post(f"/regions/{grid}/workers/{worker.id}/remove", headers=headers)
+    assert removed.status_code == 200
+    session.expire_all()
+    assert session.get(GridAssignment, (grid, worker.id)) is None
+
+
+def test_worker_assignment_on_the_page_needs_csrf(app_client, session):
+    make_tree(session)
+    worker = make_user(session, role="grid_worker", region_code="230102001", username="gw-csrf")
+    session.commit()
+    logged_in(app_client, session)
+    response = app_client.post("/regions/230102001002003/workers", data={"user_id": worker.id})
+    assert response.status_code == 403
+    assert session.get(GridAssignment, ("230102001002003", worker.id)) is None

@@ -12,6 +12,8 @@ from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import GridAssignment, Region, User
 
+GRID_WORKER = "grid_worker"
+
 
 def readable(principal: Principal) -> Select[Region]:
     return select(Region).where(within(Region.code, principal.region_code))
@@ -75,3 +77,17 @@ def user_in_scope(session: Session, principal: Principal, user_id: int) -> User 
         User.id == user_id, within(User.region_code, principal.region_code)
     )
     return session.scalars(statement).first()
+
+
+def grid_worker_candidates(
+    session: Session, principal: Principal, grid_code: str
+) -> Sequence[User]:
+    """Grid workers in the principal's scope placed at the grid or one of its ancestors."""
+    ancestors = [grid_code[:n] for n in range(9, len(grid_code) + 1, 3)]
+    statement = (
+        select(User)
+        .where(User.role == GRID_WORKER, User.is_active.is_(True), User.region_code.in_(ancestors))
+        .where(within(User.region_code, principal.region_code))
+        .order_by(User.username)
+    )
+    return session.scalars(statement).all()

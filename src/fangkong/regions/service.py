@@ -12,7 +12,7 @@ from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.tabular import Row, UnreadableFile, batched, read_upload
-from fangkong.models import GridAssignment, Region, RegionLevel
+from fangkong.models import GridAssignment, Region, RegionLevel, User
 from fangkong.regions import errors, repository
 from fangkong.regions.schemas import ImportReport, RegionCreate, RegionRename, RejectedRow
 
@@ -48,7 +48,6 @@ IMPORT_BATCH = 1000
 IMPORT_REQUIRED = frozenset({"code", "name", "level", "parent_code"})
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_NAME = 64
-GRID_WORKER = "grid_worker"
 
 
 def require_region(session: Session, *, actor: Principal, code: str) -> Region:
@@ -229,9 +228,16 @@ class _Importer:
             self.report.updated += 1
 
 
-def workers(session: Session, *, actor: Principal, grid_code: str) -> Sequence[object]:
+def workers(session: Session, *, actor: Principal, grid_code: str) -> Sequence[User]:
     get_region(session, actor=actor, code=grid_code)
     return repository.workers_of(session, grid_code)
+
+
+def worker_candidates(session: Session, *, actor: Principal, grid_code: str) -> Sequence[User]:
+    """Who may be assigned to the grid: active grid workers placed at it or above it."""
+    if get_region(session, actor=actor, code=grid_code).level != RegionLevel.GRID:
+        return []
+    return repository.grid_worker_candidates(session, actor, grid_code)
 
 
 def assign_worker(session: Session, *, actor: Principal, grid_code: str, user_id: int) -> None:
@@ -239,7 +245,11 @@ def assign_worker(session: Session, *, actor: Principal, grid_code: str, user_id
     if grid.level != RegionLevel.GRID:
         raise errors.NotAGrid()
     user = repository.user_in_scope(session, actor, user_id)
-    if user is None or user.role != GRID_WORKER or not grid.code.startswith(user.region_code):
+    if (
+        user is None
+        or user.role != repository.GRID_WORKER
+        or not grid.code.startswith(user.region_code)
+    ):
         raise errors.NotAGridWorker()
     if repository.assignment(session, grid_code, user_id) is None:
         session.add(GridAssignment(grid_code=grid_code, user_id=user_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from fangkong.auth.dependencies import CsrfChecked, web_require
@@ -52,12 +52,46 @@ def region_children(
     return render(request, "partials/region_nodes.html", _nodes(session, actor, code, cursor))
 
 
+def _workers(session: DbSession, actor: Principal, code: str) -> dict[str, Any]:
+    workers = service.workers(session, actor=actor, grid_code=code)
+    can_manage = actor.can(Perm.REGIONS_MANAGE)
+    candidates = (
+        service.worker_candidates(session, actor=actor, grid_code=code) if can_manage else []
+    )
+    assigned = {w.id for w in workers}
+    return {
+        "workers": workers,
+        "code": code,
+        "can_manage": can_manage,
+        "candidates": [c for c in candidates if c.id not in assigned],
+    }
+
+
 @router.get("/regions/{code}/workers")
 def region_workers(
     request: Request, session: DbSession, actor: RegionsPage, code: CodePath
 ) -> Response:
-    workers = service.workers(session, actor=actor, grid_code=code)
-    return render(request, "partials/region_workers.html", {"workers": workers, "code": code})
+    return render(request, "partials/region_workers.html", _workers(session, actor, code))
+
+
+@router.post("/regions/{code}/workers", dependencies=[CsrfChecked])
+def region_assign_worker(
+    request: Request,
+    session: DbSession,
+    actor: RegionsForm,
+    code: CodePath,
+    user_id: Annotated[int, Form()],
+) -> Response:
+    service.assign_worker(session, actor=actor, grid_code=code, user_id=user_id)
+    return render(request, "partials/region_workers.html", _workers(session, actor, code))
+
+
+@router.post("/regions/{code}/workers/{user_id}/remove", dependencies=[CsrfChecked])
+def region_unassign_worker(
+    request: Request, session: DbSession, actor: RegionsForm, code: CodePath, user_id: int
+) -> Response:
+    service.unassign_worker(session, actor=actor, grid_code=code, user_id=user_id)
+    return render(request, "partials/region_workers.html", _workers(session, actor, code))
 
 
 @router.post("/regions/import", dependencies=[CsrfChecked])
