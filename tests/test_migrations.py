@@ -81,3 +81,37 @@ def test_test_writes_are_rolled_back_between_tests_part_two(session):
     from fangkong.models import User
 
     assert session.scalars(select(User).where(User.username == "isolation_probe")).first() is None
+
+
+def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path):
+    """Two connections that each read, then write: the second waits for the first."""
+    import contextlib
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'concurrent.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    errors: list[Exception] = []
+    # Everyone reads before anyone writes (the race that breaks deferred transactions); with
+    # immediate ones the others are still waiting at BEGIN, so the barrier times out and breaks.
+    all_read = threading.Barrier(4)
+
+    def read_then_write(name: str) -> None:
+        try:
+            with engine.begin() as connection:
+                connection.scalar(select(func.count()).select_from(Region))
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    all_read.wait(timeout=1)
+                connection.execute(
+                    Region.__table__.update().where(Region.code == "230102").values(name_en=name)
+                )
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read_then_write, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert errors == []

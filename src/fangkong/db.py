@@ -26,7 +26,10 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take SQLite's single write lock at BEGIN. A deferred transaction that reads
+    # and then writes fails at once with SQLITE_BUSY when another connection wrote meanwhile
+    # (the busy timeout does not apply to that upgrade); an immediate one waits its turn.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

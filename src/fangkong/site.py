@@ -29,8 +29,9 @@ async def healthz() -> dict[str, str]:
 def readyz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
     try:
-        with db.engine.connect() as connection:
-            current = set(MigrationContext.configure(connection).get_current_heads())
+        with db.sessions() as session:
+            context = MigrationContext.configure(session.connection())
+            current = set(context.get_current_heads())
     except SQLAlchemyError:
         return JSONResponse({"status": "database_unavailable"}, status_code=503)
     if current != head_revisions():
