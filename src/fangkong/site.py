@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from fangkong.auth.dependencies import WebPrincipal
 from fangkong.core import i18n
 from fangkong.core.templating import render
+from fangkong.core.web import local_path
 from fangkong.db import Database
 from fangkong.migrate import head_revisions
 
@@ -61,7 +62,6 @@ def switch_language(
     code: str, next_url: Annotated[str, Query(alias="next", max_length=200)] = "/"
 ) -> Response:
     locale = i18n.normalize(code) or i18n.DEFAULT_LOCALE
-    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(local_path(next_url), status_code=303)
     response.set_cookie("lang", locale, max_age=LANG_COOKIE_SECONDS, httponly=True, samesite="lax")
     return response

@@ -24,15 +24,11 @@ from fangkong.core.errors import DomainError, PermissionDenied
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, local_path
 
 router = APIRouter(include_in_schema=False)
 UsersPage = Annotated[Principal, Depends(web_require(Perm.USERS_READ))]
 UsersForm = Annotated[Principal, Depends(web_require(Perm.USERS_MANAGE))]
-
-
-def _safe_next(value: str) -> str:
-    return value if value.startswith("/") and not value.startswith("//") else "/"
 
 
 @router.get("/login")
@@ -41,7 +37,7 @@ def login_page(
 ) -> Response:
     seed = request.cookies.get(CSRF_COOKIE) or security.new_token(16)
     request.state.csrf_seed = seed
-    response = render(request, "login.html", {"next": _safe_next(next_url), "error": None})
+    response = render(request, "login.html", {"next": local_path(next_url), "error": None})
     response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="lax")
     return response
 
@@ -63,10 +59,10 @@ def login_submit(
     except DomainError as exc:
         if isinstance(exc, InvalidCredentials | InvalidOtp):
             session.commit()
-        context = {"next": _safe_next(next_url), "error": exc, "username": username}
+        context = {"next": local_path(next_url), "error": exc, "username": username}
         return render(request, "login.html", context, status_code=exc.status)
     token = service.start_web_session(session, user=user)
-    response = RedirectResponse(_safe_next(next_url), status_code=303)
+    response = RedirectResponse(local_path(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,

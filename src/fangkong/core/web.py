@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel
@@ -71,3 +72,17 @@ def json_of(model: BaseModel, status_code: int = 200) -> Response:
     encode it; a Response skips that while ``response_model`` still documents the schema.
     """
     return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+def local_path(value: str, default: str = "/") -> str:
+    """``value`` if it is a path on this site, else ``default`` (no open redirects).
+
+    Browsers read ``\\`` as ``/``, so ``/\\evil.example`` would leave the site just like
+    ``//evil.example``; control characters are refused because some clients strip them.
+    """
+    if not value.startswith("/") or value[1:2] in ("/", "\\") or "\\" in value:
+        return default
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return default
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else default
