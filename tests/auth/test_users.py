@@ -481,7 +481,7 @@ def test_street_officer_may_not_change_a_role_it_cannot_assign(app_client, sessi
     session.commit()
     headers = auth_headers(settings, street)
     response = app_client.patch(f"{USERS}/{epi.id}", json={"is_active": False}, headers=headers)
-    assert_problem(response, 403, "user.role_not_assignable")
+    assert_problem(response, 403, "user.not_manageable")
     response = app_client.patch(
         f"{USERS}/{grid.id}", json={"role": "epidemiologist"}, headers=headers
     )
@@ -496,3 +496,42 @@ def test_deactivated_user_cannot_log_in(app_client, headers, sampler):
         "/api/v1/auth/token", data={"username": sampler.username, "password": PASSWORD}
     )
     assert_problem(response, 401, "auth.invalid_credentials")
+
+
+def test_an_officer_cannot_take_over_a_peer_or_recredential_themselves(
+    app_client, session, settings
+):
+    """Peers of one rank (and oneself) are not manageable: no password or second-factor reset."""
+    own = make_user(session, role="district_officer", region_code="230102", username="off-a")
+    peer = make_user(session, role="district_officer", region_code="230102", username="off-b")
+    session.commit()
+    headers = auth_headers(settings, own)
+    before = counts(session)
+    for target in (peer, own):
+        reset = app_client.patch(
+            f"{USERS}/{target.id}", json={"password": "attacker-pass-1"}, headers=headers
+        )
+        assert_problem(reset, 403, "user.not_manageable")
+        totp = app_client.post(f"{USERS}/{target.id}/totp", headers=headers)
+        assert_problem(totp, 403, "user.not_manageable")
+        off = app_client.patch(f"{USERS}/{target.id}", json={"is_active": False}, headers=headers)
+        assert_problem(off, 403, "user.not_manageable")
+    assert counts(session) == before
+
+
+def test_managers_manage_lower_ranks_and_resets_are_audited(app_client, session, settings):
+    admin = make_user(session, role="city_admin", region_code="230100", username="chief")
+    officer = make_user(session, role="district_officer", region_code="230102", username="off-c")
+    session.commit()
+    response = app_client.patch(
+        f"{USERS}/{officer.id}",
+        json={"password": "a-new-password-1"},
+        headers=auth_headers(settings, admin),
+    )
+    assert response.status_code == 200
+    row = session.scalars(select(AuditLog).where(AuditLog.action == "user.update")).all()[-1]
+    assert row.after["password_changed"] is True and "password" not in row.after
+    enrolled = app_client.post(f"{USERS}/{officer.id}/totp", headers=auth_headers(settings, admin))
+    assert enrolled.status_code == 200
+    row = session.scalars(select(AuditLog).where(AuditLog.action == "user.enrol_totp")).all()[-1]
+    assert row.after["totp_reenrolled"] is True

@@ -424,3 +424,17 @@ def test_users_page_enrols_a_new_second_factor(app_client, session, officer, set
     stored = session.get(User, target.id)
     secret = security.decrypt(settings.data_key_bytes, stored.totp_secret, context=b"totp").decode()
     assert f"secret={secret}" in uri.replace("&amp;", "&")
+
+
+def test_new_second_factor_ends_the_users_browser_sessions(app_client, session, officer):
+    target = make_user(session, role="grid_worker", region_code="230102001", username="phone-lost")
+    session.commit()
+    stolen = service.start_web_session(session, user=target)
+    session.commit()
+    sign_in(app_client, session, officer)
+    token = csrf_of(app_client.get("/users").text)
+    assert (
+        app_client.post(f"/users/{target.id}/totp", data={"csrf_token": token}).status_code == 200
+    )
+    session.expire_all()
+    assert session.get(WebSession, security.sha256_hex(stolen)) is None

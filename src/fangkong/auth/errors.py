@@ -71,3 +71,8 @@ class RegionLevelMismatch(InvalidInput):
 class WeakPassword(InvalidInput):
     code = "user.weak_password"
     title = N_("The password must be 10 to 128 characters long.")
+
+
+class AccountNotManageable(PermissionDenied):
+    code = "user.not_manageable"
+    title = N_("You may change only accounts below your own rank, and not your own account here.")

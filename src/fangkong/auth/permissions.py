@@ -84,6 +84,21 @@ ROLE_LEVELS: dict[Role, frozenset[RegionLevel]] = {
 }
 
 
+# Rank for managing existing accounts: a user manages only accounts of a strictly lower rank
+# (city admins manage everyone else), so no officer can reset a peer's password or second
+# factor and take the account over.
+ROLE_RANK: dict[Role, int] = {Role.CITY_ADMIN: 0, Role.DISTRICT_OFFICER: 1, Role.STREET_OFFICER: 2}
+OTHER_RANK = 3
+
+
+def may_manage(actor_role: str, target_role: str) -> bool:
+    """May a user of ``actor_role`` change, reset or deactivate an account of ``target_role``?"""
+    if not may_assign(actor_role, target_role):
+        return False
+    actor_rank = ROLE_RANK.get(Role(actor_role), OTHER_RANK)
+    return actor_rank == 0 or ROLE_RANK.get(Role(target_role), OTHER_RANK) > actor_rank
+
+
 @cache
 def permissions_of(role: str) -> frozenset[str]:
     return frozenset(str(p) for p in ROLE_PERMISSIONS.get(Role(role), frozenset()))

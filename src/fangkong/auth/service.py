@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fangkong.audit import service as audit
 from fangkong.auth import repository
 from fangkong.auth.errors import (
+    AccountNotManageable,
     DuplicateUsername,
     InvalidCredentials,
     InvalidOtp,
@@ -24,7 +25,14 @@ from fangkong.auth.errors import (
     RoleNotAssignable,
     TotpEnrolmentRequired,
 )
-from fangkong.auth.permissions import ROLE_LEVELS, Role, may_assign, permissions_of, requires_totp
+from fangkong.auth.permissions import (
+    ROLE_LEVELS,
+    Role,
+    may_assign,
+    may_manage,
+    permissions_of,
+    requires_totp,
+)
 from fangkong.auth.schemas import UserCreate, UserFilters, UserUpdate
 from fangkong.config import Settings
 from fangkong.core import clock, security
@@ -108,14 +116,21 @@ def _enrol(user: User, settings: Settings) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_id: int) -> str:
-    """(Re-)enrol a second factor; the URI is shown once."""
+def manageable_user(session: Session, *, actor: Principal, user_id: int) -> User:
+    """A user the actor may change: in scope, of a lower rank, and not the actor."""
     user = get_user(session, actor=actor, user_id=user_id)
-    if not may_assign(actor.role, user.role):
-        raise RoleNotAssignable()
+    if user.id == actor.id or not may_manage(actor.role, user.role):
+        raise AccountNotManageable()
+    return user
+
+
+def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_id: int) -> str:
+    """(Re-)enrol a second factor; the URI is shown once. Old codes, tokens and sessions end."""
+    user = manageable_user(session, actor=actor, user_id=user_id)
     before = snapshot(user)
     uri = _enrol(user, settings)
     user.token_epoch += 1
+    repository.delete_sessions_of(session, user.id)
     session.flush()
     audit.record(
         session,
@@ -125,7 +140,7 @@ def enrol_totp(session: Session, *, actor: Principal, settings: Settings, user_i
         object_id=user.id,
         region_code=user.region_code,
         before=before,
-        after=snapshot(user),
+        after=snapshot(user) | {"totp_reenrolled": True},
     )
     return uri
 
@@ -144,9 +159,7 @@ def get_user(session: Session, *, actor: Principal, user_id: int) -> User:
 
 
 def update_user(session: Session, *, actor: Principal, user_id: int, changes: UserUpdate) -> User:
-    user = get_user(session, actor=actor, user_id=user_id)
-    if not may_assign(actor.role, user.role):
-        raise RoleNotAssignable()
+    user = manageable_user(session, actor=actor, user_id=user_id)
     before = snapshot(user)
     _apply_changes(session, actor, user, changes)
     session.flush()
@@ -158,7 +171,7 @@ def update_user(session: Session, *, actor: Principal, user_id: int, changes: Us
         object_id=user.id,
         region_code=user.region_code,
         before=before,
-        after=snapshot(user),
+        after=snapshot(user) | ({"password_changed": True} if changes.password else {}),
     )
     return user
 

@@ -17,10 +17,10 @@ from fangkong.auth.dependencies import (
     web_require,
 )
 from fangkong.auth.errors import InvalidCredentials, InvalidOtp
-from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role
+from fangkong.auth.permissions import ASSIGNABLE_ROLES, Perm, Role, may_manage
 from fangkong.auth.schemas import UserCreate, UserFilters, UserUpdate
 from fangkong.core import security
-from fangkong.core.errors import DomainError, PermissionDenied
+from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -94,7 +94,9 @@ def _users_context(
         "next_cursor": next_cursor,
         "q": q or "",
         "roles": roles,
-        "manageable": {r.value for r in roles} if actor.can(Perm.USERS_MANAGE) else set(),
+        "manageable": {r.value for r in Role if may_manage(actor.role, r)}
+        if actor.can(Perm.USERS_MANAGE)
+        else set(),
         "errors": {},
         "form": {},
     }
@@ -168,8 +170,6 @@ def users_set_active(
     active: Annotated[bool, Form()],
 ) -> Response:
     """Deactivate or reactivate a user (their sessions and tokens end at once)."""
-    if user_id == actor.id:
-        raise PermissionDenied()
     service.update_user(session, actor=actor, user_id=user_id, changes=UserUpdate(is_active=active))
     return RedirectResponse("/users", status_code=303)
 
