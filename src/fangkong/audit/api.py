@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from fangkong.audit import service
 from fangkong.audit.schemas import AuditFilters, AuditOut
 from fangkong.auth.dependencies import AuditRead
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession
+from fangkong.core.web import DbSession, IdQuery, UtcDatetime
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -21,12 +20,12 @@ def list_audit(
     session: DbSession,
     actor: AuditRead,
     paging: Annotated[PageParams, Depends(page_params)],
-    actor_id: int | None = None,
+    actor_id: IdQuery = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
 ) -> Page[AuditOut]:
     filters = AuditFilters(actor_id, action, object_type, object_id, since, until)
     rows, cursor = service.list_entries(session, actor=actor, filters=filters, page=paging)

@@ -19,7 +19,8 @@ from fangkong.auth.schemas import (
     UserUpdate,
 )
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, SettingsDep, json_of
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
+from fangkong.core.web import DbSession, IdPath, SettingsDep, json_of
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Paging = Annotated[PageParams, Depends(page_params)]
@@ -64,7 +65,7 @@ def list_users(
     paging: Paging,
     q: Annotated[str | None, Query(max_length=64)] = None,
     role: Annotated[str | None, Query(max_length=32)] = None,
-    region: Annotated[str | None, Query(pattern=r"^\d{2,15}$")] = None,
+    region: Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)] = None,
     active: bool | None = None,
 ) -> Page[UserOut]:
     filters = UserFilters(q=q, role=role, region=region, active=active)
@@ -81,13 +82,13 @@ def create_user(
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(session: DbSession, actor: UsersRead, user_id: int) -> UserOut:
+def get_user(session: DbSession, actor: UsersRead, user_id: IdPath) -> UserOut:
     return UserOut.model_validate(service.get_user(session, actor=actor, user_id=user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
 def update_user(
-    session: DbSession, actor: UsersManage, user_id: int, changes: UserUpdate
+    session: DbSession, actor: UsersManage, user_id: IdPath, changes: UserUpdate
 ) -> UserOut:
     user = service.update_user(session, actor=actor, user_id=user_id, changes=changes)
     return UserOut.model_validate(user)
@@ -95,7 +96,7 @@ def update_user(
 
 @router.post("/users/{user_id}/totp", response_model=UserCreated)
 def enrol_totp(
-    session: DbSession, settings: SettingsDep, actor: UsersManage, user_id: int
+    session: DbSession, settings: SettingsDep, actor: UsersManage, user_id: IdPath
 ) -> UserCreated:
     uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)
     user = service.get_user(session, actor=actor, user_id=user_id)

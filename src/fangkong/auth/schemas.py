@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
 
 from fangkong.auth.permissions import Role
+from fangkong.core.scoping import REGION_CODE_PATTERN
 
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$", max_length=64)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}){0,3}$")]
+RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Password = Annotated[SecretStr, Field(min_length=10, max_length=128)]
 LocaleName = Literal["zh_CN", "en"]

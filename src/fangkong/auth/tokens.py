@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -29,6 +30,7 @@ from fangkong.core.principal import Principal
 from fangkong.models import User
 
 ALGORITHM = "HS256"
+USER_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive id that fits a 64-bit column
 TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 
 
@@ -88,7 +90,9 @@ def _verify(settings: Settings, token: str) -> dict[str, Any]:
         )
     except jwt.PyJWTError as exc:
         raise TokenInvalid() from exc
-    if claims["typ"] != TOKEN_TYPE or not str(claims["sub"]).isdigit():
+    if claims["typ"] != TOKEN_TYPE or not (
+        str(claims["sub"]).isascii() and str(claims["sub"]).isdigit()
+    ):
         raise TokenInvalid()
     return claims
 

@@ -24,7 +24,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, SettingsDep, local_path
+from fangkong.core.web import DbSession, IdPath, SettingsDep, local_path
 
 router = APIRouter(include_in_schema=False)
 UsersPage = Annotated[Principal, Depends(web_require(Perm.USERS_READ))]
@@ -166,7 +166,7 @@ def users_set_active(
     request: Request,
     session: DbSession,
     actor: UsersForm,
-    user_id: int,
+    user_id: IdPath,
     active: Annotated[bool, Form()],
 ) -> Response:
     """Deactivate or reactivate a user (their sessions and tokens end at once)."""
@@ -176,7 +176,7 @@ def users_set_active(
 
 @router.post("/users/{user_id}/totp", dependencies=[CsrfChecked])
 def users_reset_totp(
-    request: Request, session: DbSession, settings: SettingsDep, actor: UsersForm, user_id: int
+    request: Request, session: DbSession, settings: SettingsDep, actor: UsersForm, user_id: IdPath
 ) -> Response:
     """Enrol a new second factor (a lost phone); the URI is shown once."""
     uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)

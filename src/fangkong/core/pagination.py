@@ -71,9 +71,18 @@ def _checked(value: Any, kind: type[int] | type[str] | None) -> Any:
         raise InvalidCursor()
     if isinstance(value, int) and not -MAX_KEY <= value <= MAX_KEY:
         raise InvalidCursor()
-    if isinstance(value, str) and len(value) > MAX_STRING_KEY:
+    if isinstance(value, str) and (len(value) > MAX_STRING_KEY or not _encodable(value)):
         raise InvalidCursor()
     return value
+
+
+def _encodable(value: str) -> bool:
+    """JSON may carry lone surrogates, which no database driver can encode."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def fetch_page(

@@ -13,6 +13,9 @@ from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import InstrumentedAttribute
 
 ADMIN_DIGITS = 6
+# ASCII digits only: pydantic's regex engine lets \d match any Unicode digit (e.g. full-width).
+REGION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,3}$"
+REGION_PREFIX_PATTERN = r"^[0-9]{2,15}$"
 
 
 def scope_prefix(code: str) -> str:

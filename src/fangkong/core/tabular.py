@@ -61,7 +61,15 @@ def _rows(
 def read_csv(
     stream: IO[str], aliases: Mapping[str, str], required: AbstractSet[str]
 ) -> Iterator[tuple[int, Row]]:
-    return _rows(iter(csv.reader(stream)), aliases, required)
+    return _rows(_csv_records(stream), aliases, required)
+
+
+def _csv_records(stream: IO[str]) -> Iterator[list[str]]:
+    """CSV records; a malformed file (e.g. a field over the csv module's limit) is bad input."""
+    try:
+        yield from csv.reader(stream)
+    except csv.Error as exc:
+        raise UnreadableFile(str(exc)) from exc
 
 
 def read_file(

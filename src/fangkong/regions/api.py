@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, UploadFile, status
 from fangkong.auth.dependencies import RegionsManage, RegionsRead
 from fangkong.core import i18n
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, Locale
+from fangkong.core.scoping import REGION_CODE_PATTERN
+from fangkong.core.web import DbSession, IdPath, Locale
 from fangkong.models import Region
 from fangkong.regions import service
 from fangkong.regions.schemas import (
@@ -24,7 +25,7 @@ from fangkong.regions.schemas import (
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 Paging = Annotated[PageParams, Depends(page_params)]
-CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
+CodePath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
 
 
 def _out(session: DbSession, regions: Sequence[Region]) -> list[RegionOut]:
@@ -40,7 +41,7 @@ def list_regions(
     session: DbSession,
     actor: RegionsRead,
     paging: Paging,
-    parent: Annotated[str | None, Query(pattern=r"^\d{6}(\d{3}){0,3}$")] = None,
+    parent: Annotated[str | None, Query(pattern=REGION_CODE_PATTERN)] = None,
     q: Annotated[str | None, Query(max_length=64)] = None,
     level: Annotated[str | None, Query(pattern=r"^(city|district|street|community|grid)$")] = None,
 ) -> Page[RegionOut]:
@@ -100,5 +101,7 @@ def assign_worker(
 
 
 @router.delete("/{code}/workers/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def unassign_worker(session: DbSession, actor: RegionsManage, code: CodePath, user_id: int) -> None:
+def unassign_worker(
+    session: DbSession, actor: RegionsManage, code: CodePath, user_id: IdPath
+) -> None:
     service.unassign_worker(session, actor=actor, grid_code=code, user_id=user_id)

@@ -7,10 +7,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fangkong.core.errors import N_
+from fangkong.core.scoping import REGION_CODE_PATTERN
+from fangkong.core.web import RecordId
 from fangkong.models import RegionLevel
 
 RegionName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Code = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}){0,3}$")]
+Code = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 
 
 class RegionOut(BaseModel):
@@ -56,7 +58,7 @@ class ImportReport(BaseModel):
 class WorkerAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: RecordId
 
 
 class WorkerOut(BaseModel):

@@ -97,7 +97,7 @@ def check_new(
     """Raise the first rule a new region breaks (shared by the form, the API and imports)."""
     if level not in CODE_LENGTH:
         raise errors.LevelNotImportable()
-    if len(code) != CODE_LENGTH[level] or not code.isdigit():
+    if len(code) != CODE_LENGTH[level] or not (code.isascii() and code.isdigit()):
         raise errors.BadCodeForLevel()
     if parent_code != code[:-3]:
         raise errors.WrongParent()

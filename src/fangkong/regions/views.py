@@ -12,14 +12,15 @@ from fangkong.auth.permissions import Perm
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.scoping import REGION_CODE_PATTERN
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession
+from fangkong.core.web import MAX_ID, DbSession, IdPath
 from fangkong.regions import service
 
 router = APIRouter(include_in_schema=False)
 RegionsPage = Annotated[Principal, Depends(web_require(Perm.REGIONS_READ))]
 RegionsForm = Annotated[Principal, Depends(web_require(Perm.REGIONS_MANAGE))]
-CodePath = Annotated[str, Path(pattern=r"^\d{6}(\d{3}){0,3}$")]
+CodePath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
 
 
 def _nodes(
@@ -80,7 +81,7 @@ def region_assign_worker(
     session: DbSession,
     actor: RegionsForm,
     code: CodePath,
-    user_id: Annotated[int, Form()],
+    user_id: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     service.assign_worker(session, actor=actor, grid_code=code, user_id=user_id)
     return render(request, "partials/region_workers.html", _workers(session, actor, code))
@@ -88,7 +89,7 @@ def region_assign_worker(
 
 @router.post("/regions/{code}/workers/{user_id}/remove", dependencies=[CsrfChecked])
 def region_unassign_worker(
-    request: Request, session: DbSession, actor: RegionsForm, code: CodePath, user_id: int
+    request: Request, session: DbSession, actor: RegionsForm, code: CodePath, user_id: IdPath
 ) -> Response:
     service.unassign_worker(session, actor=actor, grid_code=code, user_id=user_id)
     return render(request, "partials/region_workers.html", _workers(session, actor, code))
