@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, Select, delete, func, select
+from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.auth.schemas import UserFilters
@@ -93,3 +93,23 @@ def purge_attempts(session: Session, before: datetime) -> int:
 
 def demo_user_count(session: Session) -> int:
     return session.scalar(select(func.count()).where(User.is_demo.is_(True))) or 0
+
+
+def lock_login(session: Session, username: str) -> None:
+    """Serialize logins of one username until the transaction ends, so that parallel guesses
+    cannot all read the failure count before any is recorded (PostgreSQL; SQLite transactions
+    already take the database's single write lock at BEGIN)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext("login:" + username))))
+
+
+def claim_totp_step(session: Session, user_id: int, step: int) -> bool:
+    """Record ``step`` as used unless it (or a later one) already was: one statement, so two
+    concurrent logins with the same code cannot both succeed."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, User.totp_last_step < step)
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0))

@@ -195,7 +195,8 @@ def authenticate(
     session: Session, *, settings: Settings, username: str, password: str, otp: str | None
 ) -> User:
     """Check password and second factor, with lockout. Failures are recorded before raising;
-    the caller commits them even though the request fails (see ``commit_failure``)."""
+    the caller commits them even though the request fails (``auth.api.issue_token``)."""
+    repository.lock_login(session, username)
     window_start = clock.now() - timedelta(minutes=settings.login_failure_window_minutes)
     if repository.failures_since(session, username, window_start) >= settings.login_max_failures:
         raise LockedOut()
@@ -218,10 +219,9 @@ def _check_second_factor(session: Session, settings: Settings, user: User, otp: 
         raise OtpRequired()
     secret = security.decrypt(settings.data_key_bytes, user.totp_secret, context=b"totp")
     step = _matching_step(pyotp.TOTP(secret.decode()), otp.strip())
-    if step is None or step <= user.totp_last_step:
+    if step is None or not repository.claim_totp_step(session, user.id, step):
         _fail(session, user.username)
         raise InvalidOtp()
-    user.totp_last_step = step
 
 
 def _matching_step(totp: pyotp.TOTP, otp: str) -> int | None:
