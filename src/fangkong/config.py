@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     access_token_minutes: int = 15
     auth_cache_seconds: float = 5.0
-    secure_cookies: bool = False
+    # None: Secure cookies in production (served over TLS), plain ones in demo and test.
+    secure_cookies: bool | None = None
 
     @field_validator("secret_key", "data_key")
     @classmethod
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
         if value is None:
             raise RuntimeError(f"{name} is not set; run `fangkong keys generate`")
         return decode_key(value.get_secret_value())
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.env == "production" if self.secure_cookies is None else self.secure_cookies
 
     @property
     def is_sqlite(self) -> bool:

@@ -438,3 +438,46 @@ def test_new_second_factor_ends_the_users_browser_sessions(app_client, session, 
     )
     session.expire_all()
     assert session.get(WebSession, security.sha256_hex(stolen)) is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}],
+)
+def test_cross_site_form_posts_are_refused_even_with_a_valid_token(app_client, session, headers):
+    """Login CSRF with a planted pre-login cookie: the token matches, the browser's origin does not."""
+    make_user(session, username="victim-login")
+    session.commit()
+    token = csrf_of(app_client.get("/login").text)
+    data = {"username": "victim-login", "password": PASSWORD, "csrf_token": token}
+    response = app_client.post("/login", data=data, headers=headers, follow_redirects=False)
+    assert response.status_code == 403 and error_code_of_problem(response) == "auth.csrf_invalid"
+    assert "fk_session" not in response.cookies
+
+
+def error_code_of_problem(response) -> str | None:
+    found = re.search(r'data-code="([^"]+)"', response.text)
+    return found.group(1) if found else None
+
+
+def test_same_origin_login_works_and_drops_the_pre_login_cookie(app_client, session):
+    make_user(session, username="same-origin")
+    session.commit()
+    token = csrf_of(app_client.get("/login").text)
+    data = {"username": "same-origin", "password": PASSWORD, "csrf_token": token}
+    headers = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    response = app_client.post("/login", data=data, headers=headers, follow_redirects=False)
+    assert response.status_code == 303
+    cookies = response.headers.get_list("set-cookie")
+    [dropped] = [c for c in cookies if c.startswith("fk_csrf=")]
+    assert "Max-Age=0" in dropped
+    assert any(c.startswith("fk_session=") for c in cookies)
+
+
+def test_cookies_are_secure_in_production_by_default(settings):
+    assert settings.model_copy(update={"env": "production"}).cookies_secure is True
+    assert settings.cookies_secure is False  # test mode
+    assert (
+        settings.model_copy(update={"env": "production", "secure_cookies": False}).cookies_secure
+        is False
+    )

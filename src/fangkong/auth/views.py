@@ -33,12 +33,20 @@ UsersForm = Annotated[Principal, Depends(web_require(Perm.USERS_MANAGE))]
 
 @router.get("/login")
 def login_page(
-    request: Request, next_url: Annotated[str, Query(alias="next", max_length=200)] = "/"
+    request: Request,
+    settings: SettingsDep,
+    next_url: Annotated[str, Query(alias="next", max_length=200)] = "/",
 ) -> Response:
     seed = request.cookies.get(CSRF_COOKIE) or security.new_token(16)
     request.state.csrf_seed = seed
     response = render(request, "login.html", {"next": local_path(next_url), "error": None})
-    response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="lax")
+    response.set_cookie(
+        CSRF_COOKIE,
+        seed,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.cookies_secure,
+    )
     return response
 
 
@@ -68,9 +76,10 @@ def login_submit(
         token,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.cookies_secure,
         max_age=settings.session_idle_minutes * 60 * 16,
     )
+    response.delete_cookie(CSRF_COOKIE)  # forms now carry a token bound to the session
     return response
 
 
