@@ -2,6 +2,18 @@
 
 from fangkong.models.audit import AuditLog
 from fangkong.models.base import Base
+from fangkong.models.person import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    GridCounts,
+    Household,
+    IdType,
+    KeyGroup,
+    KeyGroupMembership,
+    Person,
+    PersonAccess,
+    PersonStatus,
+)
 from fangkong.models.region import GridAssignment, Region, RegionLevel
 from fangkong.models.system import DemoMarker, JobLock, JobRun, PolicyState
 from fangkong.models.user import LoginAttempt, User, WebSession
@@ -10,10 +22,20 @@ __all__ = [
     "AuditLog",
     "Base",
     "DemoMarker",
+    "DuplicateCandidate",
+    "DuplicateStatus",
     "GridAssignment",
+    "GridCounts",
+    "Household",
+    "IdType",
     "JobLock",
     "JobRun",
+    "KeyGroup",
+    "KeyGroupMembership",
     "LoginAttempt",
+    "Person",
+    "PersonAccess",
+    "PersonStatus",
     "PolicyState",
     "Region",
     "RegionLevel",

@@ -8,7 +8,7 @@ that only care whether the number is usable catch that one class.
 
 from __future__ import annotations
 
-from fangkong.core.errors import N_, InvalidInput
+from fangkong.core.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class InvalidIdNumber(InvalidInput):
@@ -57,3 +57,93 @@ class SexMismatch(InvalidInput):
 class BirthDateMismatch(InvalidInput):
     code = "person.birth_date_mismatch"
     title = N_("The birth date entered does not match the resident ID number.")
+
+
+class DocumentFormat(InvalidIdNumber):
+    code = "person.document_format"
+    title = N_(
+        "The document number does not have the form of its type "
+        "(passport 5 to 17 letters or digits; Hong Kong and Macao permit H or M and 8 or 10 "
+        "digits; Taiwan permit 8 or 10 digits; residence permit 18 characters from 810000, "
+        "820000 or 830000)."
+    )
+
+
+class SexRequired(InvalidInput):
+    code = "person.sex_required"
+    title = N_("Sex is required for documents other than a resident ID card.")
+
+
+class BirthDateRequired(InvalidInput):
+    code = "person.birth_date_required"
+    title = N_("The birth date is required for documents other than a resident ID card.")
+
+
+class BirthDateInvalid(InvalidInput):
+    code = "person.birth_date_invalid"
+    title = N_("The birth date is not a real date, is before 1900 or is in the future.")
+
+
+class InvalidPhone(InvalidInput):
+    code = "person.invalid_phone"
+    title = N_("A mobile phone number has 11 digits and starts with 13 to 19.")
+
+
+class UnknownGrid(InvalidInput):
+    code = "person.unknown_grid"
+    title = N_("There is no grid with this code.")
+
+
+class GridOutOfScope(InvalidInput):
+    code = "person.grid_out_of_jurisdiction"
+    title = N_("The grid is outside your jurisdiction.")
+
+
+class DuplicateIdNumber(Conflict):
+    code = "person.duplicate_id_number"
+    title = N_("A person with this identity document is already registered.")
+
+
+class PersonNotFound(NotFound):
+    code = "person.not_found"
+    title = N_("No such person in your jurisdiction.")
+
+
+class PersonMergedAway(Conflict):
+    code = "person.merged"
+    title = N_("This record was merged into another and can no longer be changed.")
+
+
+class HouseholdNotFound(NotFound):
+    code = "household.not_found"
+    title = N_("No such household in your jurisdiction.")
+
+
+class HouseholdGridMismatch(InvalidInput):
+    code = "household.grid_mismatch"
+    title = N_("A household lives in one grid: the person's grid must be the household's grid.")
+
+
+class HeadNotMember(InvalidInput):
+    code = "household.head_not_member"
+    title = N_("The head of a household must be one of its members.")
+
+
+class RevealNotAllowed(PermissionDenied):
+    code = "person.reveal_forbidden"
+    title = N_("Your role may not see full identity numbers or phone numbers.")
+
+
+class SearchCriterion(InvalidInput):
+    code = "person.search_criterion"
+    title = N_("Search by exactly one of: ID number or phone.")
+
+
+class DuplicateNotFound(NotFound):
+    code = "person.duplicate_not_found"
+    title = N_("No such pair of likely duplicates in your jurisdiction.")
+
+
+class DuplicateDecided(Conflict):
+    code = "person.duplicate_decided"
+    title = N_("This pair has already been merged or dismissed.")
