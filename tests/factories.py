@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import random
+from datetime import date, timedelta
 from functools import cache
 from urllib.parse import parse_qs, urlparse
 
@@ -14,6 +16,7 @@ from fangkong.auth import tokens
 from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.models import Region, RegionLevel, User
+from fangkong.people import idcard
 
 PASSWORD = "test-password-1"
 _counter = itertools.count(1)
@@ -94,3 +97,24 @@ def web_login(
         data["otp"] = otp
     response = client.post("/login", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
+
+
+def resident_id(
+    seed: int = 0, *, born: date | None = None, sex: str = "1", region: str = "230102"
+) -> str:
+    """A valid synthetic resident ID number; different seeds give different birth dates."""
+    birth = born or date(1960, 1, 1) + timedelta(days=seed)
+    return idcard.synthesize(random.Random(seed), region_code=region, birth_date=birth, sex=sex)  # type: ignore[arg-type]
+
+
+def person_payload(grid: str, seed: int = 0, **overrides: object) -> dict[str, object]:
+    """A valid body for ``POST /api/v1/people``; ``seed`` varies the ID number and phone."""
+    body: dict[str, object] = {
+        "name": f"测试{seed}",
+        "id_number": resident_id(seed),
+        "phone": f"139{seed:08d}",
+        "address": "道里区测试街1号",
+        "grid_code": grid,
+    }
+    body.update(overrides)
+    return body

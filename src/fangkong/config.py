@@ -7,7 +7,7 @@ import binascii
 from functools import cached_property
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KEY_BYTES = 32
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = 5.0
     # None: Secure cookies in production (served over TLS), plain ones in demo and test.
     secure_cookies: bool | None = None
+    # Grid-worker load: more households per worker than this flags the grid as overloaded.
+    grid_worker_max_households: int = Field(default=300, ge=1, le=100_000)
 
     @field_validator("secret_key", "data_key")
     @classmethod

@@ -25,6 +25,7 @@ from fangkong.core import http
 from fangkong.core.errors import N_
 from fangkong.core.templating import make_templates
 from fangkong.db import Database, make_engine
+from fangkong.people import api as people_api
 from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
 from fangkong.regions import api as regions_api
@@ -41,6 +42,7 @@ ROUTERS = (
     site.router,
     auth_api.router,
     auth_views.router,
+    people_api.router,
     regions_api.router,
     regions_views.router,
     policy_api.router,

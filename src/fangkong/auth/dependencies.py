@@ -77,6 +77,10 @@ RegionsRead = Annotated[Principal, Depends(BearerPrincipal(Perm.REGIONS_READ))]
 RegionsManage = Annotated[Principal, Depends(BearerPrincipal(Perm.REGIONS_MANAGE))]
 PolicyRead = Annotated[Principal, Depends(BearerPrincipal(Perm.POLICY_READ))]
 PolicyManage = Annotated[Principal, Depends(BearerPrincipal(Perm.POLICY_MANAGE))]
+PeopleRead = Annotated[Principal, Depends(BearerPrincipal(Perm.PEOPLE_READ))]
+PeopleWrite = Annotated[Principal, Depends(BearerPrincipal(Perm.PEOPLE_WRITE))]
+PeopleAccessLog = Annotated[Principal, Depends(BearerPrincipal(Perm.PEOPLE_ACCESS_LOG))]
+PeopleMerge = Annotated[Principal, Depends(BearerPrincipal(Perm.PEOPLE_MERGE))]
 
 
 class LoginRedirect(Exception):

@@ -38,6 +38,8 @@ class Perm(enum.StrEnum):
     PEOPLE_READ = "people.read"
     PEOPLE_WRITE = "people.write"
     PEOPLE_REVEAL = "people.reveal"
+    PEOPLE_ACCESS_LOG = "people.access_log"
+    PEOPLE_MERGE = "people.merge"
 
 
 _OFFICER = {
@@ -49,6 +51,8 @@ _OFFICER = {
     Perm.PEOPLE_READ,
     Perm.PEOPLE_WRITE,
     Perm.PEOPLE_REVEAL,
+    Perm.PEOPLE_ACCESS_LOG,
+    Perm.PEOPLE_MERGE,
 }
 _TRACER = {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_REVEAL}
 
@@ -57,7 +61,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_OFFICER: frozenset(_OFFICER),
     Role.STREET_OFFICER: frozenset(_OFFICER),
     Role.GRID_WORKER: frozenset(_TRACER | {Perm.PEOPLE_WRITE}),
-    Role.SAMPLER: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
+    # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
+    Role.SAMPLER: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ}),
     Role.LAB: frozenset({Perm.POLICY_READ}),
     Role.EPIDEMIOLOGIST: frozenset(_TRACER),
     Role.ISOLATION_OFFICER: frozenset(_TRACER),

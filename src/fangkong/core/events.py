@@ -30,3 +30,8 @@ def subscribe(
 def publish(session: Session, event: object) -> None:
     for handler in list(_handlers[type(event)]):
         handler(session, event)
+
+
+def unsubscribe(event_type: type, handler: Handler) -> None:
+    """Remove a handler (tests that subscribe one for a single case)."""
+    _handlers[event_type].remove(handler)

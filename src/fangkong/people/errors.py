@@ -147,3 +147,74 @@ class DuplicateNotFound(NotFound):
 class DuplicateDecided(Conflict):
     code = "person.duplicate_decided"
     title = N_("This pair has already been merged or dismissed.")
+
+
+class KeyGroupDates(InvalidInput):
+    code = "person.key_group_dates"
+    title = N_("A key-group membership cannot end before it starts.")
+
+
+class HouseholdRefTaken(Conflict):
+    code = "household.ref_taken"
+    title = N_("This household number is already used in the grid.")
+
+
+class MergeKeepNotInPair(InvalidInput):
+    code = "person.merge_keep_not_in_pair"
+    title = N_("The record to keep must be one of the two records of the pair.")
+
+
+# --- the people import (people/importer.py): one code per reason a row is refused ----------
+
+
+class UnknownIdType(InvalidInput):
+    code = "person.invalid_id_type"
+    title = N_("The document type is not one the import knows; use a type listed in the template.")
+
+
+class InvalidSex(InvalidInput):
+    code = "person.invalid_sex"
+    title = N_("The sex must be male or female (男 or 女, or the codes 1 and 2).")
+
+
+class BirthDateFormat(InvalidInput):
+    code = "person.birth_date_format"
+    title = N_("Write the birth date as YYYY-MM-DD.")
+
+
+class InvalidName(InvalidInput):
+    code = "person.invalid_name"
+    title = N_("A name has 1 to 64 characters.")
+
+
+class InvalidFlag(InvalidInput):
+    code = "person.invalid_flag"
+    title = N_("A yes/no column holds something other than 是, 否, 1, 0 or a blank.")
+
+
+class InvalidKeyGroup(InvalidInput):
+    code = "person.invalid_key_group"
+    title = N_("The key group is not one of the groups listed in the template.")
+
+
+class FieldTooLong(InvalidInput):
+    code = "person.field_too_long"
+    title = N_(
+        "The address or the employer is longer than 200 characters, "
+        "or the household number is longer than 32."
+    )
+
+
+class DuplicateInFile(InvalidInput):
+    code = "person.duplicate_in_file"
+    title = N_("The same identity document appears in an earlier row of the file.")
+
+
+class ExistsElsewhere(Conflict):
+    code = "person.exists_elsewhere"
+    title = N_("A person with this identity document is registered outside your jurisdiction.")
+
+
+class HeadWithoutHousehold(InvalidInput):
+    code = "household.head_without_ref"
+    title = N_("Only a row with a household number can mark the head of the household.")
