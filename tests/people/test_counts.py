@@ -159,3 +159,25 @@ def test_recount_keeps_what_other_domains_set(session):
     service.recount_grids(session, [GRIDS[0]])
     session.refresh(row)
     assert (row.residents, row.home_isolated_or_monitored) == (1, 4)
+
+
+def test_nightly_job_clears_aged_out_children_and_recounts(session):
+    from fangkong.people import service as people_service
+
+    _clear(session)
+    _tree(session)
+    spec = {
+        "grid": GRIDS[0],
+        "elderly_alone": False,
+        "disabled": False,
+        "under_three": True,
+        "migrant": False,
+        "from_abroad": False,
+        "merged": False,
+        "key_group": "none",
+        "household": False,
+    }
+    _load(session, [spec])  # born 1980-01-01, flagged under three by mistake of time
+    result = people_service.nightly_recount(session, today=TODAY)
+    assert result["aged_out"] == 1 and result["grids"] >= 1
+    assert service.region_counts(session, actor=SYSTEM, region_code=GRIDS[0])["vulnerable"] == 0

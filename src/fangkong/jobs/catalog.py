@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fangkong.auth.jobs  # noqa: F401
+import fangkong.people.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

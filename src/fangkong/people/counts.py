@@ -127,8 +127,8 @@ def recount_grids(session: Session, grid_codes: Iterable[str], *, today: date | 
 
 def populated_grids(session: Session) -> list[str]:
     """Every grid that has people or households or a counts row (what a full recount covers)."""
-    codes: set[str] = set(session.scalars(select(distinct(Person.grid_code))).all())
-    codes.update(session.scalars(select(distinct(Household.grid_code))).all())
+    codes: set[str] = set(session.scalars(select(Person.grid_code).distinct()).all())
+    codes.update(session.scalars(select(Household.grid_code).distinct()).all())
     codes.update(session.scalars(select(GridCounts.grid_code)).all())
     return sorted(codes)
 

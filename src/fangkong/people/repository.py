@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -241,3 +241,13 @@ def open_pairs_of(session: Session, person_ids: Sequence[int]) -> Sequence[Dupli
 
 def households_headed_by(session: Session, person_id: int) -> Sequence[Household]:
     return session.scalars(select(Household).where(Household.head_id == person_id)).all()
+
+
+def clear_under_three(session: Session, *, born_before: date) -> int:
+    """Clear the child-under-3 flag of everyone born on or before ``born_before``."""
+    statement = (
+        update(Person)
+        .where(Person.under_three.is_(True), Person.birth_date <= born_before)
+        .values(under_three=False)
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -519,8 +519,17 @@ def recount_grids(session: Session, grid_codes: Iterable[str]) -> int:
     return counts.recount_grids(session, grid_codes)
 
 
-def recount_all(session: Session) -> int:
-    return counts.recount_grids(session, counts.populated_grids(session))
+def recount_all(session: Session, *, today: date | None = None) -> int:
+    return counts.recount_grids(session, counts.populated_grids(session), today=today)
+
+
+def nightly_recount(session: Session, *, today: date) -> dict[str, int]:
+    """Children who turned three lose the flag; then every grid is recounted for ``today``."""
+    aged_out = repository.clear_under_three(
+        session, born_before=validation.third_birthday_cutoff(today)
+    )
+    grids = recount_all(session, today=today)
+    return {"aged_out": aged_out, "grids": grids}
 
 
 def region_counts(session: Session, *, actor: Principal, region_code: str) -> dict[str, int]:

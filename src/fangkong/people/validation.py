@@ -95,3 +95,11 @@ def is_under_three(birth_date: date, today: date) -> bool:
     except ValueError:  # born on 29 February
         third_birthday = date(birth_date.year + UNDER_THREE_YEARS, 3, 1)
     return today < third_birthday
+
+
+def third_birthday_cutoff(today: date) -> date:
+    """The latest birth date of someone who is three or older on ``today``."""
+    try:
+        return today.replace(year=today.year - UNDER_THREE_YEARS)
+    except ValueError:  # today is 29 February
+        return date(today.year - UNDER_THREE_YEARS, 2, 28)
