@@ -1,0 +1,28 @@
+"""``fangkong demo setup``: the printed accounts, and a grid worker when the demo city has grids."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from factories import make_tree
+from fangkong import demo
+from fangkong.models import GridAssignment, User
+
+
+def test_demo_accounts_without_a_city(session, settings, tmp_path):
+    logins = tmp_path / "logins.txt"
+    demo.setup(session, settings, logins)
+    names = set(session.scalars(select(User.username).where(User.is_demo.is_(True))).all())
+    assert names == {"admin", "daoli", "nangang"}
+    assert "wangge" not in logins.read_text()
+
+
+def test_demo_grid_worker_is_assigned_to_the_first_daoli_grid(session, settings, tmp_path):
+    grid = make_tree(session, "230102")[-1]
+    logins = tmp_path / "logins.txt"
+    demo.setup(session, settings, logins)
+    worker = session.scalars(select(User).where(User.username == "wangge")).one()
+    assert (worker.role, worker.region_code, worker.is_demo) == ("grid_worker", grid.code, True)
+    assert session.get(GridAssignment, (grid.code, worker.id)) is not None
+    assert "wangge" in logins.read_text() and grid.code in logins.read_text()
+    assert logins.stat().st_mode & 0o777 == 0o600
