@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fangkong.auth.jobs  # noqa: F401
+import fangkong.auth.jobs
 import fangkong.people.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
