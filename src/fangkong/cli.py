@@ -12,8 +12,10 @@ from fangkong.auth import cli as users_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
 from fangkong.jobs import cli as jobs_cli
+from fangkong.people import cli as people_cli
 from fangkong.policy import cli as policy_cli
 from fangkong.regions import cli as regions_cli
+from fangkong.simulate import cli as simulate_cli
 
 app = typer.Typer(
     help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True
@@ -27,7 +29,9 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(policy_cli.app, name="policy")
 app.add_typer(regions_cli.app, name="regions")
+app.add_typer(people_cli.app, name="people")
 app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(simulate_cli.app, name="simulate")
 
 
 @db_app.command("upgrade")

@@ -26,6 +26,7 @@ from fangkong.core.errors import N_
 from fangkong.core.templating import make_templates
 from fangkong.db import Database, make_engine
 from fangkong.people import api as people_api
+from fangkong.people import views as people_views
 from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
 from fangkong.regions import api as regions_api
@@ -34,6 +35,11 @@ from fangkong.regions import views as regions_views
 NAV = (
     ("/", N_("Home"), None),
     ("/regions", N_("Regions"), Perm.REGIONS_READ),
+    ("/people", N_("People"), Perm.PEOPLE_READ),
+    ("/counts", N_("Seven counts"), Perm.PEOPLE_READ),
+    ("/worker-load", N_("Worker load"), Perm.PEOPLE_READ),
+    ("/people/duplicates", N_("Duplicates"), Perm.PEOPLE_MERGE),
+    ("/people/access-log", N_("Access log"), Perm.PEOPLE_ACCESS_LOG),
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
@@ -43,6 +49,7 @@ ROUTERS = (
     auth_api.router,
     auth_views.router,
     people_api.router,
+    people_views.router,
     regions_api.router,
     regions_views.router,
     policy_api.router,

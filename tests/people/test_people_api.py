@@ -377,3 +377,24 @@ def test_merge_keep_must_be_in_pair(app_client, session, officer):
     assert (
         app_client.post(f"{API}/duplicates/{pair.id}/dismiss", headers=officer).status_code == 204
     )
+
+
+def test_import_over_the_api_with_dry_run_and_template(app_client, session, officer):
+    template = app_client.get(f"{API}/import-template.csv", headers=officer)
+    assert template.status_code == 200 and "证件号码" in template.content.decode("utf-8-sig")
+    header = template.content.decode("utf-8-sig").splitlines()[0]
+    columns = header.split(",")
+    good = {"姓名": "孙八", "证件号码": resident_id(90), "网格编码": GRID}
+    bad = {"姓名": "周九", "证件号码": BAD_CHECK, "网格编码": GRID}
+    lines = [header] + [",".join(row.get(c, "") for c in columns) for row in (good, bad)]
+    body = ("\n".join(lines) + "\n").encode()
+    files = {"file": ("people.csv", body, "text/csv")}
+    dry = app_client.post(f"{API}/import?dry_run=true&lang=en", files=files, headers=officer)
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["inserted"] == 1
+    assert [(r["row"], r["code"]) for r in dry.json()["rejected"]] == [
+        (3, "person.id_number_checksum")
+    ]
+    assert _people_count(session) == 0
+    real = app_client.post(f"{API}/import", files=files, headers=officer)
+    assert real.json()["inserted"] == 1 and _people_count(session) == 1

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pyotp
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
@@ -305,3 +306,16 @@ def purge_stale(session: Session, *, settings: Settings) -> dict[str, int]:
 
 def has_demo_users(session: Session) -> bool:
     return repository.demo_user_count(session) > 0
+
+
+def reencrypt_totp_secrets(session: Session, *, old_key: bytes, new_key: bytes) -> int:
+    """Re-encrypt every second-factor secret under a new data key (``people rotate-key``).
+
+    Part of the caller's transaction: a failure leaves every secret under the old key."""
+    users = session.scalars(select(User).where(User.totp_secret.is_not(None))).all()
+    for user in users:
+        if user.totp_secret is not None:
+            secret = security.decrypt(old_key, user.totp_secret, context=b"totp")
+            user.totp_secret = security.encrypt(new_key, secret, context=b"totp")
+    session.flush()
+    return len(users)

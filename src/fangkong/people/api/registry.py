@@ -1,15 +1,14 @@
-"""JSON routes of people, households, counts, ledgers and the personal-data access log.
+"""``/api/v1/people``: register, list, exact search (POST), reveal, import, duplicates, access log.
 
 ID numbers and phones never travel in a URL: exact search is ``POST /api/v1/people/search``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, UploadFile, status
 from pydantic import BaseModel
 
 from fangkong.auth.dependencies import (
@@ -18,30 +17,29 @@ from fangkong.auth.dependencies import (
     PeopleRead,
     PeopleWrite,
 )
-from fangkong.core import i18n
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.scoping import REGION_CODE_PATTERN, REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, SettingsDep, UtcDatetime
+from fangkong.core import clock, i18n
+from fangkong.core.pagination import Page
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
+from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UtcDatetime
 from fangkong.models import DuplicateCandidate, KeyGroup, Person
-from fangkong.people import exports, service
+from fangkong.people import importer, service
+from fangkong.people.api.common import (
+    PEOPLE,
+    XLSX,
+    Paging,
+    download,
+    outs,
+    person_out,
+)
 from fangkong.people.dependencies import ProtectorDep
-from fangkong.people.repository import PersonFilter
+from fangkong.people.import_schemas import ImportReport
 from fangkong.people.schemas import (
     AccessOut,
-    Counts,
     DuplicateOut,
     FlagName,
-    GridLoad,
-    HouseholdCreate,
-    HouseholdDetail,
     HouseholdOut,
-    HouseholdUpdate,
     KeyGroupIn,
     KeyGroupOut,
-    Ledger,
-    LedgerHousehold,
-    LedgerMember,
-    MemberAdd,
     MergeIn,
     PersonCreate,
     PersonCreated,
@@ -51,21 +49,9 @@ from fangkong.people.schemas import (
     PersonUpdate,
     RevealField,
 )
+from fangkong.people.service import PersonFilter
 
 router = APIRouter(tags=["people"])
-Paging = Annotated[PageParams, Depends(page_params)]
-CodePath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PEOPLE = "/api/v1/people"
-HOUSEHOLDS = "/api/v1/households"
-
-
-def person_out(person: Person) -> PersonOut:
-    return PersonOut.model_validate(person)
-
-
-def _outs(people: Sequence[Person]) -> list[PersonOut]:
-    return [person_out(p) for p in people]
 
 
 @router.get(PEOPLE, response_model=Page[PersonOut])
@@ -89,7 +75,7 @@ def list_people(
         include_merged=include_merged,
     )
     rows, cursor = service.list_people(session, actor=actor, page=paging, where=where)
-    return Page(items=_outs(rows), next_cursor=cursor)
+    return Page(items=outs(rows), next_cursor=cursor)
 
 
 @router.post(PEOPLE, response_model=PersonCreated, status_code=status.HTTP_201_CREATED)
@@ -106,12 +92,42 @@ def create_person(
 def search_people(
     session: DbSession, actor: PeopleRead, protector: ProtectorDep, data: PersonSearch
 ) -> list[PersonOut]:
-    return _outs(service.search_exact(session, actor=actor, protector=protector, data=data))
+    return outs(service.search_exact(session, actor=actor, protector=protector, data=data))
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(body, media_type=media_type, headers=headers)
+@router.post(f"{PEOPLE}/import", response_model=ImportReport)
+def import_people(
+    session: DbSession,
+    actor: PeopleWrite,
+    protector: ProtectorDep,
+    locale: Locale,
+    file: UploadFile,
+    dry_run: bool = False,
+) -> ImportReport:
+    data = file.file.read(importer.MAX_UPLOAD_BYTES + 1)
+    report = importer.import_upload(
+        session,
+        actor=actor,
+        protector=protector,
+        filename=file.filename or "",
+        data=data,
+        today=clock.local_today(),
+    )
+    if dry_run:
+        session.rollback()
+    for rejected in report.rejected:
+        rejected.message = i18n.gettext(locale, rejected.message)
+    return report
+
+
+@router.get(f"{PEOPLE}/import-template.csv", response_class=Response)
+def import_template_csv(actor: PeopleWrite) -> Response:
+    return download(importer.template_csv(), "text/csv; charset=utf-8", "people-template.csv")
+
+
+@router.get(f"{PEOPLE}/import-template.xlsx", response_class=Response)
+def import_template_xlsx(actor: PeopleWrite) -> Response:
+    return download(importer.template_xlsx(), XLSX, "people-template.xlsx")
 
 
 @router.get(f"{PEOPLE}/access-log", response_model=Page[AccessOut])
@@ -250,119 +266,3 @@ def end_key_group(
         session, actor=actor, person_id=person_id, membership_id=membership_id, end=data.end_date
     )
     return KeyGroupOut.model_validate(membership)
-
-
-# --- households -------------------------------------------------------------------------
-
-
-def _household_detail(session: DbSession, household: object) -> HouseholdDetail:
-    detail = HouseholdDetail.model_validate(household)
-    members = service.members(session, household)  # type: ignore[arg-type]
-    return detail.model_copy(update={"members": _outs(members)})
-
-
-@router.get(HOUSEHOLDS, response_model=Page[HouseholdOut])
-def list_households(
-    session: DbSession,
-    actor: PeopleRead,
-    paging: Paging,
-    region: Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)] = None,
-) -> Page[HouseholdOut]:
-    rows, cursor = service.list_households(session, actor=actor, page=paging, region=region)
-    return Page(items=[HouseholdOut.model_validate(r) for r in rows], next_cursor=cursor)
-
-
-@router.post(HOUSEHOLDS, response_model=HouseholdOut, status_code=status.HTTP_201_CREATED)
-def create_household(session: DbSession, actor: PeopleWrite, data: HouseholdCreate) -> HouseholdOut:
-    return HouseholdOut.model_validate(service.create_household(session, actor=actor, data=data))
-
-
-@router.get(f"{HOUSEHOLDS}/{{household_id}}", response_model=HouseholdDetail)
-def get_household(session: DbSession, actor: PeopleRead, household_id: IdPath) -> HouseholdDetail:
-    household = service.get_household(session, actor=actor, household_id=household_id)
-    return _household_detail(session, household)
-
-
-@router.patch(f"{HOUSEHOLDS}/{{household_id}}", response_model=HouseholdDetail)
-def update_household(
-    session: DbSession, actor: PeopleWrite, household_id: IdPath, data: HouseholdUpdate
-) -> HouseholdDetail:
-    household = service.update_household(session, actor=actor, household_id=household_id, data=data)
-    return _household_detail(session, household)
-
-
-@router.post(f"{HOUSEHOLDS}/{{household_id}}/members", response_model=HouseholdDetail)
-def add_member(
-    session: DbSession, actor: PeopleWrite, household_id: IdPath, data: MemberAdd
-) -> HouseholdDetail:
-    household = service.add_member(
-        session, actor=actor, household_id=household_id, person_id=data.person_id, head=data.head
-    )
-    return _household_detail(session, household)
-
-
-@router.delete(
-    f"{HOUSEHOLDS}/{{household_id}}/members/{{person_id}}", response_model=HouseholdDetail
-)
-def remove_member(
-    session: DbSession, actor: PeopleWrite, household_id: IdPath, person_id: IdPath
-) -> HouseholdDetail:
-    household = service.remove_member(
-        session, actor=actor, household_id=household_id, person_id=person_id
-    )
-    return _household_detail(session, household)
-
-
-# --- counts, load, ledger ---------------------------------------------------------------
-
-
-@router.get("/api/v1/regions/{code}/counts", response_model=Counts)
-def region_counts(session: DbSession, actor: PeopleRead, code: CodePath) -> Counts:
-    totals = service.region_counts(session, actor=actor, region_code=code)
-    return Counts(region_code=code, **totals)
-
-
-@router.get("/api/v1/regions/{code}/worker-load", response_model=list[GridLoad])
-def worker_load(
-    session: DbSession, actor: PeopleRead, settings: SettingsDep, code: CodePath
-) -> list[GridLoad]:
-    loads = service.worker_load(
-        session, actor=actor, region_code=code, max_households=settings.grid_worker_max_households
-    )
-    return [GridLoad.model_validate(load, from_attributes=True) for load in loads]
-
-
-def _member(entry: service.LedgerEntry) -> LedgerMember:
-    return LedgerMember(
-        person=person_out(entry.person), key_groups=entry.key_groups, is_head=entry.is_head
-    )
-
-
-@router.get("/api/v1/regions/{code}/ledger", response_model=Ledger)
-def grid_ledger(session: DbSession, actor: PeopleRead, code: CodePath) -> Ledger:
-    ledger = service.ledger(session, actor=actor, grid_code=code)
-    totals = service.region_counts(session, actor=actor, region_code=code)
-    workers = service.grid_workers(session, actor=actor, grid_code=code)
-    return Ledger(
-        grid_code=ledger.grid_code,
-        grid_name=ledger.grid_name,
-        counts=Counts(region_code=code, **totals),
-        workers=workers,
-        households=[
-            LedgerHousehold(
-                household=HouseholdOut.model_validate(h), members=[_member(e) for e in entries]
-            )
-            for h, entries in ledger.households
-        ],
-        without_household=[_member(e) for e in ledger.without_household],
-    )
-
-
-@router.get("/api/v1/regions/{code}/ledger.xlsx", response_class=Response)
-def grid_ledger_xlsx(
-    session: DbSession, actor: PeopleRead, locale: Locale, code: CodePath
-) -> Response:
-    ledger = service.ledger(session, actor=actor, grid_code=code)
-    body = exports.ledger_xlsx(ledger, lambda text: i18n.gettext(locale, text))
-    service.log_export(session, actor, code)
-    return _download(body, XLSX, f"ledger-{code}.xlsx")

@@ -1,0 +1,237 @@
+"""Bulk writes of the people import through the database driver, inside the session's
+transaction: ``executemany`` of one prepared statement on SQLite, ``COPY`` (binary) and
+``UPDATE ... FROM unnest(arrays)`` on PostgreSQL; ids reserved a batch at a time.
+
+Rows are tuples in the order of their ``columns``; ``constants`` (timestamps, a status) complete
+every row and are converted once. On SQLite each value still goes through its column type's
+bind processor (dates and UTC times become the strings SQLAlchemy writes); psycopg adapts
+Python values itself. So the rows hold exactly what an ORM insert would store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Enum,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from fangkong.people.import_store import max_id
+
+SQLITE_CACHE_KIB = 128 * 1024
+
+_NEXT_IDS = text(
+    "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) FROM generate_series(1, :n)"
+)
+
+
+@contextmanager
+def bulk_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a larger page cache while the import runs; restored afterwards.
+
+    Inserting into the people table updates six indexes, three of them on random keyed hashes,
+    so each row touches pages all over the file; with SQLite's default 2 MB cache most of them
+    are read back and spilled again for every batch.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` fresh ids for ``table``: from its sequence on PostgreSQL; on SQLite above the
+    current maximum, which is safe because the import's transaction began IMMEDIATE and holds
+    the database's only write lock until it ends."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        ids: list[int] = session.scalar(_NEXT_IDS, {"table": table.name, "n": count})
+        return sorted(ids)
+    start = max_id(session, table) + 1
+    return list(range(start, start + count))
+
+
+def insert_rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any],
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``), each completed by ``constants``."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns, rows, constants)
+    else:
+        _executemany(connection, table, columns, rows, constants)
+
+
+def _column_list(connection: Connection, table: Table, names: Iterable[str]) -> str:
+    quote = connection.dialect.identifier_preparer.quote
+    return f"{quote(table.name)} ({', '.join(quote(name) for name in names)})"
+
+
+def _copy(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any],
+) -> None:
+    fixed = _fixed(connection, table, constants)
+    names = (*columns, *constants)
+    target = _column_list(connection, table, names)
+    psycopg_connection: Any = connection.connection.driver_connection
+    cursor = psycopg_connection.cursor()
+    # Binary: no text round trip of ciphertexts (hex), dates and times on either side.
+    with cursor.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([_binary_type(table.c[name].type) for name in names])
+        for row in rows:
+            copy.write_row(row + fixed)
+
+
+def _binary_type(column_type: Any) -> str:
+    """The PostgreSQL type psycopg must send a column's values as, in a binary COPY."""
+    for kind, name in _BINARY_TYPES:
+        if isinstance(column_type, kind):
+            return name
+    raise TypeError(f"no binary COPY type for {column_type!r}")
+
+
+def _executemany(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any],
+) -> None:
+    fixed = _fixed(connection, table, constants)
+    converters = [
+        (index, convert)
+        for index, name in enumerate(columns)
+        if (convert := _converter(table, name, connection)) is not _as_is
+    ]
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
+    target = _column_list(connection, table, (*columns, *constants))
+    marks = ", ".join("?" * (len(columns) + len(constants)))
+    # Identifiers come from the table's metadata, every value is a bound parameter.
+    sql = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608
+    connection.exec_driver_sql(sql, [row + fixed for row in rows])
+
+
+Convert = Callable[[Any], Any]
+_BINARY_TYPES: tuple[tuple[type[Any], str], ...] = (
+    (BigInteger, "int8"),
+    (Integer, "int4"),
+    (Enum, "text"),  # before String: an Enum is a String
+    (String, "text"),
+    (LargeBinary, "bytea"),
+    (Boolean, "bool"),
+    (DateTime, "timestamptz"),
+    (Date, "date"),
+    (TypeDecorator, "timestamptz"),  # UTCDateTime, the only decorated type these tables use
+)
+# sqlite3 stores bool as 0/1 and bytes as a BLOB already, and enum values arrive as strings.
+_DRIVER_NATIVE = (Boolean, Enum, LargeBinary)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _converter(table: Table, name: str, connection: Connection) -> Convert:
+    dialect = connection.dialect
+    column_type = table.c[name].type
+    if isinstance(column_type, _DRIVER_NATIVE):
+        return _as_is
+    processor: Convert | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return _as_is if processor is None else processor
+
+
+def _converted(row: tuple[Any, ...], converters: list[tuple[int, Convert]]) -> tuple[Any, ...]:
+    values = list(row)
+    for index, convert in converters:
+        if values[index] is not None:
+            values[index] = convert(values[index])
+    return tuple(values)
+
+
+def update_rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any],
+) -> None:
+    """``UPDATE table SET columns, constants WHERE id = ...`` for each row ``(*values, id)``,
+    through the driver like ``insert_rows``: on SQLite an executemany, on PostgreSQL one
+    ``UPDATE ... FROM unnest(arrays)`` (one round trip, not one per row)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _update_from_arrays(connection, table, columns, rows, constants)
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    fixed = _fixed(connection, table, constants)
+    assignments = ", ".join(f"{quote(name)} = ?" for name in (*columns, *constants))
+    # Identifiers come from the table's metadata, every value is a bound parameter.
+    sql = f"UPDATE {quote(table.name)} SET {assignments} WHERE id = ?"  # noqa: S608
+    connection.exec_driver_sql(sql, [row[:-1] + fixed + row[-1:] for row in rows])
+
+
+def _update_from_arrays(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, Any],
+) -> None:
+    dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
+    names = (*columns, "id")
+    arrays = ", ".join(
+        f"CAST(%s AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
+    )
+    assignments = ", ".join(
+        [f"{quote(name)} = k.{quote(name)}" for name in columns]
+        + [f"{quote(name)} = %s" for name in constants]
+    )
+    target = quote(table.name)
+    # Identifiers come from the table's metadata, every value is a bound parameter.
+    sql = (
+        f"UPDATE {target} SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+        f"AS k ({', '.join(quote(name) for name in names)}) WHERE {target}.id = k.id"
+    )
+    columns_of_rows = [list(values) for values in zip(*rows, strict=True)]
+    connection.exec_driver_sql(sql, (*constants.values(), *columns_of_rows))
+
+
+def _fixed(connection: Connection, table: Table, constants: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The constants as the driver takes them (converted once, not once per row)."""
+    if connection.dialect.name == "postgresql":
+        return tuple(constants.values())
+    return tuple(_converter(table, name, connection)(v) for name, v in constants.items())

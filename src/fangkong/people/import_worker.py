@@ -1,0 +1,155 @@
+"""Parsing a people file: in this process, or for a large file on disk in a second one.
+
+Parsing a row (document checks, AES-GCM for the ID and the phone, three keyed hashes) costs
+about as much CPU as writing it, and CPython runs Python code on one core at a time. So for a
+file of at least ``CHILD_MIN_BYTES`` a child process reads and parses while this process writes:
+the child sends each parsed batch through a pipe, at most one batch ahead (a send waits until
+the previous batch was received), so memory stays at two or three batches. Threads would not
+do: SQLite's ``executemany`` gives up the GIL for every row and waits for it again each time,
+which a busy parsing thread turns into a stall per row.
+
+The child is started with ``spawn`` (a fresh interpreter, nothing inherited: no database
+connection, no thread) and receives the data key as an argument through its pipe. It never
+touches the database. A file refused as a whole is refused by the child with the same
+``DomainError``, re-raised here; if this process stops reading, the child is terminated.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from fangkong.core.errors import DomainError
+from fangkong.core.tabular import Row, batched, read_file
+from fangkong.people.import_columns import COLUMNS, REQUIRED, Candidate, Rejection, RowParser
+from fangkong.people.protect import Protector
+
+BATCH = 5000
+CHILD_MIN_BYTES = 4 * 1024 * 1024  # ~20,000 rows: below it, starting a process costs more
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class Parsed:
+    """One parsed batch: its valid rows, its refused rows, and how many rows it had."""
+
+    candidates: list[Candidate]
+    refused: list[Rejection]
+    size: int
+
+
+class ParsedFile:
+    """The columns a file has (from its first batch) and its batches, parsed.
+
+    ``close`` stops the parsing (and a child process) when the caller stops early."""
+
+    def __init__(self, present: frozenset[str], batches: Generator[Parsed, None, None]) -> None:
+        self.present = present
+        self.batches = batches
+
+    def close(self) -> None:
+        self.batches.close()
+
+
+def parse_here(rows: Iterator[tuple[int, Row]], *, protector: Protector, today: date) -> ParsedFile:
+    """Parse in this process; reads the header (and the first batch) before returning."""
+    batches = batched(rows, BATCH)
+    first = next(batches, ())
+    present = frozenset(chain.from_iterable(row for _, row in first))
+    parser = RowParser(protector=protector, today=today, present=present)
+    return ParsedFile(present, _parsed(parser, chain([first] if first else [], batches)))
+
+
+def _parsed(
+    parser: RowParser, batches: Iterator[tuple[tuple[int, Row], ...]]
+) -> Generator[Parsed, None, None]:
+    for batch in batches:
+        yield Parsed(*parser.parse_batch(batch), len(batch))
+
+
+def parse_path(path: Path, *, protector: Protector, today: date) -> ParsedFile:
+    """Parse a file on disk, in a child process when it is large."""
+    if path.stat().st_size < CHILD_MIN_BYTES:
+        rows = read_file(path, COLUMNS, REQUIRED, strict=True)
+        return parse_here(rows, protector=protector, today=today)
+    return _parse_in_child(path, protector=protector, today=today)
+
+
+def _parse_in_child(path: Path, *, protector: Protector, today: date) -> ParsedFile:
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child_main,
+        args=(str(path), protector.key, today, sender),
+        name="people-import-parser",
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    messages = _messages(child, receiver)
+    try:
+        present = next(messages)
+    except BaseException:
+        messages.close()
+        raise
+    return ParsedFile(present, messages)
+
+
+def _messages(child: Any, receiver: Connection) -> Generator[Any, None, None]:
+    """The child's messages in order: first the present columns, then each ``Parsed``."""
+    try:
+        while True:
+            kind, payload = _receive(child, receiver)
+            if kind == "done":
+                return
+            if kind == "refused":
+                error_class, detail = payload
+                raise error_class(detail)
+            if kind == "failed":
+                raise payload
+            yield payload
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _receive(child: Any, receiver: Connection) -> tuple[str, Any]:
+    while not receiver.poll(POLL_SECONDS):
+        if not child.is_alive():
+            raise RuntimeError("the import's parsing process stopped unexpectedly")
+    try:
+        message: tuple[str, Any] = receiver.recv()
+    except EOFError:
+        raise RuntimeError("the import's parsing process stopped unexpectedly") from None
+    return message
+
+
+def _child_main(path: str, key: bytes, today: date, sender: Connection) -> None:
+    """The child process: read, parse, send; report a refusal or a failure instead of dying."""
+    try:
+        rows = read_file(Path(path), COLUMNS, REQUIRED, strict=True)
+        parsed = parse_here(rows, protector=Protector(key), today=today)
+        sender.send(("present", parsed.present))
+        for batch in parsed.batches:
+            sender.send(("batch", batch))
+        sender.send(("done", None))
+    except DomainError as error:
+        sender.send(("refused", (type(error), error.detail)))
+    except Exception as error:  # any failure is reported to the parent, not lost
+        sender.send(("failed", _picklable(error)))
+    finally:
+        sender.close()
+
+
+def _picklable(error: Exception) -> Exception:
+    if isinstance(error, OSError):
+        return OSError(error.errno, error.strerror, error.filename)
+    return RuntimeError(f"the import's parsing process failed: {type(error).__name__}: {error}")
