@@ -134,6 +134,11 @@ def in_process(url: str, queries: int) -> list[tuple[str, float, float]]:
     perms = frozenset({"people.read"})
     city = Principal(1, "bench-city", "city_admin", "230100", perms)
     district = Principal(2, "bench-daoli", "district_officer", "230102", perms)
+    with db.sessions() as session:
+        from fangkong.models import Person  # noqa: PLC0415
+
+        grid_code = session.scalar(select(Person.grid_code).order_by(Person.id).limit(1))
+    grid = Principal(3, "bench-grid", "grid_worker", grid_code or "230102001001001", perms)
     page = PageParams(limit=50, cursor=None)
 
     def search(actor: Principal, **body: str) -> None:
@@ -160,6 +165,8 @@ def in_process(url: str, queries: int) -> list[tuple[str, float, float]]:
         ("name prefix 1 char, city admin", lambda i: prefix(city, sample.prefix1, i)),
         ("name prefix 2 chars, city admin", lambda i: prefix(city, sample.prefix2, i)),
         ("name prefix 2 chars, district officer", lambda i: prefix(district, sample.prefix2, i)),
+        ("name prefix 1 char, district officer", lambda i: prefix(district, sample.prefix1, i)),
+        ("name prefix 1 char, grid worker", lambda i: prefix(grid, sample.prefix1, i)),
         ("seven counts, city", lambda _i: totals("230100")),
         ("seven counts, district", lambda _i: totals("230102")),
     ]

@@ -398,3 +398,21 @@ def test_import_over_the_api_with_dry_run_and_template(app_client, session, offi
     assert _people_count(session) == 0
     real = app_client.post(f"{API}/import", files=files, headers=officer)
     assert real.json()["inserted"] == 1 and _people_count(session) == 1
+
+
+def test_name_prefix_pages_in_name_order_without_gaps(app_client, officer):
+    names = ["张伟", "张三", "张伟", "张三丰", "张伟", "李四"]
+    for seed, name in enumerate(names):
+        _create(app_client, officer, 100 + seed, name=name)
+    seen, cursor = [], None
+    while True:
+        url = f"{API}?q=张&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = app_client.get(url, headers=officer).json()
+        seen += [(p["name"], p["id"]) for p in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen) and len(seen) == 5 and len(set(seen)) == 5
+    plain_cursor = app_client.get(f"{API}?limit=1", headers=officer).json()["next_cursor"]
+    mixed = app_client.get(f"{API}?q=张&cursor={plain_cursor}", headers=officer)
+    assert mixed.status_code == 422 and mixed.json()["code"] == "pagination.invalid_cursor"

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import Select
+from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fangkong.core.errors import N_, InvalidInput
@@ -56,14 +56,19 @@ def encode_cursor(value: Any) -> str:
 
 def decode_cursor(cursor: str, kind: type[int] | type[str] | None = None) -> Any:
     """The key value inside ``cursor``; with ``kind``, it must be of that type (and in range)."""
+    return decode_cursor_values(cursor, [kind])[0]
+
+
+def decode_cursor_values(cursor: str, kinds: Sequence[type[int] | type[str] | None]) -> list[Any]:
+    """The values of a compound key inside ``cursor``, one per kind, each checked."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw)
+        values = json.loads(raw)
     except (binascii.Error, ValueError) as exc:
         raise InvalidCursor() from exc
-    if not (isinstance(value, list) and len(value) == 1):
+    if not (isinstance(values, list) and len(values) == len(kinds)):
         raise InvalidCursor()
-    return _checked(value[0], kind)
+    return [_checked(value, kind) for value, kind in zip(values, kinds, strict=True)]
 
 
 def _checked(value: Any, kind: type[int] | type[str] | None) -> Any:
@@ -88,18 +93,26 @@ def _encodable(value: str) -> bool:
 def fetch_page(
     session: Session,
     statement: Select[Any],
-    key: InstrumentedAttribute[Any],
+    key: InstrumentedAttribute[Any] | tuple[InstrumentedAttribute[Any], ...],
     params: PageParams,
     *,
     descending: bool = False,
 ) -> tuple[Sequence[Any], str | None]:
-    """Rows of one page ordered by ``key`` and the cursor of the next page (None at the end)."""
+    """Rows of one page ordered by ``key`` and the cursor of the next page (None at the end).
+
+    ``key`` may be a tuple, e.g. ``(Person.name, Person.id)``: then rows are ordered by the
+    columns in turn and the cursor holds all of them, so an index on those columns serves
+    both the filter and the order (a name-prefix search stops after one page of the index).
+    """
+    keys = key if isinstance(key, tuple) else (key,)
     if params.cursor is not None:
-        last = decode_cursor(params.cursor, key.type.python_type)
-        statement = statement.where(key < last if descending else key > last)
-    order = key.desc() if descending else key.asc()
-    rows = session.scalars(statement.order_by(order).limit(params.limit + 1)).all()
+        last = decode_cursor_values(params.cursor, [k.type.python_type for k in keys])
+        left, right = (keys[0], last[0]) if len(keys) == 1 else (tuple_(*keys), tuple_(*last))
+        statement = statement.where(left < right if descending else left > right)
+    order = [k.desc() if descending else k.asc() for k in keys]
+    rows = session.scalars(statement.order_by(*order).limit(params.limit + 1)).all()
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]
-    return rows, encode_cursor(getattr(rows[-1], key.key))
+    values = [getattr(rows[-1], k.key) for k in keys]
+    return rows, base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")

@@ -137,6 +137,8 @@ class Person(CreatedAt, Base):
         Index("ix_people_match_key", "match_key"),
         Index("ix_people_name", "name", "id"),
         Index("ix_people_grid_code", "grid_code", "id"),
+        # Name prefixes inside a grid or community: equality on the grid, then the name range.
+        Index("ix_people_grid_name", "grid_code", "name", "id"),
         Index("ix_people_household_id", "household_id"),
     )
 

@@ -62,6 +62,24 @@ def prefix_range(column: Any, prefix: str) -> Any:
     return (column >= prefix) & (column < upper)
 
 
+NARROW_SCOPE = 12  # a community or a grid: a few thousand people at most
+
+
+def _narrow_to_grids(
+    session: Session, statement: Select[Person], principal: Principal, region: str | None
+) -> Select[Person]:
+    """Inside a community or grid, name the grids, so the (grid, name, id) index serves.
+
+    A name prefix across a district pages through the name index; inside one grid that walk
+    would pass every namesake of the city, so there the grids are listed as equalities.
+    """
+    scope = max((principal.region_code, region or ""), key=len)
+    if len(scope) < NARROW_SCOPE:
+        return statement
+    grids = select(Region.code).where(Region.level == RegionLevel.GRID, within(Region.code, scope))
+    return statement.where(Person.grid_code.in_(session.scalars(grids).all()))
+
+
 def people_page(
     session: Session, principal: Principal, params: PageParams, where: PersonFilter
 ) -> tuple[Sequence[Person], str | None]:
@@ -70,6 +88,7 @@ def people_page(
         statement = statement.where(Person.status == PersonStatus.ACTIVE)
     if where.q:
         statement = statement.where(prefix_range(Person.name, where.q))
+        statement = _narrow_to_grids(session, statement, principal, where.region)
     if where.region:
         statement = statement.where(within(Person.grid_code, where.region))
     if where.household_id is not None:
@@ -83,7 +102,9 @@ def people_page(
             | (KeyGroupMembership.end_date >= func.current_date()),
         )
         statement = statement.where(Person.id.in_(members))
-    return fetch_page(session, statement, Person.id, params)
+    # A name prefix pages through the (name, id) index in its order; everything else by id.
+    key = (Person.name, Person.id) if where.q else Person.id
+    return fetch_page(session, statement, key, params)
 
 
 def find_by_hash(session: Session, column: str, value: str) -> Sequence[Person]:

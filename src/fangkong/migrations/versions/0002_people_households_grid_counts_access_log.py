@@ -163,6 +163,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index("ix_people_grid_code", ["grid_code", "id"], unique=False)
+        batch_op.create_index("ix_people_grid_name", ["grid_code", "name", "id"], unique=False)
         batch_op.create_index("ix_people_household_id", ["household_id"], unique=False)
         batch_op.create_index("ix_people_id_number_hash", ["id_number_hash"], unique=True)
         batch_op.create_index("ix_people_match_key", ["match_key"], unique=False)
@@ -285,6 +286,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_people_match_key")
         batch_op.drop_index("ix_people_id_number_hash")
         batch_op.drop_index("ix_people_household_id")
+        batch_op.drop_index("ix_people_grid_name")
         batch_op.drop_index("ix_people_grid_code")
 
     with op.batch_alter_table("households", schema=None) as batch_op:
