@@ -408,7 +408,7 @@ def test_name_prefix_pages_in_name_order_without_gaps(app_client, officer):
     while True:
         url = f"{API}?q=张&limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = app_client.get(url, headers=officer).json()
-        seen += [(p["name"], p["id"]) for p in page["items"]]
+        seen += [(p["name"], p["grid_code"], p["id"]) for p in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break

@@ -135,7 +135,9 @@ class Person(CreatedAt, Base):
         Index("ix_people_id_number_hash", "id_number_hash", unique=True),
         Index("ix_people_phone_hash", "phone_hash"),
         Index("ix_people_match_key", "match_key"),
-        Index("ix_people_name", "name", "id"),
+        # Name prefixes: the grid is in the index, so other districts' namesakes are skipped
+        # inside it, without fetching their rows.
+        Index("ix_people_name", "name", "grid_code", "id"),
         Index("ix_people_grid_code", "grid_code", "id"),
         # Name prefixes inside a grid or community: equality on the grid, then the name range.
         Index("ix_people_grid_name", "grid_code", "name", "id"),

@@ -102,8 +102,8 @@ def people_page(
             | (KeyGroupMembership.end_date >= func.current_date()),
         )
         statement = statement.where(Person.id.in_(members))
-    # A name prefix pages through the (name, id) index in its order; everything else by id.
-    key = (Person.name, Person.id) if where.q else Person.id
+    # A name prefix pages through the (name, grid, id) index in its order; the rest by id.
+    key = (Person.name, Person.grid_code, Person.id) if where.q else Person.id
     return fetch_page(session, statement, key, params)
 
 

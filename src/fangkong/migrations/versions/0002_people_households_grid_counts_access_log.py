@@ -167,7 +167,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_people_household_id", ["household_id"], unique=False)
         batch_op.create_index("ix_people_id_number_hash", ["id_number_hash"], unique=True)
         batch_op.create_index("ix_people_match_key", ["match_key"], unique=False)
-        batch_op.create_index("ix_people_name", ["name", "id"], unique=False)
+        batch_op.create_index("ix_people_name", ["name", "grid_code", "id"], unique=False)
         batch_op.create_index("ix_people_phone_hash", ["phone_hash"], unique=False)
 
     # households and people point at each other: the head's key is added once both exist.
