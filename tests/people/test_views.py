@@ -201,7 +201,9 @@ def test_list_pages_with_a_cursor(app_client, session, settings, city):
     url = link.group(1).replace("&amp;", "&")
     assert "q=%E6%B5%8B%E8%AF%95" in url and "cursor=" in url
     second = app_client.get(url)
-    by_name = sorted(people, key=lambda p: (p.name, p.grid_code, p.id))  # a name search pages by name
+    by_name = sorted(
+        people, key=lambda p: (p.name, p.grid_code, p.id)
+    )  # a name search pages by name
     assert f'href="/people/{by_name[-1].id}"' in second.text
     assert f'href="/people/{by_name[0].id}"' not in second.text
     assert 'data-testid="next-page"' not in second.text

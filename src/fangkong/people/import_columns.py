@@ -4,8 +4,8 @@ Headers are the template's Chinese ones or the English field names. Values are w
 type: 是/否 for flags, Chinese labels or the English codes for document types and key groups,
 男/女 or the GB/T 2261.1 codes for sex. ``RowParser.parse`` raises the first ``DomainError`` of
 a row, in the order of the columns; encryption and hashing happen only once a row is valid.
-Parsing is pure (no database), so it can run beside the previous batch's writes; whether the
-grid exists is checked when the batch is written.
+Parsing is pure (no database), so a large file is parsed in a second process while this one
+writes (``import_worker``); whether the grid exists is checked when the batch is written.
 
 Rows arrive as ``tabular`` yields them: every value a stripped string, "" when blank.
 
@@ -114,6 +114,10 @@ PERSON_COLUMNS = (
 )
 
 
+_HASH = PERSON_COLUMNS.index("id_number_hash")
+_MATCH_KEY = PERSON_COLUMNS.index("match_key")
+
+
 class Candidate(NamedTuple):
     """A valid row, sealed. ``values`` are the row's ``PERSON_COLUMNS`` (a flag the file lacks
     is False; ``id`` and ``household_id`` are None until the row is written); the fields
@@ -146,12 +150,11 @@ def check_columns(names: Mapping[str, object]) -> None:
 
 
 class RowParser:
-    """Turns rows into candidates for one import: the columns present and "today" are fixed."""
+    """Turns rows into candidates for one import, sealed with its key as of its "today"."""
 
-    def __init__(self, *, protector: Protector, today: date, present: frozenset[str]) -> None:
+    def __init__(self, *, protector: Protector, today: date) -> None:
         self.protector = protector
         self.today = today
-        self.present = present
 
     def parse_batch(
         self, rows: Sequence[tuple[int, Row]]
@@ -173,28 +176,45 @@ class RowParser:
         return list(parsed.values()), refused
 
     def parse(self, line: int, row: Mapping[str, str]) -> Candidate:
-        get = row.get
-        name = get("name", "")
+        """Check every column (the first error raises), then seal the row."""
+        name = row.get("name", "")
         if not 0 < len(name) <= MAX_NAME:
             raise errors.InvalidName()
         document = self._document(row)
-        phone = validation.normalize_phone(get("phone"))
+        phone = validation.normalize_phone(row.get("phone"))
         flags = self._flags(row)
         ref, is_head, group, employer = self._household_and_group(row)
-        address = get("address") or None
+        address = row.get("address") or None
         if address is not None and len(address) > MAX_TEXT:
             raise errors.FieldTooLong()
-        grid_code = get("grid_code", "")
+        grid_code = row.get("grid_code", "")
+        values = self._sealed(
+            name, document, phone=phone, address=address, grid_code=grid_code, flags=flags
+        )
+        hash_, match_key = values[_HASH], values[_MATCH_KEY]
+        return Candidate(
+            line, values, hash_, grid_code, match_key, address, ref, is_head, group, employer
+        )
+
+    def _sealed(
+        self,
+        name: str,
+        document: validation.Document,
+        *,
+        phone: str | None,
+        address: str | None,
+        grid_code: str,
+        flags: list[bool],
+    ) -> tuple[Any, ...]:
+        """The row's ``PERSON_COLUMNS``, the ID and phone encrypted and hashed."""
         protector, born = self.protector, document.birth_date
-        id_sealed = protector.seal_id(document.id_type, document.number)
         phone_sealed = protector.seal_phone(phone) if phone else _NO_PHONE
-        match_key = protector.match_key(name, born, phone)
-        values = (
+        return (
             None,
             None,
             name,
             document.id_type.value,
-            *id_sealed,
+            *protector.seal_id(document.id_type, document.number),
             *phone_sealed,
             document.sex,
             born,
@@ -203,15 +223,12 @@ class RowParser:
             grid_code,
             *flags,
             validation.is_under_three(born, self.today),
-            match_key,
-        )
-        hash_ = id_sealed.lookup_hash
-        return Candidate(
-            line, values, hash_, grid_code, match_key, address, ref, is_head, group, employer
+            protector.match_key(name, born, phone),
         )
 
     def _document(self, row: Mapping[str, str]) -> validation.Document:
-        kind = _ID_TYPES.get(row.get("id_type", ""))
+        raw_type = row.get("id_type", "")
+        kind = _ID_TYPES.get(raw_type) or _ID_TYPES.get(raw_type.lower())
         if kind is None:
             raise errors.UnknownIdType()
         raw_sex = row.get("sex")

@@ -49,9 +49,16 @@ class ParsedFile:
 
     ``close`` stops the parsing (and a child process) when the caller stops early."""
 
-    def __init__(self, present: frozenset[str], batches: Generator[Parsed, None, None]) -> None:
+    def __init__(
+        self,
+        present: frozenset[str],
+        batches: Generator[Parsed, None, None],
+        *,
+        in_child: bool = False,
+    ) -> None:
         self.present = present
         self.batches = batches
+        self.in_child = in_child  # a large file, parsed by a second process
 
     def close(self) -> None:
         self.batches.close()
@@ -62,7 +69,7 @@ def parse_here(rows: Iterator[tuple[int, Row]], *, protector: Protector, today: 
     batches = batched(rows, BATCH)
     first = next(batches, ())
     present = frozenset(chain.from_iterable(row for _, row in first))
-    parser = RowParser(protector=protector, today=today, present=present)
+    parser = RowParser(protector=protector, today=today)
     return ParsedFile(present, _parsed(parser, chain([first] if first else [], batches)))
 
 
@@ -98,7 +105,7 @@ def _parse_in_child(path: Path, *, protector: Protector, today: date) -> ParsedF
     except BaseException:
         messages.close()
         raise
-    return ParsedFile(present, messages)
+    return ParsedFile(present, messages, in_child=True)
 
 
 def _messages(child: Any, receiver: Connection) -> Generator[Any, None, None]:

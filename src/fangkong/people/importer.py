@@ -146,7 +146,7 @@ def _run(session: Session, parsed: ParsedFile, job: _Job) -> ImportReport:
         present=parsed.present,
     )
     try:
-        with driver.bulk_cache(session):
+        with driver.bulk_cache(session, large=parsed.in_child):
             for batch in parsed.batches:
                 writer.rejected.extend(batch.refused)
                 writer.write(batch.candidates, clock.now())
