@@ -44,7 +44,7 @@ def worker_load(
     loads = service.worker_load(
         session, actor=actor, region_code=code, max_households=settings.grid_worker_max_households
     )
-    return [GridLoad.model_validate(load, from_attributes=True) for load in loads]
+    return loads
 
 
 def _member(entry: service.LedgerEntry) -> LedgerMember:

@@ -19,6 +19,7 @@ from fangkong.people.service.households import (
     update_household,
 )
 from fangkong.people.service.ledger import (
+    COUNT_KEYS,
     GridLedger,
     LedgerEntry,
     Load,
@@ -57,6 +58,7 @@ from fangkong.people.service.registry import (
 
 __all__ = [
     "AUDITED_FIELDS",
+    "COUNT_KEYS",
     "DUPLICATE_REASON_MATCH",
     "REVEAL_PERMISSION",
     "GridLedger",

@@ -18,6 +18,7 @@ from fangkong.models import (
     PersonAccess,
 )
 from fangkong.people import counts, repository, validation
+from fangkong.people.schemas import GridLoad
 from fangkong.regions import service as regions
 
 # --- counts, load and ledger ------------------------------------------------------------
@@ -64,17 +65,8 @@ def region_counts(session: Session, *, actor: Principal, region_code: str) -> di
     return counts.region_totals(session, region_code)
 
 
-@dataclass(frozen=True)
-class Load:
-    grid_code: str
-    grid_name: str
-    workers: int
-    households: int
-    residents: int
-    households_per_worker: float | None
-    people_per_worker: float | None
-    overloaded: bool
-    unstaffed: bool
+Load = GridLoad  # the service answers the API's body: one shape for one thing
+COUNT_KEYS = ("households", *counts.METRICS)
 
 
 def worker_load(

@@ -27,16 +27,6 @@ CodePath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CHILDREN = 500
 MAX_LOAD_ROWS = 1000
-COUNT_KEYS = (
-    "households",
-    "residents",
-    "vulnerable",
-    "migrants",
-    "arrivals_from_abroad",
-    "home_isolated_or_monitored",
-    "positives_and_centrally_isolated",
-    "key_groups",
-)
 
 
 def _ancestors(session: DbSession, actor: Principal, region: Region) -> list[Region]:
@@ -63,7 +53,7 @@ def _counts_context(session: DbSession, actor: Principal, code: str) -> dict[str
             (child, service.region_counts(session, actor=actor, region_code=child.code))
             for child in children
         ],
-        "keys": COUNT_KEYS,
+        "keys": service.COUNT_KEYS,
         "labels": LABELS,
         "grid": RegionLevel.GRID,
     }
@@ -140,7 +130,7 @@ def ledger_page(
         "workers": service.grid_workers(session, actor=actor, grid_code=grid_code),
         "region": region,
         "ancestors": _ancestors(session, actor, region),
-        "keys": COUNT_KEYS,
+        "keys": service.COUNT_KEYS,
         "labels": LABELS,
     }
     return render(request, "people/ledger.html", context)
