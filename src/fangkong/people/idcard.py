@@ -102,6 +102,8 @@ def normalize(number: str) -> str:
     NFKC turns full-width forms (and other compatibility digits such as ``①``) into ASCII;
     the check character still has to match, so this accepts no number that is wrong.
     """
+    if number.isascii() and number.isalnum():
+        return number.replace("x", "X")  # already folded: NFKC and split change nothing
     folded = unicodedata.normalize("NFKC", number)
     return "".join(folded.split()).replace("x", "X")
 

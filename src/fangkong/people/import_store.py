@@ -8,6 +8,7 @@ writes go through the driver (``import_driver``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import date
 from itertools import chain
@@ -72,12 +73,22 @@ _EXISTING = select(*(PEOPLE.c[name] for name in _EXISTING_COLUMNS))
 def _one_of(column: Any, name: str) -> dict[str, ColumnElement[bool]]:
     """``column`` is one of the values bound as ``name``, per dialect: one array parameter on
     PostgreSQL (thousands of separate parameters make each statement slow to plan); on SQLite
-    an ``expanding`` IN list, rendered per call without building a parameter object per value.
+    one JSON array parameter read by ``json_each`` (an ``expanding`` IN list is re-rendered
+    for every call, two names per value, which cost ~5 µs of CPU per imported row). SQLite
+    seeks the column's index once per value either way. Pass the values through ``_bound``.
     """
+    values = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return {
         "postgresql": column == any_(bindparam(name, type_=ARRAY(String))),
-        "sqlite": column.in_(bindparam(name, expanding=True)),
+        "sqlite": column.in_(select(values.c.value)),
     }
+
+
+def _bound(dialect: str, values: Collection[str]) -> Any:
+    """The values of a ``_one_of`` parameter: a list on PostgreSQL, a JSON array on SQLite."""
+    if dialect == "sqlite":
+        return json.dumps(list(values))
+    return list(values)
 
 
 _EXISTING_BY_HASH = {
@@ -112,8 +123,8 @@ def grid_codes(session: Session, codes: Collection[str]) -> set[str]:
 
 def existing_people(session: Session, hashes: Collection[str]) -> dict[str, dict[str, Any]]:
     """The people whose ID hashes are given, by hash, with every column the import compares."""
-    statement = _EXISTING_BY_HASH[_dialect(session)]
-    rows = session.execute(statement, {"hashes": list(hashes)})
+    dialect = _dialect(session)
+    rows = session.execute(_EXISTING_BY_HASH[dialect], {"hashes": _bound(dialect, hashes)})
     return {row[1]: dict(zip(_EXISTING_COLUMNS, row, strict=True)) for row in rows}
 
 
@@ -201,7 +212,8 @@ def set_employers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def active_by_match_key(session: Session, keys: Collection[str]) -> dict[str, list[int]]:
     """Active people by likely-duplicate key."""
     found: dict[str, list[int]] = {}
-    statement = _ACTIVE_BY_MATCH_KEY[_dialect(session)]
-    for key, person_id in session.execute(statement, {"keys": list(keys)}):
+    dialect = _dialect(session)
+    statement = _ACTIVE_BY_MATCH_KEY[dialect]
+    for key, person_id in session.execute(statement, {"keys": _bound(dialect, keys)}):
         found.setdefault(key, []).append(person_id)
     return found

