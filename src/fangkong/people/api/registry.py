@@ -166,9 +166,7 @@ def list_duplicates(
     ] = "open",
 ) -> Page[DuplicateOut]:
     pairs, cursor = service.list_duplicates(session, actor=actor, page=paging, status=status_filter)
-    items = [
-        _pair_out(*service.get_duplicate(session, actor=actor, pair_id=pair.id)) for pair in pairs
-    ]
+    items = [_pair_out(*found) for found in pairs]
     return Page(items=items, next_cursor=cursor)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
@@ -25,8 +23,17 @@ from fangkong.people.events import PersonMerged
 
 def list_duplicates(
     session: Session, *, actor: Principal, page: PageParams, status: str
-) -> tuple[Sequence[DuplicateCandidate], str | None]:
-    return repository.duplicates_page(session, actor, page, status)
+) -> tuple[list[tuple[DuplicateCandidate, Person, Person]], str | None]:
+    """A page of pairs with both records, the people read in one query for the whole page."""
+    pairs, cursor = repository.duplicates_page(session, actor, page, status)
+    ids = [i for pair in pairs for i in (pair.person_id, pair.other_id)]
+    people = repository.people_by_id(session, actor, ids)
+    found = [
+        (pair, people[pair.person_id], people[pair.other_id])
+        for pair in pairs
+        if pair.person_id in people and pair.other_id in people
+    ]
+    return found, cursor
 
 
 def get_duplicate(

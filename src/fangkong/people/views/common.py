@@ -36,6 +36,7 @@ Cursor = Annotated[str | None, Query(max_length=200)]
 PrefixQuery = Annotated[str | None, Query(pattern=r"^([0-9]{2,15})?$")]
 CodeQuery = Annotated[str | None, Query(pattern=r"^([0-9]{6}([0-9]{3}){0,3})?$")]
 PAGE_SIZE = 50
+GRID_CODE_LENGTH = 15
 NO_STORE = {"Cache-Control": "no-store"}
 
 # A message per field for input the schema refuses (Pydantic's own texts are English only).
@@ -128,6 +129,11 @@ def page_link(path: str, params: Mapping[str, Any], cursor: str | None) -> str |
         query.extend((key, v) for v in values if v not in (None, "", False))
     query.append(("cursor", cursor))
     return f"{path}?{urlencode(query)}"
+
+
+def own_grid(actor: Principal) -> str:
+    """The actor's grid when the actor sits at one (a form's default), else empty."""
+    return actor.region_code if len(actor.region_code) == GRID_CODE_LENGTH else ""
 
 
 def checked(fields: Mapping[str, str], name: str) -> bool:

@@ -28,11 +28,11 @@ from fangkong.people.views.common import (
     cleaned,
     domain_errors,
     field_errors,
+    own_grid,
     page_link,
 )
 
 router = APIRouter(include_in_schema=False)
-GRID_CODE_LENGTH = 15
 NEW_FIELDS = ("grid_code", "address", "ref")
 PersonField = Annotated[int, Form(ge=1, le=MAX_ID)]
 
@@ -63,7 +63,7 @@ def new_household_page(
     actor: PeopleForm,
     grid: Annotated[str | None, Query(max_length=15)] = None,
 ) -> Response:
-    own = actor.region_code if len(actor.region_code) == GRID_CODE_LENGTH else ""
+    own = own_grid(actor)
     form = {"grid_code": grid or own}
     return render(request, "people/household_new.html", {"form": form, "errors": {}})
 

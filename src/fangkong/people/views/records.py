@@ -70,7 +70,7 @@ def duplicates_page(
     page = PageParams(limit=PAGE_SIZE, cursor=cursor)
     pairs, next_cursor = service.list_duplicates(session, actor=actor, page=page, status=status)
     context = {
-        "pairs": [service.get_duplicate(session, actor=actor, pair_id=pair.id) for pair in pairs],
+        "pairs": pairs,
         "status": status,
         "next_url": page_link("/people/duplicates", {"status": status}, next_cursor),
     }

@@ -37,11 +37,11 @@ from fangkong.people.views.common import (
     cleaned,
     domain_errors,
     field_errors,
+    own_grid,
     page_link,
 )
 
 router = APIRouter(include_in_schema=False)
-GRID_CODE_LENGTH = 15
 PERSON_FIELDS = (
     "name",
     "id_type",
@@ -160,7 +160,7 @@ def _new_context(form: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]
 
 @router.get("/people/new")
 def new_person_page(request: Request, actor: PeopleForm) -> Response:
-    grid = actor.region_code if len(actor.region_code) == GRID_CODE_LENGTH else ""
+    grid = own_grid(actor)
     form = {"id_type": IdType.RESIDENT_ID.value, "grid_code": grid}
     return render(request, "people/new.html", _new_context(form, {}))
 
