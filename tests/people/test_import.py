@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from factories import make_region, make_tree
+from factories import make_region
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.tabular import MissingColumns, UnknownColumns, UnreadableFile
 from fangkong.models import (
@@ -43,18 +42,6 @@ GRID = "230102001002003"
 GRID_2 = "230102001002004"
 OTHER_DISTRICT_GRID = "230103001002003"
 HEADERS = list(COLUMN_HEADERS.values())
-
-
-@pytest.fixture
-def protector() -> Protector:
-    return Protector(secrets.token_bytes(32))
-
-
-@pytest.fixture
-def grids(session: Session) -> None:
-    make_tree(session, "230102")
-    make_region(session, GRID_2)
-    make_tree(session, "230103")
 
 
 def born_on(seed: int) -> date:

@@ -29,6 +29,7 @@ from fangkong.core.principal import Principal
 from fangkong.core.tabular import UnreadableFile, read_csv, read_upload
 from fangkong.people import counts
 from fangkong.people import import_driver as driver
+from fangkong.people import import_store as store
 from fangkong.people.import_batch import BatchWriter
 from fangkong.people.import_columns import COLUMNS, REQUIRED, check_columns, text_row
 from fangkong.people.import_schemas import ImportReport, RejectedRow
@@ -149,6 +150,12 @@ def _run(session: Session, parsed: ParsedFile, job: _Job) -> ImportReport:
         with (
             driver.bulk_cache(session, large=parsed.in_child),
             fewer_collections(large=parsed.in_child),
+            driver.deferred_indexes(
+                session,
+                store.PEOPLE,
+                rows_expected=parsed.estimated_rows,
+                keep=driver.KEPT_WHILE_LOADING,
+            ),
         ):
             for batch in parsed.batches:
                 writer.rejected.extend(batch.refused)

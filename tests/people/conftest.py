@@ -1,0 +1,27 @@
+"""Fixtures of the people tests: a fresh data key, and the grids the import tests place people in."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from sqlalchemy.orm import Session
+
+from factories import make_region, make_tree
+from fangkong.people.protect import Protector
+
+GRID_2 = "230102001002004"
+
+
+@pytest.fixture
+def protector() -> Protector:
+    return Protector(secrets.token_bytes(32))
+
+
+@pytest.fixture
+def grids(session: Session) -> None:
+    """A street, community and grid under 230102 and under 230103, and a second grid in the
+    first community."""
+    make_tree(session, "230102")
+    make_region(session, GRID_2)
+    make_tree(session, "230103")
