@@ -82,10 +82,12 @@ def access_log(
 
 
 def require_grid(session: Session, actor: Principal, code: str) -> str:
-    if repository.grid(session, code) is None:
-        raise errors.UnknownGrid()
+    """``code`` is a grid inside the actor's jurisdiction. Jurisdiction first, as the import
+    does: a code outside it never tells whether it exists."""
     if not actor.covers(code):
         raise errors.GridOutOfScope()
+    if repository.grid(session, code) is None:
+        raise errors.UnknownGrid()
     return code
 
 

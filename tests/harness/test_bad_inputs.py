@@ -1,0 +1,66 @@
+"""The bad-input catalogue: every domain's ``bad_inputs`` (tests/*/harness.py), each answered
+with a 4xx problem+json carrying its stable code, and the database unchanged (row counts and a
+digest of every table but the logs, before and after)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from factories import auth_headers, make_user
+from harness import probe
+from harness.probe import OWN
+from harness.registry import BadInput, Ids, load
+
+CATALOGUE = [(d.name, bad) for d in load() for bad in d.bad_inputs]
+_PLACEHOLDER = re.compile(r"{(\w+)(:int)?}")
+
+
+def filled(value: Any, ids: Ids) -> Any:
+    """``value`` with ``{kind}`` placeholders replaced by the ids (``{kind:int}``: a number)."""
+    if isinstance(value, str):
+        whole = _PLACEHOLDER.fullmatch(value)
+        if whole and whole.group(2):
+            return int(ids[whole.group(1)])
+        return _PLACEHOLDER.sub(lambda m: ids[m.group(1)], value)
+    if isinstance(value, dict):
+        return {k: filled(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [filled(v, ids) for v in value]
+    return value
+
+
+def test_every_domain_with_write_routes_lists_bad_inputs():
+    listed = {name for name, _ in CATALOGUE}
+    assert {"people", "regions", "auth", "audit"} <= listed
+
+
+@pytest.mark.parametrize(("domain", "bad"), CATALOGUE, ids=[f"{d}: {b.name}" for d, b in CATALOGUE])
+def test_bad_input_is_refused_and_writes_nothing(
+    app_client, session, settings, domain: str, bad: BadInput
+):
+    ids, _ = probe.seed(session, settings, load(), OWN)
+    region = OWN.code if bad.role == "district_officer" else "230100"
+    user = make_user(session, role=bad.role, region_code=region)
+    session.commit()
+    kwargs: dict[str, Any] = {"headers": auth_headers(settings, user)}
+    if bad.json is not None:
+        kwargs["json"] = filled(bad.json, ids)
+    if bad.data is not None:
+        kwargs["data"] = filled(dict(bad.data), ids)
+    if bad.params is not None:
+        kwargs["params"] = filled(dict(bad.params), ids)
+    if bad.files is not None:
+        kwargs["files"] = bad.files(ids)
+    before = probe.checksums(session)
+    response = app_client.request(bad.method, filled(bad.path, ids), **kwargs)
+    assert (response.status_code, response.headers["content-type"]) == (
+        bad.status,
+        "application/problem+json",
+    ), response.text
+    problem = response.json()
+    assert problem["code"] == bad.code and problem["status"] == bad.status
+    assert problem["title"] and problem["detail"]
+    assert probe.changed_tables(before, probe.checksums(session)) == []
