@@ -40,6 +40,8 @@ class Perm(enum.StrEnum):
     PEOPLE_REVEAL = "people.reveal"
     PEOPLE_ACCESS_LOG = "people.access_log"
     PEOPLE_MERGE = "people.merge"
+    # End the emergency (应急响应结束) and so start the retention countdown: city admins only.
+    EMERGENCY_MANAGE = "emergency.manage"
 
 
 _OFFICER = {

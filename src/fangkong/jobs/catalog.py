@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fangkong.auth.jobs
-import fangkong.people.jobs  # noqa: F401
+import fangkong.people.jobs
+import fangkong.retention.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

@@ -15,6 +15,7 @@ from fangkong.models.person import (
     PersonStatus,
 )
 from fangkong.models.region import GridAssignment, Region, RegionLevel
+from fangkong.models.retention import EmergencyState
 from fangkong.models.system import DemoMarker, JobLock, JobRun, PolicyState
 from fangkong.models.user import LoginAttempt, User, WebSession
 
@@ -24,6 +25,7 @@ __all__ = [
     "DemoMarker",
     "DuplicateCandidate",
     "DuplicateStatus",
+    "EmergencyState",
     "GridAssignment",
     "GridCounts",
     "Household",

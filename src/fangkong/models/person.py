@@ -25,8 +25,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
 from fangkong.models.base import Base, CreatedAt, region_code_type
+from fangkong.models.retention import (
+    Constant,
+    DeidentifyAfterEmergency,
+    DeleteAfterEmergency,
+    DeleteOlderThan,
+    NotPurged,
+    PolicyWindow,
+    SettingsWindow,
+    TaggedId,
+    retention,
+)
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
+# The person registry is de-identified (去标识化) this many days after the emergency ends.
+REGISTRY_WINDOW = PolicyWindow("registry_days_after_end")
+PLACEHOLDER = "***"  # what a de-identified name, address or ID number shows
 
 
 def _enum(cls: type[enum.StrEnum], length: int = 24) -> Enum:
@@ -92,6 +106,11 @@ class Household(CreatedAt, Base):
     __table_args__ = (
         Index("ix_households_grid_code", "grid_code", "id"),
         Index("ix_households_grid_ref", "grid_code", "ref", unique=True),
+        retention(
+            DeidentifyAfterEmergency(
+                REGISTRY_WINDOW, {"address": Constant(PLACEHOLDER), "ref": Constant(None)}
+            )
+        ),
     )
 
 
@@ -142,6 +161,24 @@ class Person(CreatedAt, Base):
         # Name prefixes inside a grid or community: equality on the grid, then the name range.
         Index("ix_people_grid_name", "grid_code", "name", "id"),
         Index("ix_people_household_id", "household_id"),
+        # Sex, birth date, grid and the flags stay: the seven counts are built from them.
+        retention(
+            DeidentifyAfterEmergency(
+                REGISTRY_WINDOW,
+                {
+                    "name": Constant(PLACEHOLDER),
+                    "id_number_enc": Constant(b""),
+                    "id_number_hash": TaggedId("purged:"),
+                    "id_number_masked": Constant(PLACEHOLDER),
+                    "phone_enc": Constant(None),
+                    "phone_hash": Constant(None),
+                    "phone_masked": Constant(None),
+                    "registration_code": Constant(None),
+                    "address": Constant(None),
+                    "match_key": Constant(None),
+                },
+            )
+        ),
     )
 
 
@@ -158,6 +195,7 @@ class KeyGroupMembership(CreatedAt, Base):
     __table_args__ = (
         Index("ix_key_group_memberships_person_id", "person_id"),
         Index("ix_key_group_memberships_group", "group", "person_id"),
+        retention(DeidentifyAfterEmergency(REGISTRY_WINDOW, {"employer": Constant(None)})),
     )
 
 
@@ -183,6 +221,8 @@ class GridCounts(Base):
     key_groups: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
+    __table_args__ = (retention(NotPurged("counts per grid, no row names a person")),)
+
 
 class PersonAccess(Base):
     """Every opening of a record, reveal of a number and search by ID number or phone."""
@@ -202,6 +242,7 @@ class PersonAccess(Base):
         Index("ix_person_access_log_person_id", "person_id", "id"),
         Index("ix_person_access_log_user_id", "user_id", "id"),
         Index("ix_person_access_log_region_code", "region_code", "id"),
+        retention(DeleteOlderThan("at", SettingsWindow("retention_access_log_days"))),
     )
 
 
@@ -224,4 +265,5 @@ class DuplicateCandidate(CreatedAt, Base):
     __table_args__ = (
         Index("ix_duplicate_candidates_pair", "person_id", "other_id", unique=True),
         Index("ix_duplicate_candidates_region", "status", "region_code", "id"),
+        retention(DeleteAfterEmergency(REGISTRY_WINDOW)),
     )

@@ -8,6 +8,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.models.base import Base, CreatedAt, region_code_type
+from fangkong.models.retention import NotPurged, retention
 
 
 class RegionLevel(enum.StrEnum):
@@ -35,7 +36,10 @@ class Region(CreatedAt, Base):
     )
     parent_code: Mapped[str | None] = mapped_column(region_code_type(), ForeignKey("regions.code"))
 
-    __table_args__ = (Index("ix_regions_parent_code", "parent_code"),)
+    __table_args__ = (
+        Index("ix_regions_parent_code", "parent_code"),
+        retention(NotPurged("the region tree, no personal data")),
+    )
 
 
 class GridAssignment(CreatedAt, Base):
@@ -50,4 +54,7 @@ class GridAssignment(CreatedAt, Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
 
-    __table_args__ = (Index("ix_grid_assignments_user_id", "user_id"),)
+    __table_args__ = (
+        Index("ix_grid_assignments_user_id", "user_id"),
+        retention(NotPurged("which staff account serves which grid, no residents' data")),
+    )

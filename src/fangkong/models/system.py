@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
 from fangkong.models.base import Base
+from fangkong.models.retention import NotPurged, retention
 
 
 class PolicyState(Base):
@@ -21,6 +22,8 @@ class PolicyState(Base):
     changed_at: Mapped[datetime] = mapped_column(default=clock.now)
     changed_by: Mapped[str] = mapped_column(String(64))
 
+    __table_args__ = (retention(NotPurged("deployment state, no personal data")),)
+
 
 class JobLock(Base):
     """Lock row for SQLite (PostgreSQL uses advisory locks)."""
@@ -30,6 +33,8 @@ class JobLock(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     locked_until: Mapped[datetime] = mapped_column()
+
+    __table_args__ = (retention(NotPurged("job locks, no personal data")),)
 
 
 class JobRun(Base):
@@ -43,6 +48,9 @@ class JobRun(Base):
     status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
 
+    # Outcomes are counts; a failure's detail is a repr that services keep free of personal data.
+    __table_args__ = (retention(NotPurged("job runs and their counts, no personal data")),)
+
 
 class DemoMarker(Base):
     """Fingerprints of keys generated for demo mode; production refuses to start with them."""
@@ -51,3 +59,5 @@ class DemoMarker(Base):
 
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (retention(NotPurged("key fingerprints, no personal data")),)

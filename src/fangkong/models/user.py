@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
 from fangkong.models.base import Base, CreatedAt, region_code_type
+from fangkong.models.retention import DeleteOlderThan, NotPurged, SettingsWindow, retention
 
 
 class User(CreatedAt, Base):
@@ -31,6 +32,15 @@ class User(CreatedAt, Base):
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column()
 
+    __table_args__ = (
+        retention(
+            NotPurged(
+                "staff accounts, not residents' data: audit rows name them, and account "
+                "management deactivates them"
+            )
+        ),
+    )
+
     @property
     def totp_enabled(self) -> bool:
         return self.totp_secret is not None
@@ -45,6 +55,12 @@ class WebSession(CreatedAt, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
 
+    __table_args__ = (
+        retention(
+            DeleteOlderThan("last_seen_at", SettingsWindow("session_idle_minutes", "minutes"))
+        ),
+    )
+
 
 class LoginAttempt(Base):
     __tablename__ = "login_attempts"
@@ -54,4 +70,7 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=clock.now)
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        retention(DeleteOlderThan("at", SettingsWindow("retention_login_attempts_days"))),
+    )

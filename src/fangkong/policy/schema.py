@@ -31,6 +31,7 @@ from fangkong.policy.types import (
     PoolSize,
     PositiveDays,
     Reason,
+    RetentionDays,
     SingleTubeGroup,
     Text,
     VenueType,
@@ -291,6 +292,15 @@ class SentinelRules(PolicyModel):
     no_negative_nat_window_hours: Hours
 
 
+class RetentionRules(PolicyModel):
+    """数据保存期限: days personal data is kept after the emergency ends (应急响应结束).
+
+    Tables name these keys in their retention declarations (``fangkong.models.retention``).
+    """
+
+    registry_days_after_end: RetentionDays  # people, households, key groups, duplicates
+
+
 class Edition(PolicyModel):
     """One policy edition: a public document's rule values, or a local overlay resolved."""
 
@@ -309,6 +319,7 @@ class Edition(PolicyModel):
     health_code: HealthCodeRules
     venues: VenueRules
     sentinel: SentinelRules
+    retention: RetentionRules
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Self:
