@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint pytest system-deps bench i18n clean
+.PHONY: install demo test lint pytest fuzz system-deps bench i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,12 @@ pytest: install system-deps
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test: lint pytest
+
+# The API fuzz in full: `make test` runs a few examples per operation, this many more
+# (FUZZ_EXAMPLES=N to change; FANGKONG_TEST_DATABASE_URL for PostgreSQL, as for the suite).
+FUZZ_EXAMPLES ?= 300
+fuzz: install
+	FANGKONG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m fuzz tests/harness $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from cli_support import CliHome
+from factories import auth_headers, make_tree, make_user
 from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.db import Database, make_engine
@@ -99,3 +100,12 @@ def cli_home(tmp_path_factory: pytest.TempPathFactory, cli_template: Path) -> Cl
     home = CliHome(tmp_path_factory.mktemp("cli"))
     home.copy_database(cli_template)
     return home
+
+
+@pytest.fixture
+def admin(session: Session, settings: Settings) -> dict[str, str]:
+    """A city admin's bearer header; a street, community and grid exist under 230102."""
+    make_tree(session, "230102")
+    user = make_user(session, role="city_admin", region_code="230100")
+    session.commit()
+    return auth_headers(settings, user)

@@ -15,6 +15,7 @@ from fangkong.jobs import cli as jobs_cli
 from fangkong.people import cli as people_cli
 from fangkong.policy import cli as policy_cli
 from fangkong.regions import cli as regions_cli
+from fangkong.retention import cli as retention_cli
 from fangkong.simulate import cli as simulate_cli
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(regions_cli.app, name="regions")
 app.add_typer(people_cli.app, name="people")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(simulate_cli.app, name="simulate")
+app.add_typer(retention_cli.app, name="emergency")
 
 
 @db_app.command("upgrade")

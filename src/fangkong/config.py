@@ -7,6 +7,7 @@ import binascii
 from functools import cached_property
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -48,12 +49,38 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = None
     # Grid-worker load: more households per worker than this flags the grid as overloaded.
     grid_worker_max_households: int = Field(default=300, ge=1, le=100_000)
+    # Retention windows that are operational, not epidemiological (docs/retention.md). Network
+    # logs are kept at least six months (网络安全法 第二十一条), hence 180 days.
+    retention_login_attempts_days: int = Field(default=1, ge=1, le=3650)
+    retention_access_log_days: int = Field(default=180, ge=180, le=3650)
+    retention_audit_mask_days: int = Field(default=180, ge=180, le=3650)
+    # Request bodies above this are refused with 413 before they are read; upload routes
+    # declare their own, larger limit.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Rate limits in the ``limits`` notation ("10/minute", several joined by ";"), counted in
+    # Redis when redis_url is set, else in the worker's memory.
+    rate_limit_login: str = "10/minute"  # per username
+    rate_limit_login_address: str = "30/minute"  # per client address
+    rate_limit_search: str = "60/minute"  # per user: name queries and exact searches
+    rate_limit_export: str = "10/minute"  # per user: spreadsheet downloads
+    # Overload guard (core/overload.py): requests in flight per worker process (0: no guard)
+    # and how long a request beyond them may wait for a slot before it is refused with 503.
+    max_inflight: int = Field(default=8, ge=0, le=10_000)
+    inflight_wait_ms: int = Field(default=150, ge=0, le=10_000)
 
     @field_validator("secret_key", "data_key")
     @classmethod
     def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             decode_key(value.get_secret_value())
+        return value
+
+    @field_validator(
+        "rate_limit_login", "rate_limit_login_address", "rate_limit_search", "rate_limit_export"
+    )
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        parse_many(value)  # raises ValueError with the offending part
         return value
 
     @cached_property

@@ -8,7 +8,7 @@ from importlib.resources import files
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -22,8 +22,13 @@ from fangkong.auth.permissions import Perm
 from fangkong.auth.tokens import UserStateCache, VerifiedTokens
 from fangkong.config import Settings
 from fangkong.core import http
+from fangkong.core.bodylimit import BodyLimit
 from fangkong.core.errors import N_
+from fangkong.core.headers import SecurityHeaders, inline_script_hashes
+from fangkong.core.overload import InflightLimit, OverloadGuard
+from fangkong.core.ratelimit import RateLimiter
 from fangkong.core.templating import make_templates
+from fangkong.core.web import refuse_nul_in_query
 from fangkong.db import Database, make_engine
 from fangkong.people import api as people_api
 from fangkong.people import views as people_views
@@ -31,6 +36,8 @@ from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
 from fangkong.regions import api as regions_api
 from fangkong.regions import views as regions_views
+from fangkong.retention import api as retention_api
+from fangkong.retention import views as retention_views
 
 NAV = (
     ("/", N_("Home"), None),
@@ -43,6 +50,7 @@ NAV = (
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
+    ("/emergency", N_("End of emergency"), Perm.EMERGENCY_MANAGE),
 )
 ROUTERS = (
     site.router,
@@ -56,6 +64,8 @@ ROUTERS = (
     policy_views.router,
     audit_api.router,
     audit_views.router,
+    retention_api.router,
+    retention_views.router,
 )
 
 
@@ -92,6 +102,11 @@ def _login_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.location, status_code=303)
 
 
+def _docs_script_hashes() -> list[str]:
+    """Swagger UI starts from one inline script; the CSP of /docs allows exactly that one."""
+    return inline_script_hashes(bytes(site.api_docs().body))
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
     deployment.check_keys(settings)
@@ -102,15 +117,24 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=_lifespan(settings, db),
         docs_url=None,  # served by site.py from vendored files
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_in_query)],
     )
     app.state.settings = settings
     app.state.db = db
     app.state.user_cache = UserStateCache(settings.auth_cache_seconds)
     app.state.verified_tokens = VerifiedTokens(settings.access_token_minutes * 60)
     app.state.templates = make_templates([shell_context])
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
     http.install(app)
     app.add_exception_handler(LoginRedirect, _login_redirect)
+    if settings.max_inflight:  # inside the request id, so a refusal carries one too
+        limit = InflightLimit(settings.max_inflight, settings.inflight_wait_ms / 1000)
+        app.state.inflight = limit
+        app.add_middleware(OverloadGuard, limit=limit)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes)  # routes may raise it
+    # Outermost, so that every response, a refusal too, carries them.
+    app.add_middleware(SecurityHeaders, script_hashes={"/docs": _docs_script_hashes()})
     app.mount("/static", StaticFiles(directory=str(files("fangkong") / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

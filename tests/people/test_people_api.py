@@ -29,14 +29,6 @@ _GOOD = resident_id(99)
 BAD_CHECK = _GOOD[:-1] + ("1" if _GOOD[-1] != "1" else "2")
 
 
-@pytest.fixture
-def officer(session, settings):
-    make_tree(session, "230102")
-    user = make_user(session, role="district_officer", region_code="230102")
-    session.commit()
-    return auth_headers(settings, user)
-
-
 def _create(client, headers, seed=0, **overrides):
     return client.post(API, json=person_payload(GRID, seed, **overrides), headers=headers)
 

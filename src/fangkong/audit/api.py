@@ -10,7 +10,7 @@ from fangkong.audit import service
 from fangkong.audit.schemas import AuditFilters, AuditOut
 from fangkong.auth.dependencies import AuditRead
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, IdQuery, UtcDatetime
+from fangkong.core.web import DbSession, UserIdQuery, UtcDatetime
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -20,7 +20,7 @@ def list_audit(
     session: DbSession,
     actor: AuditRead,
     paging: Annotated[PageParams, Depends(page_params)],
-    actor_id: IdQuery = None,
+    actor_id: UserIdQuery = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,

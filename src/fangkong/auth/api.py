@@ -19,14 +19,15 @@ from fangkong.auth.schemas import (
     UserUpdate,
 )
 from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.ratelimit import login_attempt
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, SettingsDep, json_of
+from fangkong.core.web import DbSession, SettingsDep, UserIdPath, json_of
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post("/auth/token", response_model=TokenOut, dependencies=[Depends(login_attempt)])
 def issue_token(
     session: DbSession,
     settings: SettingsDep,
@@ -82,13 +83,13 @@ def create_user(
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(session: DbSession, actor: UsersRead, user_id: IdPath) -> UserOut:
+def get_user(session: DbSession, actor: UsersRead, user_id: UserIdPath) -> UserOut:
     return UserOut.model_validate(service.get_user(session, actor=actor, user_id=user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
 def update_user(
-    session: DbSession, actor: UsersManage, user_id: IdPath, changes: UserUpdate
+    session: DbSession, actor: UsersManage, user_id: UserIdPath, changes: UserUpdate
 ) -> UserOut:
     user = service.update_user(session, actor=actor, user_id=user_id, changes=changes)
     return UserOut.model_validate(user)
@@ -96,7 +97,7 @@ def update_user(
 
 @router.post("/users/{user_id}/totp", response_model=UserCreated)
 def enrol_totp(
-    session: DbSession, settings: SettingsDep, actor: UsersManage, user_id: IdPath
+    session: DbSession, settings: SettingsDep, actor: UsersManage, user_id: UserIdPath
 ) -> UserCreated:
     uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)
     user = service.get_user(session, actor=actor, user_id=user_id)

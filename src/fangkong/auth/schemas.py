@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from fangkong.auth.permissions import Role
 from fangkong.core.scoping import REGION_CODE_PATTERN
+from fangkong.core.web import Omissible
 
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$", max_length=64)]
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+DisplayName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
 Password = Annotated[SecretStr, Field(min_length=10, max_length=128)]
 LocaleName = Literal["zh_CN", "en"]
 
@@ -32,20 +38,12 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_name: DisplayName | None = None
-    role: Role | None = None
-    region_code: RegionCode | None = None
-    is_active: bool | None = None
-    locale: LocaleName | None = None
-    password: Password | None = None
-
-    @field_validator("display_name", "role", "region_code", "is_active", "password", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        """These may be left out but not set to null (only ``locale`` may be cleared)."""
-        if value is None:
-            raise ValueError("may be omitted, but not null")
-        return value
+    display_name: Omissible[DisplayName] = None
+    role: Omissible[Role] = None
+    region_code: Omissible[RegionCode] = None
+    is_active: Omissible[bool] = None
+    locale: LocaleName | None = None  # null clears the preference
+    password: Omissible[Password] = None
 
 
 class UserOut(BaseModel):

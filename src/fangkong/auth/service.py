@@ -197,6 +197,8 @@ def authenticate(
 ) -> User:
     """Check password and second factor, with lockout. Failures are recorded before raising;
     the caller commits them even though the request fails (``auth.api.issue_token``)."""
+    if "\x00" in username:  # no account has one, and PostgreSQL text cannot even record it
+        raise InvalidCredentials()
     repository.lock_login(session, username)
     window_start = clock.now() - timedelta(minutes=settings.login_failure_window_minutes)
     if repository.failures_since(session, username, window_start) >= settings.login_max_failures:
@@ -295,12 +297,14 @@ def end_web_session(session: Session, *, actor: Principal, token: str) -> None:
 
 
 def purge_stale(session: Session, *, settings: Settings) -> dict[str, int]:
-    """Delete idle web sessions and login attempts older than a day (job ``auth.purge``)."""
+    """Delete idle web sessions, and login attempts past ``retention_login_attempts_days``
+    (job ``auth.purge``; the nightly ``purge`` applies the same windows)."""
     now = clock.now()
     idle = now - timedelta(minutes=settings.session_idle_minutes)
+    attempts = now - timedelta(days=settings.retention_login_attempts_days)
     return {
         "sessions": repository.purge_idle_sessions(session, idle),
-        "login_attempts": repository.purge_attempts(session, now - timedelta(days=1)),
+        "login_attempts": repository.purge_attempts(session, attempts),
     }
 
 

@@ -23,8 +23,9 @@ from fangkong.core import security
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.ratelimit import login_attempt
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, IdPath, SettingsDep, local_path
+from fangkong.core.web import DbSession, SettingsDep, UserIdPath, local_path
 
 router = APIRouter(include_in_schema=False)
 UsersPage = Annotated[Principal, Depends(web_require(Perm.USERS_READ))]
@@ -50,7 +51,7 @@ def login_page(
     return response
 
 
-@router.post("/login", dependencies=[CsrfChecked])
+@router.post("/login", dependencies=[CsrfChecked, Depends(login_attempt)])
 def login_submit(
     request: Request,
     session: DbSession,
@@ -175,7 +176,7 @@ def users_set_active(
     request: Request,
     session: DbSession,
     actor: UsersForm,
-    user_id: IdPath,
+    user_id: UserIdPath,
     active: Annotated[bool, Form()],
 ) -> Response:
     """Deactivate or reactivate a user (their sessions and tokens end at once)."""
@@ -185,7 +186,11 @@ def users_set_active(
 
 @router.post("/users/{user_id}/totp", dependencies=[CsrfChecked])
 def users_reset_totp(
-    request: Request, session: DbSession, settings: SettingsDep, actor: UsersForm, user_id: IdPath
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: UsersForm,
+    user_id: UserIdPath,
 ) -> Response:
     """Enrol a new second factor (a lost phone); the URI is shown once."""
     uri = service.enrol_totp(session, actor=actor, settings=settings, user_id=user_id)

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fangkong.core import i18n
+from fangkong.core import i18n, openapi
 from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.web import request_locale
 
@@ -111,6 +111,7 @@ def _unhandled(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    openapi.install(app)  # declares these problem answers in /openapi.json
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

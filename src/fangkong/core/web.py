@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
+from fangkong.core.errors import InvalidInput
 
 if TYPE_CHECKING:
     from fangkong.config import Settings
@@ -66,6 +68,22 @@ def request_locale(request: Request) -> str:
 Locale = Annotated[str, Depends(request_locale)]
 
 
+async def refuse_nul_in_query(request: Request) -> None:
+    """No query parameter may hold U+0000: no column can (PostgreSQL text refuses it outright),
+    so it could only turn a search into a driver error. ``async``: no thread pool per request."""
+    raw = request.scope.get("query_string", b"")
+    if b"%00" not in raw and b"\x00" not in raw:
+        return
+    names = [name for name, value in request.query_params.multi_items() if "\x00" in name + value]
+    if names:
+        raise InvalidInput(
+            errors=[
+                {"field": f"query.{name}", "message": "contains U+0000", "type": "string_nul"}
+                for name in names
+            ]
+        )
+
+
 def json_of(model: BaseModel, status_code: int = 200) -> Response:
     """Serialize with pydantic-core once, for hot paths.
 
@@ -91,9 +109,13 @@ def local_path(value: str, default: str = "/") -> str:
 
 # Record ids fit a signed 64-bit column; a larger number is a 422, not a driver overflow.
 MAX_ID = 2**63 - 1
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+# Users have 32-bit ids (``users.id`` and the columns naming a user are INTEGER): the same rule.
+MAX_USER_ID = 2**31 - 1
+UserId = Annotated[int, Field(ge=1, le=MAX_USER_ID)]
+UserIdPath = Annotated[int, Path(ge=1, le=MAX_USER_ID)]
+UserIdQuery = Annotated[int | None, Query(ge=1, le=MAX_USER_ID)]
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -104,3 +126,15 @@ def _to_utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("may be omitted, but not null")
+    return value
+
+
+T = TypeVar("T")
+# A PATCH field whose column needs a value: it may be left out (default ``None``), never sent as
+# ``null``; the OpenAPI schema says so too, since ``null`` is not part of it.
+Omissible = Annotated[T | SkipJsonSchema[None], BeforeValidator(_refuse_null)]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import MAX_ID
+from fangkong.core.web import MAX_ID, Omissible
 from fangkong.models import IdType, KeyGroup
 
 Name = Annotated[
@@ -95,17 +95,17 @@ class PersonUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
-    phone: PhoneText | None = None
+    name: Omissible[Name] = None
+    phone: PhoneText | None = None  # null clears the phone, the address, the household
     address: Text | None = None
-    grid_code: GridCode | None = None
+    grid_code: Omissible[GridCode] = None
     household_id: RecordRef | None = None
-    elderly_alone: bool | None = None
-    disabled: bool | None = None
-    pregnant: bool | None = None
-    chronic_disease: bool | None = None
-    migrant: bool | None = None
-    from_abroad: bool | None = None
+    elderly_alone: Omissible[bool] = None
+    disabled: Omissible[bool] = None
+    pregnant: Omissible[bool] = None
+    chronic_disease: Omissible[bool] = None
+    migrant: Omissible[bool] = None
+    from_abroad: Omissible[bool] = None
 
 
 class PersonOut(BaseModel):
@@ -166,8 +166,8 @@ class HouseholdCreate(BaseModel):
 class HouseholdUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    address: Annotated[Text, StringConstraints(min_length=1)] | None = None
-    head_id: RecordRef | None = None
+    address: Omissible[Annotated[Text, StringConstraints(min_length=1)]] = None
+    head_id: RecordRef | None = None  # null clears the head
 
 
 class HouseholdOut(BaseModel):

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query, UploadFile, status
 
 from fangkong.auth.dependencies import RegionsManage, RegionsRead
 from fangkong.core import i18n
+from fangkong.core.bodylimit import upload_limit
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import DbSession, IdPath, Locale
+from fangkong.core.web import DbSession, Locale, UserIdPath
 from fangkong.models import Region
 from fangkong.regions import service
 from fangkong.regions.schemas import (
@@ -57,7 +58,9 @@ def create_region(session: DbSession, actor: RegionsManage, data: RegionCreate) 
     return _out(session, [service.create_region(session, actor=actor, data=data)])[0]
 
 
-@router.post("/import", response_model=ImportReport)
+@router.post(
+    "/import", response_model=ImportReport, max_body_size=upload_limit(service.MAX_UPLOAD_BYTES)
+)
 def import_regions(
     session: DbSession,
     actor: RegionsManage,
@@ -102,6 +105,6 @@ def assign_worker(
 
 @router.delete("/{code}/workers/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 def unassign_worker(
-    session: DbSession, actor: RegionsManage, code: CodePath, user_id: IdPath
+    session: DbSession, actor: RegionsManage, code: CodePath, user_id: UserIdPath
 ) -> None:
     service.unassign_worker(session, actor=actor, grid_code=code, user_id=user_id)

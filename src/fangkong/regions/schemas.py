@@ -8,10 +8,15 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fangkong.core.errors import N_
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import RecordId
+from fangkong.core.web import UserId
 from fangkong.models import RegionLevel
 
-RegionName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# No control characters: PostgreSQL text cannot hold NUL, and none belongs in a name.
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+RegionName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=NAME_PATTERN),
+]
 Code = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 
 
@@ -58,7 +63,7 @@ class ImportReport(BaseModel):
 class WorkerAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: RecordId
+    user_id: UserId
 
 
 class WorkerOut(BaseModel):

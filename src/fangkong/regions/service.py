@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,13 @@ from fangkong.core.principal import Principal
 from fangkong.core.tabular import Row, UnreadableFile, batched, read_upload
 from fangkong.models import GridAssignment, Region, RegionLevel, User
 from fangkong.regions import errors, repository
-from fangkong.regions.schemas import ImportReport, RegionCreate, RegionRename, RejectedRow
+from fangkong.regions.schemas import (
+    NAME_PATTERN,
+    ImportReport,
+    RegionCreate,
+    RegionRename,
+    RejectedRow,
+)
 
 CODE_LENGTH = {RegionLevel.STREET: 9, RegionLevel.COMMUNITY: 12, RegionLevel.GRID: 15}
 PARENT_LEVEL = {
@@ -202,7 +209,7 @@ class _Importer:
         if level is None:
             raise errors.InvalidLevel()
         name = row.get("name", "")
-        if not 1 <= len(name) <= MAX_NAME:
+        if not 1 <= len(name) <= MAX_NAME or not re.fullmatch(NAME_PATTERN, name):
             raise errors.InvalidName()
         data = RegionCreate.model_construct(
             code=row.get("code", ""), name=name, level=level, parent_code=row.get("parent_code", "")

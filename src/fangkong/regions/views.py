@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from fangkong.auth.dependencies import CsrfChecked, web_require
 from fangkong.auth.permissions import Perm
+from fangkong.core.bodylimit import upload_limit
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import REGION_CODE_PATTERN
 from fangkong.core.templating import render
-from fangkong.core.web import MAX_ID, DbSession, IdPath
+from fangkong.core.web import MAX_USER_ID, DbSession, UserIdPath
 from fangkong.regions import service
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +82,7 @@ def region_assign_worker(
     session: DbSession,
     actor: RegionsForm,
     code: CodePath,
-    user_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    user_id: Annotated[int, Form(ge=1, le=MAX_USER_ID)],
 ) -> Response:
     service.assign_worker(session, actor=actor, grid_code=code, user_id=user_id)
     return render(request, "partials/region_workers.html", _workers(session, actor, code))
@@ -89,13 +90,17 @@ def region_assign_worker(
 
 @router.post("/regions/{code}/workers/{user_id}/remove", dependencies=[CsrfChecked])
 def region_unassign_worker(
-    request: Request, session: DbSession, actor: RegionsForm, code: CodePath, user_id: IdPath
+    request: Request, session: DbSession, actor: RegionsForm, code: CodePath, user_id: UserIdPath
 ) -> Response:
     service.unassign_worker(session, actor=actor, grid_code=code, user_id=user_id)
     return render(request, "partials/region_workers.html", _workers(session, actor, code))
 
 
-@router.post("/regions/import", dependencies=[CsrfChecked])
+@router.post(
+    "/regions/import",
+    dependencies=[CsrfChecked],
+    max_body_size=upload_limit(service.MAX_UPLOAD_BYTES),
+)
 def regions_import(
     request: Request, session: DbSession, actor: RegionsForm, file: UploadFile
 ) -> Response:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
 
 from fangkong.auth.dependencies import (
     PeopleRead,
 )
 from fangkong.core import i18n
+from fangkong.core.principal import Principal
+from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.web import DbSession, Locale, SettingsDep
 from fangkong.people import exports, service
 from fangkong.people.api.common import (
@@ -26,6 +30,7 @@ from fangkong.people.schemas import (
 )
 
 router = APIRouter(tags=["people"])
+PeopleExport = Annotated[Principal, Depends(per_user(Kind.EXPORT, PeopleRead))]
 
 
 # --- counts, load, ledger ---------------------------------------------------------------
@@ -75,7 +80,7 @@ def grid_ledger(session: DbSession, actor: PeopleRead, code: CodePath) -> Ledger
 
 @router.get("/api/v1/regions/{code}/ledger.xlsx", response_class=Response)
 def grid_ledger_xlsx(
-    session: DbSession, actor: PeopleRead, locale: Locale, code: CodePath
+    session: DbSession, actor: PeopleExport, locale: Locale, code: CodePath
 ) -> Response:
     ledger = service.ledger(session, actor=actor, grid_code=code)
     body = exports.ledger_xlsx(ledger, lambda text: i18n.gettext(locale, text))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 from pydantic import BaseModel
 
 from fangkong.auth.dependencies import (
@@ -18,9 +18,12 @@ from fangkong.auth.dependencies import (
     PeopleWrite,
 )
 from fangkong.core import clock, i18n
+from fangkong.core.bodylimit import upload_limit
 from fangkong.core.pagination import Page
+from fangkong.core.principal import Principal
+from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UtcDatetime
+from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UserIdQuery, UtcDatetime
 from fangkong.models import DuplicateCandidate, KeyGroup, Person
 from fangkong.people import importer, service
 from fangkong.people.api.common import (
@@ -52,12 +55,15 @@ from fangkong.people.schemas import (
 from fangkong.people.service import PersonFilter
 
 router = APIRouter(tags=["people"])
+# Name queries and exact searches count against the user's search limit.
+PeopleQuery = Annotated[Principal, Depends(per_user(Kind.SEARCH, PeopleRead, only_with_query="q"))]
+PeopleSearch = Annotated[Principal, Depends(per_user(Kind.SEARCH, PeopleRead))]
 
 
 @router.get(PEOPLE, response_model=Page[PersonOut])
 def list_people(
     session: DbSession,
-    actor: PeopleRead,
+    actor: PeopleQuery,
     paging: Paging,
     q: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     region: Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)] = None,
@@ -90,12 +96,16 @@ def create_person(
 
 @router.post(f"{PEOPLE}/search", response_model=list[PersonOut])
 def search_people(
-    session: DbSession, actor: PeopleRead, protector: ProtectorDep, data: PersonSearch
+    session: DbSession, actor: PeopleSearch, protector: ProtectorDep, data: PersonSearch
 ) -> list[PersonOut]:
     return outs(service.search_exact(session, actor=actor, protector=protector, data=data))
 
 
-@router.post(f"{PEOPLE}/import", response_model=ImportReport)
+@router.post(
+    f"{PEOPLE}/import",
+    response_model=ImportReport,
+    max_body_size=upload_limit(importer.MAX_UPLOAD_BYTES),
+)
 def import_people(
     session: DbSession,
     actor: PeopleWrite,
@@ -136,7 +146,7 @@ def access_log(
     actor: PeopleAccessLog,
     paging: Paging,
     person_id: IdQuery = None,
-    user_id: IdQuery = None,
+    user_id: UserIdQuery = None,
     since: UtcDatetime | None = None,
 ) -> Page[AccessOut]:
     rows, cursor = service.access_log(

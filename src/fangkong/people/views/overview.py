@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from fangkong.core import i18n
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.scoping import REGION_CODE_PATTERN
 from fangkong.core.templating import render
 from fangkong.core.web import DbSession, Locale, SettingsDep
@@ -24,6 +25,7 @@ from fangkong.regions import service as regions
 
 router = APIRouter(include_in_schema=False)
 CodePath = Annotated[str, Path(pattern=REGION_CODE_PATTERN)]
+ExportPage = Annotated[Principal, Depends(per_user(Kind.EXPORT, PeoplePage))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CHILDREN = 500
 MAX_LOAD_ROWS = 1000
@@ -109,7 +111,7 @@ def worker_load_page(
 # Declared before the page: "/ledger/{code}" would take "CODE.xlsx" and refuse it as a code.
 @router.get("/ledger/{grid_code}.xlsx")
 def ledger_download(
-    session: DbSession, actor: PeoplePage, locale: Locale, grid_code: CodePath
+    session: DbSession, actor: ExportPage, locale: Locale, grid_code: CodePath
 ) -> Response:
     ledger = service.ledger(session, actor=actor, grid_code=grid_code)
     body = exports.ledger_xlsx(ledger, lambda text: i18n.gettext(locale, text))

@@ -9,11 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core import clock
+from fangkong.core.bodylimit import upload_limit
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import MAX_ID, DbSession, IdPath, IdQuery
+from fangkong.core.web import MAX_ID, DbSession, IdPath, IdQuery, UserIdQuery
 from fangkong.people import importer, service
 from fangkong.people.dependencies import ProtectorDep
 from fangkong.people.views.common import (
@@ -39,7 +40,7 @@ def access_log_page(
     session: DbSession,
     actor: AccessLogPage,
     person_id: IdQuery = None,
-    user_id: IdQuery = None,
+    user_id: UserIdQuery = None,
     cursor: Cursor = None,
 ) -> Response:
     page = PageParams(limit=PAGE_SIZE, cursor=cursor)
@@ -161,7 +162,11 @@ def import_page(request: Request, actor: PeopleForm) -> Response:
     return render(request, "people/import.html", _import_context())
 
 
-@router.post("/people/import", dependencies=[CsrfChecked])
+@router.post(
+    "/people/import",
+    dependencies=[CsrfChecked],
+    max_body_size=upload_limit(importer.MAX_UPLOAD_BYTES),
+)
 def import_submit(
     request: Request,
     *,

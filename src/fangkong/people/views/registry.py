@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -17,6 +17,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.templating import render
 from fangkong.core.web import DbSession
 from fangkong.models import IdType, KeyGroup
@@ -60,6 +61,9 @@ SEARCH_FIELDS = ("id_type", "id_number", "phone")
 NameQuery = Annotated[str | None, Query(max_length=64)]
 GroupQuery = Annotated[KeyGroup | Literal[""] | None, Query()]
 FlagQuery = Annotated[list[FlagName] | None, Query()]
+# Name queries and exact searches count against the user's search limit.
+QueryPage = Annotated[Principal, Depends(per_user(Kind.SEARCH, PeoplePage, only_with_query="q"))]
+SearchPage = Annotated[Principal, Depends(per_user(Kind.SEARCH, PeoplePage))]
 
 
 def _list_context(
@@ -93,7 +97,7 @@ def people_page(
     request: Request,
     *,
     session: DbSession,
-    actor: PeoplePage,
+    actor: QueryPage,
     q: NameQuery = None,
     region: PrefixQuery = None,
     key_group: GroupQuery = None,
@@ -130,7 +134,7 @@ def _search(
 def people_search(
     request: Request,
     session: DbSession,
-    actor: PeoplePage,
+    actor: SearchPage,
     protector: ProtectorDep,
     fields: FormFields,
 ) -> Response:
