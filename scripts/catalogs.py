@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +24,12 @@ def extract(pot: Path) -> set[str]:
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
+
+
+def is_translated(message: Message) -> bool:
+    """A message with a translation for every form (a plural has one per form), not fuzzy."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(forms) and all(forms) and not message.fuzzy
 
 
 def main() -> int:
@@ -46,7 +53,7 @@ def main() -> int:
     missing = 0
     for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")):
         with po.open("rb") as handle:
-            empty = [m.id for m in read_po(handle) if m.id and not m.string]
+            empty = [m.id for m in read_po(handle) if m.id and not is_translated(m)]
         missing += len(empty)
         for message in empty:
             print(f"{po.parent.parent.name}: untranslated: {message}")

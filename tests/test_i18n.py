@@ -21,7 +21,7 @@ def extracted(tmp_path_factory) -> set[str]:
 def test_catalog_is_complete(extracted, locale):
     with open(i18n.catalog_path(locale), "rb") as handle:
         catalog = read_po(handle)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {m.id for m in catalog if m.id and catalogs.is_translated(m)}
     missing = sorted(extracted - translated)
     assert missing == [], f"{locale} lacks translations for: {missing}"
 

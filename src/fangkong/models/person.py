@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
+from fangkong.core.errors import N_
 from fangkong.models.base import Base, CreatedAt, region_code_type
 from fangkong.models.retention import (
     Constant,
@@ -221,7 +222,7 @@ class GridCounts(Base):
     key_groups: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
-    __table_args__ = (retention(NotPurged("counts per grid, no row names a person")),)
+    __table_args__ = (retention(NotPurged(N_("counts per grid, no row names a person"))),)
 
 
 class PersonAccess(Base):

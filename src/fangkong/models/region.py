@@ -7,6 +7,7 @@ import enum
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fangkong.core.errors import N_
 from fangkong.models.base import Base, CreatedAt, region_code_type
 from fangkong.models.retention import NotPurged, retention
 
@@ -38,7 +39,7 @@ class Region(CreatedAt, Base):
 
     __table_args__ = (
         Index("ix_regions_parent_code", "parent_code"),
-        retention(NotPurged("the region tree, no personal data")),
+        retention(NotPurged(N_("the region tree, no personal data"))),
     )
 
 
@@ -56,5 +57,5 @@ class GridAssignment(CreatedAt, Base):
 
     __table_args__ = (
         Index("ix_grid_assignments_user_id", "user_id"),
-        retention(NotPurged("which staff account serves which grid, no residents' data")),
+        retention(NotPurged(N_("which staff account serves which grid, no residents' data"))),
     )

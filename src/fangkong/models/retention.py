@@ -18,6 +18,7 @@ from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
+from fangkong.core.errors import N_
 from fangkong.models.base import Base
 
 INFO_KEY = "retention"
@@ -132,4 +133,4 @@ class EmergencyState(Base):
     changed_at: Mapped[datetime] = mapped_column(default=clock.now)
     changed_by: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (retention(NotPurged("deployment state, no personal data")),)
+    __table_args__ = (retention(NotPurged(N_("deployment state, no personal data"))),)

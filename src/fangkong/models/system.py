@@ -8,6 +8,7 @@ from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
+from fangkong.core.errors import N_
 from fangkong.models.base import Base
 from fangkong.models.retention import NotPurged, retention
 
@@ -22,7 +23,7 @@ class PolicyState(Base):
     changed_at: Mapped[datetime] = mapped_column(default=clock.now)
     changed_by: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (retention(NotPurged("deployment state, no personal data")),)
+    __table_args__ = (retention(NotPurged(N_("deployment state, no personal data"))),)
 
 
 class JobLock(Base):
@@ -34,7 +35,7 @@ class JobLock(Base):
     holder: Mapped[str] = mapped_column(String(128))
     locked_until: Mapped[datetime] = mapped_column()
 
-    __table_args__ = (retention(NotPurged("job locks, no personal data")),)
+    __table_args__ = (retention(NotPurged(N_("job locks, no personal data"))),)
 
 
 class JobRun(Base):
@@ -49,7 +50,7 @@ class JobRun(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     # Outcomes are counts; a failure's detail is a repr that services keep free of personal data.
-    __table_args__ = (retention(NotPurged("job runs and their counts, no personal data")),)
+    __table_args__ = (retention(NotPurged(N_("job runs and their counts, no personal data"))),)
 
 
 class DemoMarker(Base):
@@ -60,4 +61,4 @@ class DemoMarker(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
-    __table_args__ = (retention(NotPurged("key fingerprints, no personal data")),)
+    __table_args__ = (retention(NotPurged(N_("key fingerprints, no personal data"))),)

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
+from fangkong.core.errors import N_
 from fangkong.models.base import Base, CreatedAt, region_code_type
 from fangkong.models.retention import DeleteOlderThan, NotPurged, SettingsWindow, retention
 
@@ -35,8 +36,10 @@ class User(CreatedAt, Base):
     __table_args__ = (
         retention(
             NotPurged(
-                "staff accounts, not residents' data: audit rows name them, and account "
-                "management deactivates them"
+                N_(
+                    "staff accounts, not residents' data: audit rows name them, and account "
+                    "management deactivates them"
+                )
             )
         ),
     )
