@@ -11,12 +11,15 @@ from fangkong import demo, migrate
 from fangkong.auth import cli as users_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
+from fangkong.healthcode import cli as healthcode_cli
 from fangkong.jobs import cli as jobs_cli
 from fangkong.people import cli as people_cli
 from fangkong.policy import cli as policy_cli
 from fangkong.regions import cli as regions_cli
 from fangkong.retention import cli as retention_cli
+from fangkong.scans import cli as scans_cli
 from fangkong.simulate import cli as simulate_cli
+from fangkong.venues import cli as venues_cli
 
 app = typer.Typer(
     help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True
@@ -34,6 +37,9 @@ app.add_typer(people_cli.app, name="people")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(simulate_cli.app, name="simulate")
 app.add_typer(retention_cli.app, name="emergency")
+app.add_typer(venues_cli.app, name="venues")
+app.add_typer(healthcode_cli.app, name="health-code")
+app.add_typer(scans_cli.app, name="scans")
 
 
 @db_app.command("upgrade")

@@ -68,6 +68,25 @@ class Settings(BaseSettings):
     max_inflight: int = Field(default=8, ge=0, le=10_000)
     inflight_wait_ms: int = Field(default=150, ge=0, le=10_000)
 
+    # Where citizens reach the site: place codes encode {public_url}/checkin/{token}.
+    public_url: str = "http://127.0.0.1:8000"
+    # Citizen sign-in by a one-time code to the phone (docs/citizens.md).
+    otp_sender: Literal["console", "http"] = "console"
+    otp_length: int = Field(default=6, ge=4, le=10)
+    otp_minutes: int = Field(default=5, ge=1, le=60)
+    otp_max_attempts: int = Field(default=5, ge=1, le=20)
+    sms_gateway_url: str | None = None  # the HTTP sender posts {phone, text} here
+    sms_gateway_token: SecretStr | None = None
+    citizen_session_days: int = Field(default=30, ge=1, le=365)
+    rate_limit_otp: str = "3/minute;10/hour"  # per phone number
+    rate_limit_otp_address: str = "30/minute"  # per client address
+    # Scans (扫码): per scanning device and per venue; the entry check's database budget,
+    # beyond which it answers from the last known colour, marked stale.
+    rate_limit_scan_device: str = "120/minute"
+    rate_limit_scan_venue: str = "6000/minute"
+    entry_check_timeout_ms: int = Field(default=300, ge=10, le=10_000)
+    retention_otp_days: int = Field(default=1, ge=1, le=3650)
+
     @field_validator("secret_key", "data_key")
     @classmethod
     def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -76,7 +95,14 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "rate_limit_login", "rate_limit_login_address", "rate_limit_search", "rate_limit_export"
+        "rate_limit_login",
+        "rate_limit_login_address",
+        "rate_limit_search",
+        "rate_limit_export",
+        "rate_limit_otp",
+        "rate_limit_otp_address",
+        "rate_limit_scan_device",
+        "rate_limit_scan_venue",
     )
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:

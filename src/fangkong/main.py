@@ -20,6 +20,8 @@ from fangkong.auth import views as auth_views
 from fangkong.auth.dependencies import LoginRedirect, csrf_token
 from fangkong.auth.permissions import Perm
 from fangkong.auth.tokens import UserStateCache, VerifiedTokens
+from fangkong.citizens import api as citizens_api
+from fangkong.citizens import views as citizens_views
 from fangkong.config import Settings
 from fangkong.core import http
 from fangkong.core.bodylimit import BodyLimit
@@ -30,6 +32,8 @@ from fangkong.core.ratelimit import RateLimiter
 from fangkong.core.templating import make_templates
 from fangkong.core.web import refuse_nul_in_query
 from fangkong.db import Database, make_engine
+from fangkong.healthcode import api as healthcode_api
+from fangkong.healthcode import views as healthcode_views
 from fangkong.people import api as people_api
 from fangkong.people import views as people_views
 from fangkong.policy import api as policy_api
@@ -38,6 +42,10 @@ from fangkong.regions import api as regions_api
 from fangkong.regions import views as regions_views
 from fangkong.retention import api as retention_api
 from fangkong.retention import views as retention_views
+from fangkong.scans import api as scans_api
+from fangkong.scans import views as scans_views
+from fangkong.venues import api as venues_api
+from fangkong.venues import views as venues_views
 
 NAV = (
     ("/", N_("Home"), None),
@@ -47,6 +55,9 @@ NAV = (
     ("/worker-load", N_("Worker load"), Perm.PEOPLE_READ),
     ("/people/duplicates", N_("Duplicates"), Perm.PEOPLE_MERGE),
     ("/people/access-log", N_("Access log"), Perm.PEOPLE_ACCESS_LOG),
+    ("/venues", N_("Venues"), Perm.VENUES_READ),
+    ("/health-code", N_("Health codes"), Perm.HEALTH_CODE_READ),
+    ("/scanner", N_("Scanner"), Perm.ENTRY_CHECK),
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
@@ -66,6 +77,14 @@ ROUTERS = (
     audit_views.router,
     retention_api.router,
     retention_views.router,
+    venues_api.router,
+    venues_views.router,
+    healthcode_api.router,
+    healthcode_views.router,
+    citizens_api.router,
+    citizens_views.router,
+    scans_api.router,
+    scans_views.router,
 )
 
 

@@ -42,6 +42,17 @@ class Perm(enum.StrEnum):
     PEOPLE_MERGE = "people.merge"
     # End the emergency (应急响应结束) and so start the retention countdown: city admins only.
     EMERGENCY_MANAGE = "emergency.manage"
+    VENUES_READ = "venues.read"
+    VENUES_MANAGE = "venues.manage"
+    HEALTH_CODE_READ = "health_code.read"
+    # Propose or approve a manual colour change (four eyes: never one's own proposal).
+    HEALTH_CODE_CHANGE = "health_code.change"
+    HEALTH_CODE_APPEALS = "health_code.appeals"
+    # Venue door staff: check a citizen's personal code and record the entry.
+    HEALTH_CODE_VERIFY = "health_code.verify"
+    ENTRY_CHECK = "entry.check"
+    SCANS_READ = "scans.read"
+    SCANS_INGEST = "scans.ingest"
 
 
 _OFFICER = {
@@ -55,20 +66,41 @@ _OFFICER = {
     Perm.PEOPLE_REVEAL,
     Perm.PEOPLE_ACCESS_LOG,
     Perm.PEOPLE_MERGE,
+    Perm.VENUES_READ,
+    Perm.VENUES_MANAGE,
+    Perm.HEALTH_CODE_READ,
+    Perm.HEALTH_CODE_CHANGE,
+    Perm.HEALTH_CODE_APPEALS,
+    Perm.SCANS_READ,
+    Perm.SCANS_INGEST,
+    # Officers create venue operators, so they hold every grant an operator has.
+    Perm.ENTRY_CHECK,
+    Perm.HEALTH_CODE_VERIFY,
 }
-_TRACER = {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.PEOPLE_REVEAL}
+_TRACER = {
+    Perm.REGIONS_READ,
+    Perm.POLICY_READ,
+    Perm.PEOPLE_READ,
+    Perm.PEOPLE_REVEAL,
+    Perm.VENUES_READ,
+    Perm.HEALTH_CODE_READ,
+    Perm.SCANS_READ,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(Perm),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER),
     Role.STREET_OFFICER: frozenset(_OFFICER),
-    Role.GRID_WORKER: frozenset(_TRACER | {Perm.PEOPLE_WRITE}),
+    Role.GRID_WORKER: frozenset(_TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE}),
     # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
     Role.SAMPLER: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ}),
     Role.LAB: frozenset({Perm.POLICY_READ}),
     Role.EPIDEMIOLOGIST: frozenset(_TRACER),
     Role.ISOLATION_OFFICER: frozenset(_TRACER),
-    Role.VENUE_OPERATOR: frozenset({Perm.POLICY_READ}),
+    # Operators see and check in at their own venues only (venue_operators rows).
+    Role.VENUE_OPERATOR: frozenset(
+        {Perm.POLICY_READ, Perm.VENUES_READ, Perm.ENTRY_CHECK, Perm.HEALTH_CODE_VERIFY}
+    ),
     Role.INSPECTOR: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
     Role.CITIZEN: frozenset(),
 }

@@ -44,3 +44,10 @@ __all__ = [
     "User",
     "WebSession",
 ]
+
+# Domains import their own tables from their modules (``fangkong.models.venue``, ...); these
+# imports, last so that those modules may import the names above, register the tables.
+import fangkong.models.citizen
+import fangkong.models.healthcode
+import fangkong.models.scan
+import fangkong.models.venue  # noqa: F401

@@ -1,0 +1,1 @@
+"""Citizens: sign-in by a one-time code to the phone, their own data, the personal QR."""

@@ -1,0 +1,1 @@
+"""Health-code jobs (filled in by this domain)."""

@@ -1,0 +1,5 @@
+"""Pages (filled in by this domain)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

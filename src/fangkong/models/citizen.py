@@ -1,0 +1,1 @@
+"""Tables of the citizen domain (filled in by that domain)."""

@@ -1,0 +1,1 @@
+"""Tables of the healthcode domain (filled in by that domain)."""

@@ -1,0 +1,1 @@
+"""Tables of the scan domain (filled in by that domain)."""

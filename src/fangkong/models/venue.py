@@ -1,0 +1,1 @@
+"""Tables of the venue domain (filled in by that domain)."""

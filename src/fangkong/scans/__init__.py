@@ -1,0 +1,1 @@
+"""Scans (扫码): entry checks at venues, check-ins, bulk ingest, space-time companions."""
