@@ -23,3 +23,12 @@ def test_masks():
 def test_scrub_never_leaves_a_full_number(id_number, phone):
     text = scrub_text(f"查询 {id_number}，电话{phone}。")
     assert id_number not in text and phone not in text
+
+
+def test_person_names_keep_only_their_first_and_last_character():
+    from fangkong.core.masking import mask_person_name
+
+    assert mask_person_name("王小明") == "王*明"
+    assert mask_person_name("欧阳小明") == "欧**明"
+    assert mask_person_name("李雷") == "李*"
+    assert mask_person_name("王") == "王"

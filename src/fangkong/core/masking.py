@@ -27,6 +27,15 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_person_name(value: str) -> str:
+    """A name as door staff and citizens' own cards show it: ``王小明`` → ``王*明``, ``李雷`` → ``李*``."""
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
 def mask_field(name: str, value: Any) -> Any:
     if value is None:
         return None
