@@ -28,7 +28,7 @@ def mask_phone(value: str) -> str:
 
 
 def mask_person_name(value: str) -> str:
-    """A name as door staff and citizens' own cards show it: ``王小明`` → ``王*明``, ``李雷`` → ``李*``."""
+    """A name as door staff and cards show it: ``王小明`` → ``王*明``, ``李雷`` → ``李*``."""
     if len(value) <= 1:
         return value
     if len(value) == 2:
