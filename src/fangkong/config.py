@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     rate_limit_scan_venue: str = "6000/minute"
     entry_check_timeout_ms: int = Field(default=300, ge=10, le=10_000)
     retention_otp_days: int = Field(default=1, ge=1, le=3650)
+    # Scans are kept this long even during the emergency: two incubation windows of look-back
+    # for tracing; the trip card (行程卡) of 2022 kept 14 days.
+    retention_scans_days: int = Field(default=28, ge=14, le=3650)
 
     @field_validator("secret_key", "data_key")
     @classmethod
