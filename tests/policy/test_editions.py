@@ -395,3 +395,35 @@ def test_overlay_leaves_win_and_base_is_untouched(
 @given(documents)
 def test_merging_a_document_onto_itself_is_identity(document: dict[str, Any]) -> None:
     assert deep_merge(document, document) == document
+
+
+@pytest.mark.parametrize("edition_id", sorted(SHIPPED))
+def test_every_edition_has_a_rule_for_every_venue_type(edition_id: str) -> None:
+    edition = get_edition(edition_id)
+    stated = set(edition.venues.model_dump()) - {"fever_from_celsius"}
+    assert stated == {kind.value for kind in VenueType}
+    assert all(edition.venues.rule_for(kind).emergency_never_refused for kind in VenueType)
+    assert edition.venues.fever_from_celsius == 37.3
+    checking = {kind for kind in VenueType if edition.venues.rule_for(kind).code_check}
+    assert checking == set(edition.health_code.checked_at)
+
+
+def test_new_venue_types_follow_each_editions_spirit() -> None:
+    ninth, new10 = get_edition("cn-9th-2022-06"), get_edition("cn-new10-2022-12")
+    assert ninth.venues.station_airport.nat_required_hours == 48
+    assert ninth.venues.supermarket.code_check and ninth.venues.market.code_check
+    assert not new10.venues.supermarket.code_check
+    assert new10.venues.station_airport.nat_required_hours is None
+    assert get_edition("harbin-2022-12").venues.other == new10.venues.other
+
+
+def test_fever_threshold_outside_35_to_42_is_refused() -> None:
+    data = raw("cn-9th-2022-06")
+    data["venues"]["fever_from_celsius"] = 45
+    assert "venues.fever_from_celsius" in refusal(data)
+
+
+def test_station_nat_hours_must_equal_transport_validity() -> None:
+    data = raw("cn-9th-2022-06")
+    data["venues"]["station_airport"]["nat_required_hours"] = 72
+    assert "venues.station_airport.nat_required_hours" in refusal(data)

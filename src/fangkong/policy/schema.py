@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from fangkong.policy.types import (
+    Celsius,
     Colour,
     CtValue,
     DayNumbers,
@@ -280,6 +281,11 @@ class VenueRules(PolicyModel):
     public_transport: VenueRule
     office: VenueRule
     entertainment: VenueRule
+    supermarket: VenueRule
+    market: VenueRule
+    station_airport: VenueRule
+    other: VenueRule
+    fever_from_celsius: Celsius  # body temperature at or above this is refused at entry
 
     def rule_for(self, venue_type: VenueType) -> VenueRule:
         rule = getattr(self, venue_type.value)
@@ -341,9 +347,11 @@ def _code_checks_agree(edition: Edition) -> None:
         raise ValueError("health_code.checked_at must list exactly the venues with code_check")
 
 
-# Venue types whose entry NAT rule is also a testing purpose; the two must agree.
+# Venue types whose entry NAT rule is also a testing purpose; the two must agree. Stations
+# and airports are where a journey starts: their entry rule is the transport purpose.
 _PURPOSE_OF_VENUE = {
     VenueType.PUBLIC_TRANSPORT: "transport",
+    VenueType.STATION_AIRPORT: "transport",
     **{kind: kind.value for kind in VenueType if kind.value in NatValidity.model_fields},
 }
 

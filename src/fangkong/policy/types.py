@@ -29,6 +29,7 @@ DayNumbers = Annotated[tuple[Annotated[int, Field(ge=1, le=60)], ...], AfterVali
 Hours = Annotated[int, Field(ge=1, le=720)]
 RetentionDays = Annotated[int, Field(ge=1, le=3650)]
 Minutes = Annotated[int, Field(ge=1, le=1440)]
+Celsius = Annotated[float, Field(ge=35, le=42)]
 CtValue = Annotated[float, Field(gt=0, le=50)]
 PoolSize = Annotated[int, Field(ge=1, le=50)]
 Text = Annotated[str, Field(min_length=1)]
@@ -75,6 +76,10 @@ class VenueType(StrEnum):
     PUBLIC_TRANSPORT = "public_transport"
     OFFICE = "office"
     ENTERTAINMENT = "entertainment"
+    SUPERMARKET = "supermarket"
+    MARKET = "market"
+    STATION_AIRPORT = "station_airport"
+    OTHER = "other"
 
 
 class Reason(StrEnum):  # why a health code has its colour
