@@ -1,0 +1,38 @@
+"""The audit rows of venue changes, shared by the service and the import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fangkong.audit import service as audit
+from fangkong.core.principal import Principal
+from fangkong.models.venue import Venue
+
+AUDITED_FIELDS = ("name", "type", "region_code", "address", "active", "place_code_version")
+
+
+def snapshot(venue: Venue) -> dict[str, Any]:
+    return {name: getattr(venue, name) for name in AUDITED_FIELDS}
+
+
+def record(
+    session: Session,
+    actor: Principal,
+    action: str,
+    venue: Venue,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="venue",
+        object_id=venue.id,
+        region_code=venue.region_code,
+        before=before,
+        after=after,
+    )

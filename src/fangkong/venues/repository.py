@@ -1,0 +1,116 @@
+"""Queries of the venue domain; every read a caller sees is scoped to the actor's jurisdiction
+(and, for a venue operator, to the venues it operates)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from fangkong.core.pagination import PageParams, fetch_page
+from fangkong.core.principal import Principal
+from fangkong.core.scoping import within
+from fangkong.models import Region, User
+from fangkong.models.venue import Venue, VenueOperator
+
+OPERATOR_ROLE = "venue_operator"
+
+
+@dataclass(frozen=True)
+class VenueFilter:
+    type: str | None = None
+    region: str | None = None  # a region-code prefix
+    q: str | None = None  # part of the name
+    active: bool | None = None
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def scoped(actor: Principal) -> Select[Venue]:
+    statement = select(Venue).where(within(Venue.region_code, actor.region_code))
+    if actor.role == OPERATOR_ROLE:
+        mine = select(VenueOperator.venue_id).where(VenueOperator.user_id == (actor.id or 0))
+        statement = statement.where(Venue.id.in_(mine))
+    return statement
+
+
+def get_readable(session: Session, actor: Principal, venue_id: int) -> Venue | None:
+    return session.scalars(scoped(actor).where(Venue.id == venue_id)).one_or_none()
+
+
+def page(
+    session: Session, actor: Principal, where: VenueFilter, params: PageParams
+) -> tuple[Sequence[Venue], str | None]:
+    statement = scoped(actor)
+    if where.type:
+        statement = statement.where(Venue.type == where.type)
+    if where.region:
+        prefix = where.region
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        statement = statement.where(Venue.region_code >= prefix, Venue.region_code < upper)
+    if where.q:
+        statement = statement.where(Venue.name.like(f"%{_escaped(where.q)}%", escape="\\"))
+    if where.active is not None:
+        statement = statement.where(Venue.active.is_(where.active))
+    return fetch_page(session, statement, Venue.id, params)
+
+
+def get(session: Session, venue_id: int) -> Venue | None:
+    return session.get(Venue, venue_id)
+
+
+def by_region_and_name(session: Session, region_code: str, name: str) -> Venue | None:
+    statement = select(Venue).where(Venue.region_code == region_code, Venue.name == name)
+    return session.scalars(statement).one_or_none()
+
+
+def region_exists(session: Session, code: str) -> bool:
+    return session.get(Region, code) is not None
+
+
+def user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def operators(session: Session, venue_id: int) -> Sequence[User]:
+    statement = (
+        select(User)
+        .join(VenueOperator, VenueOperator.user_id == User.id)
+        .where(VenueOperator.venue_id == venue_id)
+        .order_by(User.username)
+    )
+    return session.scalars(statement).all()
+
+
+def operator_link(session: Session, venue_id: int, user_id: int) -> VenueOperator | None:
+    return session.get(VenueOperator, (venue_id, user_id))
+
+
+def remove_operator(session: Session, venue_id: int, user_id: int) -> None:
+    session.execute(
+        delete(VenueOperator).where(
+            VenueOperator.venue_id == venue_id, VenueOperator.user_id == user_id
+        )
+    )
+
+
+def operated_venue_ids(session: Session, user_id: int) -> set[int]:
+    statement = select(VenueOperator.venue_id).where(VenueOperator.user_id == user_id)
+    return set(session.scalars(statement).all())
+
+
+def operator_candidates(session: Session, actor: Principal, venue: Venue) -> Sequence[User]:
+    """Active venue operators in the venue's district that the actor's jurisdiction holds."""
+    statement = (
+        select(User)
+        .where(User.role == OPERATOR_ROLE, User.is_active.is_(True))
+        .where(within(User.region_code, actor.region_code))
+        .where(within(User.region_code, venue.region_code[:6]))
+        .order_by(User.username)
+        .limit(200)
+    )
+    return session.scalars(statement).all()

@@ -1,0 +1,218 @@
+"""Verbs of the venue domain: register, change, list, deactivate, rotate the place code,
+operators; and the lookups other domains call (place code → venue, operated venues).
+
+Every verb takes the acting ``Principal`` and works inside its jurisdiction; a venue
+operator reaches only the venues it operates. Services flush, never commit; every change
+writes an audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fangkong.config import Settings
+from fangkong.core.pagination import PageParams
+from fangkong.core.principal import Principal
+from fangkong.core.scoping import covers
+from fangkong.models import User
+from fangkong.models.venue import Venue, VenueOperator
+from fangkong.policy.types import VenueType
+from fangkong.venues import errors, placecode, repository, validation
+from fangkong.venues.audit_trail import record, snapshot
+from fangkong.venues.repository import OPERATOR_ROLE, VenueFilter
+from fangkong.venues.schemas import VenueCreate, VenueRef, VenueUpdate
+
+__all__ = [
+    "VenueFilter",
+    "add_operator",
+    "create_venue",
+    "deactivate_venue",
+    "get_venue",
+    "list_venues",
+    "operated_venue_ids",
+    "operator_candidates",
+    "operators",
+    "place_code",
+    "remove_operator",
+    "resolve_place_code",
+    "rotate_place_code",
+    "update_venue",
+    "venue_ref",
+]
+
+
+def ref_of(venue: Venue) -> VenueRef:
+    return VenueRef(
+        id=venue.id,
+        name=venue.name,
+        type=VenueType(venue.type),
+        region_code=venue.region_code,
+        address=venue.address,
+    )
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_venue(session: Session, *, actor: Principal, venue_id: int) -> Venue:
+    venue = repository.get_readable(session, actor, venue_id)
+    if venue is None:
+        raise errors.VenueNotFound()
+    return venue
+
+
+def list_venues(
+    session: Session, *, actor: Principal, page: PageParams, where: VenueFilter
+) -> tuple[Sequence[Venue], str | None]:
+    return repository.page(session, actor, where, page)
+
+
+def place_code(settings: Settings, venue: Venue) -> tuple[str, str]:
+    """The venue's current token and the URL its QR carries."""
+    token = placecode.token_for(settings, venue.id, venue.place_code_version)
+    return token, placecode.url_for(settings, token)
+
+
+def venue_ref(session: Session, venue_id: int) -> VenueRef | None:
+    """Unscoped, for internal use (the scans domain resolving a venue it already trusts)."""
+    venue = repository.get(session, venue_id)
+    return ref_of(venue) if venue is not None else None
+
+
+def operated_venue_ids(session: Session, user_id: int) -> set[int]:
+    return repository.operated_venue_ids(session, user_id)
+
+
+def resolve_place_code(session: Session, settings: Settings, token: str) -> VenueRef:
+    """The venue a place code names; forged, rotated-away or inactive → ``PlaceCodeInvalid``."""
+    parsed = placecode.parse(settings, token)
+    if parsed is None:
+        raise errors.PlaceCodeInvalid()
+    venue = repository.get(session, parsed[0])
+    if venue is None or venue.place_code_version != parsed[1] or not venue.active:
+        raise errors.PlaceCodeInvalid()
+    return ref_of(venue)
+
+
+# --- changing ---------------------------------------------------------------------------
+
+
+def _unique(session: Session, region_code: str, name: str, venue_id: int | None) -> None:
+    found = repository.by_region_and_name(session, region_code, name)
+    if found is not None and found.id != venue_id:
+        raise errors.DuplicateName()
+
+
+def _flush(session: Session) -> None:
+    """Flush; a concurrent insert of the same (region, name) is the same conflict."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise errors.DuplicateName() from exc
+
+
+def create_venue(session: Session, *, actor: Principal, data: VenueCreate) -> Venue:
+    region_code = validation.region(session, actor, data.region_code)
+    _unique(session, region_code, data.name, None)
+    venue = Venue(
+        name=data.name,
+        type=data.type.value,
+        region_code=region_code,
+        address=data.address,
+        active=True,
+        place_code_version=1,
+    )
+    session.add(venue)
+    _flush(session)
+    record(session, actor, "venue.create", venue, after=snapshot(venue))
+    return venue
+
+
+def update_venue(session: Session, *, actor: Principal, venue_id: int, data: VenueUpdate) -> Venue:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "region_code" in changes:
+        changes["region_code"] = validation.region(session, actor, changes["region_code"])
+    if "type" in changes:
+        changes["type"] = VenueType(changes["type"]).value
+    region_code = changes.get("region_code", venue.region_code)
+    _unique(session, region_code, changes.get("name", venue.name), venue.id)
+    before = snapshot(venue)
+    for field, value in changes.items():
+        setattr(venue, field, value)
+    _flush(session)
+    if snapshot(venue) != before:
+        record(session, actor, "venue.update", venue, before=before, after=snapshot(venue))
+    return venue
+
+
+def deactivate_venue(session: Session, *, actor: Principal, venue_id: int) -> Venue:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    if venue.active:
+        before = snapshot(venue)
+        venue.active = False
+        session.flush()
+        record(session, actor, "venue.deactivate", venue, before=before, after=snapshot(venue))
+    return venue
+
+
+def rotate_place_code(session: Session, *, actor: Principal, venue_id: int) -> Venue:
+    """A new place code: the version goes up, so posters printed before stop working."""
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    if not venue.active:
+        raise errors.VenueInactive()
+    before = snapshot(venue)
+    venue.place_code_version += 1
+    session.flush()
+    record(session, actor, "venue.place_code_rotate", venue, before=before, after=snapshot(venue))
+    return venue
+
+
+# --- operators --------------------------------------------------------------------------
+
+
+def operators(session: Session, *, actor: Principal, venue_id: int) -> Sequence[User]:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    return repository.operators(session, venue.id)
+
+
+def operator_candidates(session: Session, *, actor: Principal, venue: Venue) -> Sequence[User]:
+    taken = {user.id for user in repository.operators(session, venue.id)}
+    found = repository.operator_candidates(session, actor, venue)
+    return [user for user in found if user.id not in taken]
+
+
+def _operator(session: Session, actor: Principal, venue: Venue, user_id: int) -> User:
+    user = repository.user(session, user_id)
+    if user is None or not actor.covers(user.region_code):
+        raise errors.OperatorNotFound()
+    if user.role != OPERATOR_ROLE:
+        raise errors.NotAnOperator()
+    if not covers(venue.region_code[:6], user.region_code):
+        raise errors.OperatorOutOfScope()
+    return user
+
+
+def add_operator(session: Session, *, actor: Principal, venue_id: int, user_id: int) -> User:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    user = _operator(session, actor, venue, user_id)
+    if repository.operator_link(session, venue.id, user.id) is None:
+        session.add(VenueOperator(venue_id=venue.id, user_id=user.id))
+        session.flush()
+        after = {"operator_id": user.id, "operator": user.username}
+        record(session, actor, "venue.operator_add", venue, after=after)
+    return user
+
+
+def remove_operator(session: Session, *, actor: Principal, venue_id: int, user_id: int) -> None:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    user = repository.user(session, user_id)
+    if user is None or repository.operator_link(session, venue.id, user_id) is None:
+        raise errors.OperatorNotFound()
+    repository.remove_operator(session, venue.id, user_id)
+    before = {"operator_id": user.id, "operator": user.username}
+    record(session, actor, "venue.operator_remove", venue, before=before)
