@@ -1,0 +1,41 @@
+"""Events other domains publish with ``fangkong.core.events.publish(session, event)``.
+
+The health-code domain subscribes to each (``fangkong.healthcode.handlers``) and recomputes the
+person's code at once, in the publisher's transaction.
+
+- ``FactRaised``: a reason is in force for the person (idempotent per person, reason and
+  ``ref``: raising it again only moves ``until``). ``until``, when given, ends it at the sweep.
+- ``FactEnded``: the reason with that ``ref`` is no longer in force.
+- ``NegativeTest``: a negative NAT sampled at ``sampled_at``; it ends the facts a negative test
+  lifts (``fangkong.healthcode.engine.ENDED_BY_NEGATIVE``) that started before the sampling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fangkong.policy.types import Reason
+
+
+@dataclass(frozen=True)
+class FactRaised:
+    person_id: int
+    reason: Reason
+    source: str
+    ref: str
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FactEnded:
+    person_id: int
+    reason: Reason
+    ref: str
+
+
+@dataclass(frozen=True)
+class NegativeTest:
+    person_id: int
+    sampled_at: datetime
+    source: str
