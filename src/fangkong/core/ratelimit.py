@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, get_args
@@ -79,20 +79,25 @@ class RateLimiter:
 
     async def hit(self, kind: Kind, key: str) -> None:
         """Count one request of ``kind`` by ``key``; 429 when a limit is used up."""
-        for item in self.rules[kind]:
+        await self.hit_items(self.rules[kind], kind.value, key)
+
+    async def hit_items(self, items: Iterable[RateLimitItem], name: str, key: str) -> None:
+        """Count one request against ``items`` (limits a domain reads from its own settings)
+        under the counter ``name`` by ``key``; 429 with ``Retry-After`` when one is used up."""
+        for item in items:
             try:
-                wait = await self._wait_after_hit(item, kind, key)
+                wait = await self._wait_after_hit(item, name, key)
             except StorageError:
-                log.exception("rate limit storage failed; %s not counted", kind.value)
+                log.exception("rate limit storage failed; %s not counted", name)
                 return
             if wait is not None:
                 raise HTTPException(HTTP_TOO_MANY_REQUESTS, headers={"Retry-After": str(wait)})
 
-    async def _wait_after_hit(self, item: RateLimitItem, kind: Kind, key: str) -> int | None:
+    async def _wait_after_hit(self, item: RateLimitItem, name: str, key: str) -> int | None:
         """None when the hit fits the limit, else the seconds until it would."""
-        if await self.strategy.hit(item, kind.value, key):
+        if await self.strategy.hit(item, name, key):
             return None
-        stats = await self.strategy.get_window_stats(item, kind.value, key)
+        stats = await self.strategy.get_window_stats(item, name, key)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
 
