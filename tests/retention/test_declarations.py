@@ -58,6 +58,16 @@ def test_personal_tables_have_rules_that_act():
         "login_attempts",
         "web_sessions",
         "audit_log",
+        "health_facts",
+        "health_codes",
+        "health_code_history",
+        "code_change_requests",
+        "code_appeals",
+        "nat_negatives",
+        "citizen_otps",
+        "citizen_sessions",
+        "code_nonces",
+        "scans",
     }
 
 
