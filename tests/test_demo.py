@@ -26,3 +26,18 @@ def test_demo_grid_worker_is_assigned_to_the_first_daoli_grid(session, settings,
     assert session.get(GridAssignment, (grid.code, worker.id)) is not None
     assert "wangge" in logins.read_text() and grid.code in logins.read_text()
     assert logins.stat().st_mode & 0o777 == 0o600
+
+
+def test_demo_door_staff_operate_the_first_demo_venue_of_that_grid(session, settings, tmp_path):
+    from fangkong.models.venue import Venue, VenueOperator
+
+    grid = make_tree(session, "230102")[-1]
+    demo.setup(session, settings, tmp_path / "logins.txt")
+    operator = session.scalars(select(User).where(User.username == "menwei")).one()
+    assert (operator.role, operator.region_code) == ("venue_operator", grid.code)
+    venues = session.scalars(select(Venue).where(Venue.region_code == grid.code)).all()
+    assert sorted(v.type for v in venues) == ["hospital", "restaurant", "supermarket"]
+    operated = session.scalars(
+        select(VenueOperator.venue_id).where(VenueOperator.user_id == operator.id)
+    ).all()
+    assert [v.type for v in venues if v.id in operated] == ["supermarket"]

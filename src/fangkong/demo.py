@@ -15,7 +15,10 @@ from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM
+from fangkong.policy.types import VenueType
 from fangkong.regions import service as regions
+from fangkong.venues import service as venues
+from fangkong.venues.schemas import VenueCreate
 
 DEMO_ACCOUNTS = (
     ("admin", "市指挥部管理员", Role.CITY_ADMIN, "230100"),
@@ -24,6 +27,13 @@ DEMO_ACCOUNTS = (
 )
 # The grid worker of the first grid of 道里区 when the demo city has one.
 DEMO_GRID_WORKER = ("wangge", "道里区网格员", Role.GRID_WORKER)
+# Door staff of the first demo venue, and the venues of that grid (synthetic names).
+DEMO_VENUE_OPERATOR = ("menwei", "示例超市门岗", Role.VENUE_OPERATOR)
+DEMO_VENUES = (
+    ("示例惠民超市", VenueType.SUPERMARKET),
+    ("示例社区医院", VenueType.HOSPITAL),
+    ("示例家常菜馆", VenueType.RESTAURANT),
+)
 
 
 def setup(session: Session, settings: Settings, logins_file: Path) -> None:
@@ -32,7 +42,7 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
     if logins_file.exists():
         return
     lines = ["fangkong demo logins (synthetic accounts; demo mode only):"]
-    for username, name, role, region in (*DEMO_ACCOUNTS, *_grid_worker(session)):
+    for username, name, role, region in (*DEMO_ACCOUNTS, *_grid_accounts(session)):
         password = security.new_token(9)
         if repository.by_username(session, username) is None:
             data = UserCreate(
@@ -47,16 +57,27 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
             )
             if role == Role.GRID_WORKER:
                 regions.assign_worker(session, actor=SYSTEM, grid_code=region, user_id=user.id)
+            if role == Role.VENUE_OPERATOR:
+                _demo_venues(session, grid_code=region, operator_id=user.id)
             lines.append(f"  {username:<10} {password:<16} {role.value} {region}")
     logins_file.parent.mkdir(parents=True, exist_ok=True)
     logins_file.write_text("\n".join(lines) + "\n")
     logins_file.chmod(0o600)
 
 
-def _grid_worker(session: Session) -> list[tuple[str, str, Role, str]]:
+def _grid_accounts(session: Session) -> list[tuple[str, str, Role, str]]:
+    """The grid worker and the venue operator of the first grid of 道里区, if there is one."""
     grids, _ = regions.search(session, actor=SYSTEM, page=PageParams(limit=1), q=None, level="grid")
     daoli = [grid for grid in grids if grid.code.startswith("230102")]
     if not daoli:
         return []
-    username, name, role = DEMO_GRID_WORKER
-    return [(username, name, role, daoli[0].code)]
+    return [(*account, daoli[0].code) for account in (DEMO_GRID_WORKER, DEMO_VENUE_OPERATOR)]
+
+
+def _demo_venues(session: Session, *, grid_code: str, operator_id: int) -> None:
+    """Venues of the demo grid, the first one operated by the demo door staff."""
+    for index, (name, kind) in enumerate(DEMO_VENUES):
+        data = VenueCreate(name=name, type=kind, region_code=grid_code, address=f"{name}门口")
+        venue = venues.create_venue(session, actor=SYSTEM, data=data)
+        if index == 0:
+            venues.add_operator(session, actor=SYSTEM, venue_id=venue.id, user_id=operator_id)
