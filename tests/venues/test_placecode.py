@@ -54,11 +54,16 @@ def test_url_is_the_public_url_and_the_token(settings: Settings) -> None:
 
 
 def decode_png(png: bytes) -> str:
+    """The text OpenCV reads from the image. Its classic detector misses about one code in a
+    hundred (measured: 3 of 300 random place codes), its ArUco-based one none of 300; a phone
+    camera retries frame after frame, so the test tries both."""
     image = cv2.imdecode(np.frombuffer(png, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
     assert image is not None
-    text, points, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    assert points is not None
-    return str(text)
+    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+        text, points, _ = detector.detectAndDecode(image)
+        if points is not None and text:
+            return str(text)
+    raise AssertionError("no QR code found in the image")
 
 
 @pytest.mark.parametrize("venue_id", [1, 123_456, 2**31 - 1])

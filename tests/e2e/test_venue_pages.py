@@ -11,17 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e import conftest as browser_fixtures
 from e2e.support import DESKTOP, PHONE, Server
 
 pytestmark = pytest.mark.e2e
-# The browser fixtures of tests/e2e, shared (a fixture is found by its name in the module).
-e2e_database_url = browser_fixtures.e2e_database_url
-server = browser_fixtures.server
-browser = browser_fixtures.browser
-page = browser_fixtures.page
-admin_cookies = browser_fixtures.admin_cookies
-admin_page = browser_fixtures.admin_page
 
 GRID = "230104001001001"
 REGIONS_CSV = (
