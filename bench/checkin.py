@@ -56,15 +56,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=20_000, help="distinct people in bodies")
     parser.add_argument("--settle", type=int, default=20, help="s to wait for a quiet machine")
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/0",
+        help="as a city deployment runs (nonces, rate limits); '' for none",
+    )  # fmt: skip
+    parser.add_argument("--batch-ms", type=int, default=50, help="scan_write_batch_ms")
     return parser.parse_args()
 
 
-def server_env(url: str) -> dict[str, str]:
-    return scan_world.environment(url) | {
+def server_env(url: str, redis_url: str = "", batch_ms: int = 50) -> dict[str, str]:
+    env = scan_world.environment(url) | {
+        "FANGKONG_SCAN_WRITE_BATCH_MS": str(batch_ms),
         "FANGKONG_ACCESS_TOKEN_MINUTES": "180",
         "FANGKONG_RATE_LIMIT_SCAN_DEVICE": HIGH_LIMIT,
         "FANGKONG_RATE_LIMIT_SCAN_VENUE": HIGH_LIMIT,
     }
+    return env | {"FANGKONG_REDIS_URL": redis_url} if redis_url else env
 
 
 def start(env: dict[str, str], workers: int, work: Path) -> tuple[servers.Server, servers.Server]:
@@ -166,7 +173,9 @@ def section(args: argparse.Namespace, world: scan_world.Manifest, rows: tuple[Ro
         f"{world.scans:,} scans, {world.health_codes:,} health codes. `fangkong serve "
         f"--workers {args.workers}` and the bare app, `wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration}s`, {args.rounds} interleaved rounds (median). "
-        f"Bodies: {args.identity}, {args.sample:,} people, 5,000 venues; rate limits raised.",
+        f"Bodies: {args.identity}, {args.sample:,} people, 5,000 venues; rate limits raised; "
+        f"Redis: {args.redis_url or 'none'}; scans written behind the answer every "
+        f"{args.batch_ms} ms (0: before it).",
         f"Sample answer: decision `{sample.get('decision')}`, colour `{sample.get('colour')}`.",
         "",
         "| row | req/s (2xx) | p99 ms | share of bare | non-2xx | socket errors | other CPUs |",
@@ -192,7 +201,7 @@ def main() -> int:
     args = parse_args()
     wrk.ensure_installed()
     world = scan_world.build(args)
-    env = server_env(args.database_url)
+    env = server_env(args.database_url, args.redis_url, args.batch_ms)
     work = scan_world.WORK
     engine = scan_world.engine_for(args.database_url)
     who = tools.staff(env)

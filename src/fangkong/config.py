@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     rate_limit_scan_device: str = "120/minute"
     rate_limit_scan_venue: str = "6000/minute"
     entry_check_timeout_ms: int = Field(default=300, ge=10, le=10_000)
+    # The entry check's scans are written behind its answer, in batches at most this far
+    # apart (scans/writer.py); 0 writes each scan before answering. Beyond ``scan_write_queue``
+    # rows waiting (the database down) a check answers ``recorded: false``.
+    scan_write_batch_ms: int = Field(default=50, ge=0, le=5_000)
+    scan_write_queue: int = Field(default=100_000, ge=100, le=10_000_000)
     retention_otp_days: int = Field(default=1, ge=1, le=3650)
     # Scans are kept this long even during the emergency: two incubation windows of look-back
     # for tracing; the trip card (行程卡) of 2022 kept 14 days.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -63,7 +65,11 @@ NAV = (
     ("/policy", N_("Policy"), Perm.POLICY_READ),
     ("/emergency", N_("End of emergency"), Perm.EMERGENCY_MANAGE),
 )
+# Routes are matched in this order, router by router (FastAPI tries each route of an included
+# router in turn): the door's entry check and check-in come first, so the hottest requests
+# match at once instead of after every other domain's routes (bench/BENCHMARKS.md).
 ROUTERS = (
+    scans_api.router,
     site.router,
     auth_api.router,
     auth_views.router,
@@ -83,7 +89,6 @@ ROUTERS = (
     healthcode_views.router,
     citizens_api.router,
     citizens_views.router,
-    scans_api.router,
     scans_views.router,
 )
 
@@ -105,13 +110,23 @@ def shell_context(request: Request) -> dict[str, Any]:
 
 def _lifespan(settings: Settings, db: Database) -> Any:
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.env == "production":
             with db.sessions() as session:
                 deployment.check_production(session, settings)
         yield
+        # What domains started on first use (the entry check's scan writer and read pools).
+        for hook in app.state.shutdown_hooks:
+            await hook()
 
     return lifespan
+
+
+def _request_id() -> str:
+    """A request's id for the logs: unique, not secret, so drawn from Python's generator and
+    not the kernel's (``uuid4`` asks the kernel once a request, a system call the busiest
+    routes feel; bench/BENCHMARKS.md)."""
+    return uuid.UUID(int=random.getrandbits(128), version=4).hex
 
 
 def _login_redirect(request: Request, exc: Exception) -> Response:
@@ -144,13 +159,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.verified_tokens = VerifiedTokens(settings.access_token_minutes * 60)
     app.state.templates = make_templates([shell_context])
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    # Async callables run at shutdown, appended by what starts on first use.
+    app.state.shutdown_hooks = []
     http.install(app)
     app.add_exception_handler(LoginRedirect, _login_redirect)
     if settings.max_inflight:  # inside the request id, so a refusal carries one too
         limit = InflightLimit(settings.max_inflight, settings.inflight_wait_ms / 1000)
         app.state.inflight = limit
         app.add_middleware(OverloadGuard, limit=limit)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", generator=_request_id)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes)  # routes may raise it
     # Outermost, so that every response, a refusal too, carries them.
     app.add_middleware(SecurityHeaders, script_hashes={"/docs": _docs_script_hashes()})

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import redis
+import redis.asyncio as aioredis
 from sqlalchemy.orm import Session
 
 from fangkong.citizens import repository
@@ -51,5 +52,28 @@ def claim(
 
 
 def _claim_in_redis(client: redis.Redis, nonce: str, expires_at: datetime) -> bool:
-    seconds = max(1, math.ceil((expires_at - clock.now()).total_seconds()))
-    return bool(client.set(KEY_PREFIX + nonce, b"1", nx=True, ex=seconds))
+    return bool(client.set(KEY_PREFIX + nonce, b"1", nx=True, ex=_seconds_left(expires_at)))
+
+
+def async_redis_for(settings: Settings) -> aioredis.Redis | None:
+    """A Redis client for async callers (one per app: its connections belong to one loop)."""
+    if not settings.redis_url:
+        return None
+    return aioredis.Redis.from_url(
+        settings.redis_url, socket_timeout=0.2, socket_connect_timeout=0.2
+    )
+
+
+async def claim_in_redis(client: aioredis.Redis, nonce: str, expires_at: datetime) -> bool | None:
+    """``claim`` in Redis from async code: True when claimed now, False when it was already
+    (a replay), None when Redis failed (the caller claims in the database instead)."""
+    try:
+        claimed = await client.set(KEY_PREFIX + nonce, b"1", nx=True, ex=_seconds_left(expires_at))
+    except redis.RedisError as exc:
+        log.warning("nonce store redis failed (%s); using the database", type(exc).__name__)
+        return None
+    return bool(claimed)
+
+
+def _seconds_left(expires_at: datetime) -> int:
+    return max(1, math.ceil((expires_at - clock.now()).total_seconds()))

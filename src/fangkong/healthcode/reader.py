@@ -22,13 +22,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, select
 from sqlalchemy.engine import Row
 
 from fangkong.config import Settings
+from fangkong.hotdb import HotReader, Prepared
 from fangkong.models import Person, PersonStatus
 from fangkong.models.healthcode import HealthCode, NatNegative
 from fangkong.policy.types import Colour
@@ -52,6 +52,10 @@ LOOKUP = (
     .outerjoin(HealthCode, HealthCode.person_id == Person.id)
     .outerjoin(NatNegative, NatNegative.person_id == Person.id)
     .where(Person.id == bindparam("person_id"), Person.status == PersonStatus.ACTIVE)
+)
+# The person behind an ID number's keyed hash (a merged record points at the kept one).
+PERSON_BY_HASH = select(Person.id, Person.status, Person.merged_into_id).where(
+    Person.id_number_hash == bindparam("hash")
 )
 
 
@@ -104,39 +108,26 @@ class _SqliteLookup:
     The engine's ``begin`` hook opens every SQLAlchemy transaction with ``BEGIN IMMEDIATE``
     (SQLite's one write lock), right for units of work but a needless queue for a single read:
     in autocommit mode one SELECT already reads one consistent snapshot (WAL), next to writers.
-    The statement, its parameter order and its result processors come from ``LOOKUP`` itself.
     """
 
     def __init__(self, engine: Engine) -> None:
-        dialect = engine.dialect
-        compiled = LOOKUP.compile(dialect=dialect)
         self.engine = engine
-        self.sql = str(compiled)
-        self.names = list(compiled.positiontup or ())
-        self.defaults = {
-            name: value.value if isinstance(value, Enum) else value
-            for name, value in compiled.construct_params({"person_id": 0}).items()
-        }
-        self.processors = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in LOOKUP.selected_columns
-        ]
+        self.prepared = Prepared(LOOKUP, engine.dialect, {"person_id": 0})
 
     def __call__(self, person_id: int) -> CodeSnapshot | None:
-        values = self.defaults | {"person_id": person_id}
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
             try:
-                cursor.execute(self.sql, [values[name] for name in self.names])
+                cursor.execute(
+                    self.prepared.sql, self.prepared.parameters({"person_id": person_id})
+                )
                 row = cursor.fetchone()
             finally:
                 cursor.close()
         finally:
             raw.close()
-        if row is None:
-            return None
-        return _snapshot(tuple(p(v) if p else v for p, v in zip(self.processors, row, strict=True)))
+        return _snapshot(self.prepared.row(row))
 
 
 def _reader_engine(engine: Engine, threads: int) -> Engine:
@@ -175,6 +166,30 @@ class CodeReader:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="code-reader")
         self._slots = threading.BoundedSemaphore(threads)
         self._last_warning = -WARN_EVERY_SECONDS
+        # The entry check's own path: awaited on the event loop, no thread (``hotdb``).
+        self.hot = HotReader(engine, pool_size=threads, timeout=self.timeout)
+        self._hot_lookup = self.hot.prepare(LOOKUP, {"person_id": 0})
+        self._hot_by_hash = self.hot.prepare(PERSON_BY_HASH, {"hash": ""})
+
+    async def lookup_async(self, person_id: int) -> CodeSnapshot | None:
+        """``lookup`` for async callers: the same answers, stale from the cache on failure."""
+        try:
+            row = await self.hot.first(self._hot_lookup, {"person_id": person_id})
+        except Exception as exc:  # whatever failed, the door gets an answer
+            return self._stale(person_id, type(exc).__name__)
+        snapshot = _snapshot(row)
+        self.cache.put(person_id, snapshot)
+        return snapshot
+
+    async def person_by_hash(self, id_hash: str) -> int | None:
+        """The person of an ID number's keyed hash, or None; raises what the database raises."""
+        row = await self.hot.first(self._hot_by_hash, {"hash": id_hash})
+        if row is None:
+            return None
+        person_id, status, merged_into = row
+        if status == PersonStatus.MERGED and merged_into is not None:
+            return int(merged_into)
+        return int(person_id)
 
     def query(self, person_id: int) -> CodeSnapshot | None:
         """The database's answer, no cache, no timeout (raises what the database raises)."""
@@ -218,5 +233,11 @@ class CodeReader:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self.hot.close_sqlite()
         if self._own_engine is not None:
             self._own_engine.dispose()
+
+    async def aclose(self) -> None:
+        """``close``, and the async pool of the hot path (at the app's shutdown)."""
+        await self.hot.aclose()
+        self.close()

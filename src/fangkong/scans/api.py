@@ -24,6 +24,8 @@ from fangkong.scans.dependencies import (
     LimitsDep,
     ScansIngest,
     ScansRead,
+    hotpath_for,
+    limits_for,
 )
 from fangkong.scans.hotpath import EntryRequest, EntryResult
 from fangkong.scans.limits import device_key
@@ -45,15 +47,12 @@ Paging = Annotated[PageParams, Depends(page_params)]
 
 
 @router.post(ENTRY_CHECK, response_model=EntryCheckOut)
-async def entry_check(
-    request: Request, actor: EntryCheck, hotpath: HotPathDep, limits: LimitsDep, data: EntryCheckIn
-) -> Response:
+async def entry_check(request: Request, actor: EntryCheck, data: EntryCheckIn) -> Response:
     """A venue scans a citizen's personal code (or types an ID number): allow, deny or manual."""
+    hotpath, limits = hotpath_for(request.app.state), limits_for(request.app.state)
     now = clock.now()
-    await limits.hit_device(request, device_key(request, actor, "anonymous"))
     service.check_temperature(data.temperature)
     venue_id = entry.venue_id_of(hotpath.settings, data.place_code)
-    await limits.hit_venue(request, venue_id)
     base = entry.door_base(
         data.place_code, now, actor, temperature=data.temperature, mask=data.mask,
         emergency=data.emergency, device=request.headers.get("x-device-id", "")[:64] or None,
@@ -61,7 +60,9 @@ async def entry_check(
     request_ = entry.door_request(
         hotpath.settings, base, personal=data.personal_code, id_number=data.id_number
     )
-    result = await anyio.to_thread.run_sync(hotpath.run, request_)
+    device = device_key(request, actor, "anonymous")
+    request_ = await limits.admit(request, hotpath.aredis, device, venue_id, request_)
+    result = await hotpath.check(request_)
     return json_of(answer(result, now, locale_of(request)))
 
 

@@ -36,9 +36,10 @@ class TtlCache(Generic[K, V]):
 
     def get(self, key: K, load: Callable[[K], V]) -> V:
         """The cached value, reloaded when older than ``ttl``; the old one if reloading fails."""
+        found = self.fresh(key)
+        if found is not None:
+            return found
         entry = self._entries.get(key)
-        if entry is not None and time.monotonic() - entry[0] < self.ttl:
-            return entry[1]
         try:
             value = load(key)
         except SQLAlchemyError as exc:
@@ -47,6 +48,13 @@ class TtlCache(Generic[K, V]):
             return entry[1]
         self.put(key, value)
         return value
+
+    def fresh(self, key: K) -> V | None:
+        """The entry when younger than ``ttl``, else None (no load: the async path's test)."""
+        entry = self._entries.get(key)
+        if entry is not None and time.monotonic() - entry[0] < self.ttl:
+            return entry[1]
+        return None
 
     def put(self, key: K, value: V) -> None:
         with self._lock:

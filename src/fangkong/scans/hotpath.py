@@ -15,40 +15,49 @@ process, or an ID number to look up, needs the database: 503 with ``Retry-After`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 from fastapi import HTTPException
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from fangkong.auth.permissions import Role
 from fangkong.citizens import nonces
+from fangkong.citizens.errors import PersonalCodeReplayed
 from fangkong.config import Settings
-from fangkong.core import events
 from fangkong.core.masking import mask_person_name
 from fangkong.core.principal import Principal
 from fangkong.db import Database
-from fangkong.healthcode.events import FactRaised
 from fangkong.healthcode.reader import CodeReader, CodeSnapshot
 from fangkong.models import PolicyState
+from fangkong.models.venue import Venue
 from fangkong.policy.loader import get_edition
 from fangkong.policy.schema import Edition
-from fangkong.policy.types import Reason
 from fangkong.scans import repository, rules
 from fangkong.scans.caches import TtlCache, Unavailable
 from fangkong.scans.errors import PersonUnknown, VenueNotOperated
+from fangkong.scans.writer import Pending, ScanWriter, write_one
 from fangkong.venues import service as venues
 from fangkong.venues.schemas import VenueRef
 
 RETRY_AFTER = {"Retry-After": "2"}
 ACTIVE_EDITION_ID = select(PolicyState.edition_id).where(PolicyState.id == 1)
-VENUE_TTL = 30.0  # seconds: a rotated or closed place code is refused at most this late
+# A venue is read again after VENUE_TTL, or as soon as any venue changed: every VENUE_WATCH
+# seconds the process reads the venues' change mark (their count and latest ``updated_at``),
+# so a rotated or closed place code is refused within that, not after the whole TTL.
+VENUE_TTL = 600.0
+VENUE_WATCH = 2.0
+VENUE_MARK = select(func.count(Venue.id), func.max(Venue.updated_at))
 EDITION_TTL = 5.0
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +98,123 @@ class HotPath:
         self.operators: TtlCache[int, frozenset[int]] = TtlCache(VENUE_TTL)
         self.editions: TtlCache[str, Edition] = TtlCache(EDITION_TTL, size=1)
         self.redis = nonces.redis_for(settings)
+        self.aredis = nonces.async_redis_for(settings)
+        self._venue_mark = reader.hot.prepare(VENUE_MARK, {})
+        self._venue_mark_seen: tuple[Any, ...] | None = None
+        self._venue_mark_due = 0.0
+        self.writer = ScanWriter(
+            db, interval_ms=settings.scan_write_batch_ms, capacity=settings.scan_write_queue
+        )
+
+    async def check(self, request: EntryRequest) -> EntryResult:
+        """``run`` for the API's entry check, on the event loop: the caches answer the venue,
+        the operator's venues and the edition; the person and the colour are one awaited read
+        each (``CodeReader.lookup_async``); the scan joins the write-behind queue
+        (``writer``). Only a cache miss or a nonce claimed without Redis goes to a thread."""
+        if time.monotonic() >= self._venue_mark_due:
+            self._venue_mark_due = time.monotonic() + VENUE_WATCH
+            with suppress(Exception):  # unreadable: the TTL still bounds what is served
+                self._saw_venue_mark(await self.reader.hot.first(self._venue_mark, {}))
+        venue = await self._cached(self.venues, request.token, self._load_venue)
+        if request.actor is not None and request.actor.role == Role.VENUE_OPERATOR:
+            operated = await self._cached(
+                self.operators, request.actor.id or 0, self._load_operated
+            )
+            if venue.id not in operated:
+                raise VenueNotOperated()
+        else:
+            self._check_operator(request.actor, venue)
+        reachable, person_id = await self._person_async(request)
+        snapshot = await self.reader.lookup_async(person_id)
+        edition = await self._cached(
+            self.editions, "active", self._load_active, lambda: get_edition(self.settings.policy)
+        )
+        decision = rules.decide(
+            edition, venue.type, snapshot, request.temperature, request.mask, request.emergency,
+            request.now,
+        )  # fmt: skip
+        recorded, scan_id = False, None
+        if reachable:
+            recorded, scan_id = await self._record_async(
+                Pending(scan_values(request, venue, person_id, decision, snapshot), decision.fever)
+            )
+        return _result(venue, decision, snapshot, recorded, scan_id)
+
+    async def _cached(
+        self,
+        cache: TtlCache[K, V],
+        key: K,
+        load: Callable[[K, None], V],
+        default: Callable[[], V] | None = None,
+    ) -> V:
+        """A fresh cache entry at once; else the load (or the last entry) from a thread; with
+        nothing known and the database failing, ``default()`` or 503."""
+        found = cache.fresh(key)
+        if found is not None:
+            return found
+        try:
+            return await anyio.to_thread.run_sync(cache.get, key, lambda k: load(k, None))
+        except Unavailable as exc:
+            if default is not None:
+                return default()
+            raise HTTPException(503, headers=RETRY_AFTER) from exc
+
+    async def _person_async(self, request: EntryRequest) -> tuple[bool, int]:
+        """(database reachable, person id): the ID number looked up, or the nonce claimed."""
+        if request.id_hash is not None:
+            try:
+                found = await self.reader.person_by_hash(request.id_hash)
+            except Exception as exc:  # nobody to check without the database
+                raise HTTPException(503, headers=RETRY_AFTER) from exc
+            if found is None:
+                raise PersonUnknown()
+            return True, found
+        assert request.person_id is not None
+        if request.nonce is not None:
+            claimed = None
+            if self.aredis is not None:
+                claimed = await nonces.claim_in_redis(self.aredis, *request.nonce)
+            if claimed is False:
+                raise PersonalCodeReplayed()
+            if claimed is None:
+                return await anyio.to_thread.run_sync(self._claim_in_database, request)
+        return True, request.person_id
+
+    def _claim_in_database(self, request: EntryRequest) -> tuple[bool, int]:
+        with self.db.sessions() as session:
+            reachable, person_id = self._person(session, request)
+            return reachable and _committed(session), person_id
+
+    async def _record_async(self, item: Pending) -> tuple[bool, int | None]:
+        if self.writer.batched:
+            return self.writer.submit(item), None
+        try:
+            return True, await anyio.to_thread.run_sync(self.writer.write_now, item)
+        except SQLAlchemyError:
+            return False, None
+
+    def _load_active(self, _key: str, given: Session | None) -> Edition:
+        return self._load_edition(given)
+
+    async def aclose(self) -> None:
+        """Write the queued scans and close the reader's pools (the app's shutdown)."""
+        await anyio.to_thread.run_sync(self.writer.close)
+        await self.reader.aclose()
+        if self.aredis is not None:
+            await self.aredis.aclose()
+
+    def _saw_venue_mark(self, mark: tuple[Any, ...] | None) -> None:
+        if mark != self._venue_mark_seen:
+            if self._venue_mark_seen is not None:
+                self.venues.clear()
+            self._venue_mark_seen = mark
 
     def venue(self, token: str, session: Session | None = None) -> VenueRef:
         """The place code's venue (``PlaceCodeInvalid`` when rotated or closed)."""
+        if time.monotonic() >= self._venue_mark_due:
+            self._venue_mark_due = time.monotonic() + VENUE_WATCH
+            with suppress(SQLAlchemyError), self._session(session) as reading:
+                self._saw_venue_mark(tuple(reading.execute(VENUE_MARK).one()))
         try:
             return self.venues.get(token, lambda key: self._load_venue(key, session))
         except Unavailable as exc:
@@ -196,9 +319,7 @@ class HotPath:
     ) -> tuple[bool, int | None]:
         values = scan_values(request, venue, person_id, decision, snapshot)
         try:
-            scan_id = repository.insert_scan(session, values)
-            if scan_id is not None and decision.fever:
-                events.publish(session, fever_fact(person_id, scan_id))
+            scan_id = write_one(session, Pending(values, decision.fever))
             session.commit()
         except SQLAlchemyError:
             session.rollback()
@@ -213,13 +334,6 @@ def _committed(session: Session) -> bool:
         session.rollback()
         return False
     return True
-
-
-def fever_fact(person_id: int, scan_id: int) -> FactRaised:
-    """The fever sentinel (发热哨点) a refused temperature raises for the health code."""
-    return FactRaised(
-        person_id, Reason.FEVER_PENDING_TEST, source="entry_check", ref=f"scan:{scan_id}"
-    )
 
 
 def scan_values(
