@@ -25,12 +25,16 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection, Engine, Select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import SQLAlchemyError
 
 POOL_MIN = 2
+# What a failed read raises, whichever path ran it (callers answer stale, or 503).
+DB_ERRORS = (SQLAlchemyError, sqlite3.Error, psycopg.Error, OSError, TimeoutError)
 
 
 class Prepared:
@@ -85,20 +89,32 @@ class HotReader:
         return Prepared(statement, self.dialect, example)
 
     async def first(self, prepared: Prepared, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        if isinstance(self.bind, Connection):
-            found = self.bind.execute(prepared.statement, dict(values)).first()
-            return tuple(found) if found is not None else None
-        if self.dialect.name == "sqlite":
-            return prepared.row(self._sqlite_first(prepared, values))
-        async with asyncio.timeout(self.timeout):
-            pool = await self._open_pool()
-            async with pool.connection() as connection:
-                cursor = await connection.execute(prepared.sql, prepared.parameters(values))
-                return prepared.row(await cursor.fetchone())
+        rows = await self._rows(prepared, values, many=False)
+        return rows[0] if rows else None
 
-    def _sqlite_first(
-        self, prepared: Prepared, values: Mapping[str, Any]
-    ) -> tuple[Any, ...] | None:
+    async def all(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return await self._rows(prepared, values, many=True)
+
+    async def _rows(
+        self, prepared: Prepared, values: Mapping[str, Any], *, many: bool
+    ) -> list[tuple[Any, ...]]:
+        if isinstance(self.bind, Connection):
+            result = self.bind.execute(prepared.statement, dict(values))
+            return [tuple(row) for row in (result.all() if many else result.fetchmany(1))]
+        raw: list[tuple[Any, ...] | None]
+        if self.dialect.name == "sqlite":
+            raw = self._sqlite_rows(prepared, values, many=many)
+        else:
+            async with asyncio.timeout(self.timeout):
+                pool = await self._open_pool()
+                async with pool.connection() as connection:
+                    cursor = await connection.execute(prepared.sql, prepared.parameters(values))
+                    raw = list(await cursor.fetchall()) if many else [await cursor.fetchone()]
+        return [row for row in map(prepared.row, raw) if row is not None]
+
+    def _sqlite_rows(
+        self, prepared: Prepared, values: Mapping[str, Any], *, many: bool
+    ) -> list[tuple[Any, ...] | None]:
         if self._sqlite is None:
             assert isinstance(self.bind, Engine)
             # A DBAPI connection taken out of SQLAlchemy's pool for good: the engine's connect
@@ -109,8 +125,7 @@ class HotReader:
         assert self._sqlite is not None
         cursor = self._sqlite.execute(prepared.sql, prepared.parameters(values))
         try:
-            found: tuple[Any, ...] | None = cursor.fetchone()
-            return found
+            return list(cursor.fetchall()) if many else [cursor.fetchone()]
         finally:
             cursor.close()
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, bindparam, create_engine, select
 from sqlalchemy.engine import Row
 
 from fangkong.config import Settings
-from fangkong.hotdb import HotReader, Prepared
+from fangkong.hotdb import DB_ERRORS, HotReader, Prepared
 from fangkong.models import Person, PersonStatus
 from fangkong.models.healthcode import HealthCode, NatNegative
 from fangkong.policy.types import Colour
@@ -175,7 +175,7 @@ class CodeReader:
         """``lookup`` for async callers: the same answers, stale from the cache on failure."""
         try:
             row = await self.hot.first(self._hot_lookup, {"person_id": person_id})
-        except Exception as exc:  # whatever failed, the door gets an answer
+        except DB_ERRORS as exc:  # the door still gets an answer
             return self._stale(person_id, type(exc).__name__)
         snapshot = _snapshot(row)
         self.cache.put(person_id, snapshot)

@@ -56,6 +56,11 @@ class TtlCache(Generic[K, V]):
             return entry[1]
         return None
 
+    def last(self, key: K) -> V | None:
+        """The entry of any age, or None (what to serve while the database fails)."""
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None else None
+
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._entries[key] = (time.monotonic(), value)

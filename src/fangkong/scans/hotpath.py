@@ -16,7 +16,7 @@ process, or an ID number to look up, needs the database: 503 with ``Retry-After`
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +36,7 @@ from fangkong.core.masking import mask_person_name
 from fangkong.core.principal import Principal
 from fangkong.db import Database
 from fangkong.healthcode.reader import CodeReader, CodeSnapshot
+from fangkong.hotdb import DB_ERRORS
 from fangkong.models import PolicyState
 from fangkong.models.venue import Venue
 from fangkong.policy.loader import get_edition
@@ -100,6 +101,9 @@ class HotPath:
         self.redis = nonces.redis_for(settings)
         self.aredis = nonces.async_redis_for(settings)
         self._venue_mark = reader.hot.prepare(VENUE_MARK, {})
+        self._place_row = reader.hot.prepare(venues.PLACE_CODE_ROW, {"venue_id": 0})
+        self._operated = reader.hot.prepare(venues.OPERATED, {"user_id": 0})
+        self._active_edition = reader.hot.prepare(ACTIVE_EDITION_ID, {})
         self._venue_mark_seen: tuple[Any, ...] | None = None
         self._venue_mark_due = 0.0
         self.writer = ScanWriter(
@@ -109,16 +113,18 @@ class HotPath:
     async def check(self, request: EntryRequest) -> EntryResult:
         """``run`` for the API's entry check, on the event loop: the caches answer the venue,
         the operator's venues and the edition; the person and the colour are one awaited read
-        each (``CodeReader.lookup_async``); the scan joins the write-behind queue
-        (``writer``). Only a cache miss or a nonce claimed without Redis goes to a thread."""
+        each (``CodeReader.lookup_async``); a cache miss is an awaited read too
+        (``fangkong.hotdb``: no write lock on SQLite, no thread); the scan joins the
+        write-behind queue (``writer``). Only a nonce claimed without Redis, or a scan
+        written before the answer, goes to a thread."""
         if time.monotonic() >= self._venue_mark_due:
             self._venue_mark_due = time.monotonic() + VENUE_WATCH
-            with suppress(Exception):  # unreadable: the TTL still bounds what is served
+            with suppress(*DB_ERRORS):  # unreadable: the TTL still bounds what is served
                 self._saw_venue_mark(await self.reader.hot.first(self._venue_mark, {}))
-        venue = await self._cached(self.venues, request.token, self._load_venue)
+        venue = await self._venue_async(request.token)
         if request.actor is not None and request.actor.role == Role.VENUE_OPERATOR:
             operated = await self._cached(
-                self.operators, request.actor.id or 0, self._load_operated
+                self.operators, request.actor.id or 0, self._operated_async
             )
             if venue.id not in operated:
                 raise VenueNotOperated()
@@ -127,7 +133,7 @@ class HotPath:
         reachable, person_id = await self._person_async(request)
         snapshot = await self.reader.lookup_async(person_id)
         edition = await self._cached(
-            self.editions, "active", self._load_active, lambda: get_edition(self.settings.policy)
+            self.editions, "active", self._edition_async, lambda: get_edition(self.settings.policy)
         )
         decision = rules.decide(
             edition, venue.type, snapshot, request.temperature, request.mask, request.emergency,
@@ -144,27 +150,49 @@ class HotPath:
         self,
         cache: TtlCache[K, V],
         key: K,
-        load: Callable[[K, None], V],
+        load: Callable[[K], Awaitable[V]],
         default: Callable[[], V] | None = None,
     ) -> V:
-        """A fresh cache entry at once; else the load (or the last entry) from a thread; with
-        nothing known and the database failing, ``default()`` or 503."""
+        """A fresh cache entry at once; else the load; the database failing, the last entry
+        of any age, else ``default()``, else 503."""
         found = cache.fresh(key)
         if found is not None:
             return found
         try:
-            return await anyio.to_thread.run_sync(cache.get, key, lambda k: load(k, None))
-        except Unavailable as exc:
+            value = await load(key)
+        except DB_ERRORS as exc:
+            known = cache.last(key)
+            if known is not None:
+                return known
             if default is not None:
                 return default()
             raise HTTPException(503, headers=RETRY_AFTER) from exc
+        cache.put(key, value)
+        return value
+
+    async def _venue_async(self, token: str) -> VenueRef:
+        venue_id, version = venues.parse_place_code(self.settings, token)
+
+        async def load(_token: str) -> VenueRef:
+            row = await self.reader.hot.first(self._place_row, {"venue_id": venue_id})
+            return venues.place_code_ref(row, version)
+
+        return await self._cached(self.venues, token, load)
+
+    async def _operated_async(self, user_id: int) -> frozenset[int]:
+        rows = await self.reader.hot.all(self._operated, {"user_id": user_id})
+        return frozenset(int(venue_id) for (venue_id,) in rows)
+
+    async def _edition_async(self, _key: str) -> Edition:
+        row = await self.reader.hot.first(self._active_edition, {})
+        return get_edition((row[0] if row else None) or self.settings.policy)
 
     async def _person_async(self, request: EntryRequest) -> tuple[bool, int]:
         """(database reachable, person id): the ID number looked up, or the nonce claimed."""
         if request.id_hash is not None:
             try:
                 found = await self.reader.person_by_hash(request.id_hash)
-            except Exception as exc:  # nobody to check without the database
+            except DB_ERRORS as exc:  # nobody to check without the database
                 raise HTTPException(503, headers=RETRY_AFTER) from exc
             if found is None:
                 raise PersonUnknown()
@@ -192,9 +220,6 @@ class HotPath:
             return True, await anyio.to_thread.run_sync(self.writer.write_now, item)
         except SQLAlchemyError:
             return False, None
-
-    def _load_active(self, _key: str, given: Session | None) -> Edition:
-        return self._load_edition(given)
 
     async def aclose(self) -> None:
         """Write the queued scans and close the reader's pools (the app's shutdown)."""

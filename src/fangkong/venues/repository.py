@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -99,8 +99,7 @@ def remove_operator(session: Session, venue_id: int, user_id: int) -> None:
 
 
 def operated_venue_ids(session: Session, user_id: int) -> set[int]:
-    statement = select(VenueOperator.venue_id).where(VenueOperator.user_id == user_id)
-    return set(session.scalars(statement).all())
+    return set(session.scalars(OPERATED, {"user_id": user_id}).all())
 
 
 def operator_candidates(session: Session, actor: Principal, venue: Venue) -> Sequence[User]:
@@ -114,3 +113,12 @@ def operator_candidates(session: Session, actor: Principal, venue: Venue) -> Seq
         .limit(200)
     )
     return session.scalars(statement).all()
+
+
+# Hot path (scans.hotpath runs them with the raw driver): a place code's venue as a row
+# (``service.place_code_ref`` reads it), and the venues an operator operates.
+PLACE_CODE_ROW = select(
+    Venue.id, Venue.name, Venue.type, Venue.region_code, Venue.address, Venue.active,
+    Venue.place_code_version,
+).where(Venue.id == bindparam("venue_id"))  # fmt: skip
+OPERATED = select(VenueOperator.venue_id).where(VenueOperator.user_id == bindparam("user_id"))

@@ -9,6 +9,7 @@ writes an audit row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -88,13 +89,34 @@ def operated_venue_ids(session: Session, user_id: int) -> set[int]:
 
 def resolve_place_code(session: Session, settings: Settings, token: str) -> VenueRef:
     """The venue a place code names; forged, rotated-away or inactive → ``PlaceCodeInvalid``."""
+    venue_id, version = parse_place_code(settings, token)
+    row = session.execute(PLACE_CODE_ROW, {"venue_id": venue_id}).first()
+    return place_code_ref(tuple(row) if row is not None else None, version)
+
+
+# The statements the entry check runs itself, off the ORM (scans.hotpath).
+PLACE_CODE_ROW = repository.PLACE_CODE_ROW
+OPERATED = repository.OPERATED
+
+
+def parse_place_code(settings: Settings, token: str) -> tuple[int, int]:
+    """``(venue_id, version)`` of a genuine token, else ``PlaceCodeInvalid`` (no database)."""
     parsed = placecode.parse(settings, token)
     if parsed is None:
         raise errors.PlaceCodeInvalid()
-    venue = repository.get(session, parsed[0])
-    if venue is None or venue.place_code_version != parsed[1] or not venue.active:
+    return parsed
+
+
+def place_code_ref(row: tuple[Any, ...] | None, version: int) -> VenueRef:
+    """The venue of a ``PLACE_CODE_ROW`` row, unless closed or of another code version."""
+    if row is None:
         raise errors.PlaceCodeInvalid()
-    return ref_of(venue)
+    venue_id, name, type_, region_code, address, active, current = row
+    if current != version or not active:
+        raise errors.PlaceCodeInvalid()
+    return VenueRef(
+        id=venue_id, name=name, type=VenueType(type_), region_code=region_code, address=address
+    )
 
 
 # --- changing ---------------------------------------------------------------------------
