@@ -53,6 +53,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--settle", type=int, default=30)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/0",
+        help="as a city deployment runs (counters, nonces); '' for none",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -118,6 +122,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     wrk.ensure_installed()
     world = scan_world.build(args)
     env = scan_world.environment(args.database_url) | {"FANGKONG_ACCESS_TOKEN_MINUTES": "60"}
+    if args.redis_url:
+        env["FANGKONG_REDIS_URL"] = args.redis_url
     engine = scan_world.engine_for(args.database_url)
     who, path = tools.staff(env), scan_world.WORK / "bodies-overload.ndjson"
     tools.write_bodies(engine, path, identity="id_number", people=20_000, codes=0, seed=2)
@@ -190,6 +196,7 @@ def section(args: argparse.Namespace, f: dict[str, object]) -> str:
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}; "
         f"{info['packages']}. World: {world.people:,} people, {world.scans:,} scans. "
         f"`fangkong serve --workers {args.workers}`, shipped guard and scan rate limits; "
+        f"Redis: {args.redis_url or 'none'}; "
         f"`POST /api/v1/entry-check` by ID number, 2,000 device ids "
         f"(`bench/checkin_overload.py`). Other processes used {f['other']:.2f} CPUs during the "
         "overload (PostgreSQL's backends included).",

@@ -1,15 +1,16 @@
 """Bulk ingest of scans from a file into the 30M-scan world: scans/s.
 
     .venv/bin/python bench/scan_ingest.py [--database-url URL] [--rows 2000000]
-        [--format csv|ndjson] [--fields codes|ids] [--via service|cli] [--no-append]
-        [world options of scan_world.py]
+        [--format csv|ndjson] [--fields codes|ids] [--via service|cli] [--span-days N]
+        [--no-append] [world options of scan_world.py]
 
 Writes a file of ``--rows`` scans (``bench/.work/scanworld/ingest-….csv``), kept and reused:
 ``codes`` rows name the venue by its place code and the person by the resident ID number (a
 partner system's file: every row needs the token's HMAC checked and the number's keyed hash
 looked up), ``ids`` rows by ``venue_id`` and ``person_id``. The rows fall inside the world's
-28 days, between the world's own scans (no visit collides), over 5,000 venues and 200,000
-people. Then ingests it into the world (``bench/scan_world.py``) through
+28 days (``--span-days N``: its last N days only, as a file of one day's offline scans),
+between the world's own scans (no visit collides), over 5,000 venues and 200,000 people.
+Then ingests it into the world (``bench/scan_world.py``) through
 ``fangkong.scans.ingest.ingest`` in one transaction and commits, as ``fangkong scans ingest``
 does (``--via cli`` runs that command instead, start-up included), and reports the wall time
 and scans/s. Afterwards the new rows are deleted again (by id, above the world's last), so
@@ -55,6 +56,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--format", choices=("csv", "ndjson"), default="csv")
     parser.add_argument("--fields", choices=tuple(FIELDS), default="codes")
     parser.add_argument("--via", choices=("service", "cli"), default="service")
+    parser.add_argument(
+        "--span-days",
+        type=int,
+        default=0,
+        help="the file covers the world's last N days (default: all of them)",
+    )
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the ingest; top 25")
     return parser.parse_args()
@@ -65,7 +72,9 @@ def write_file(args: argparse.Namespace, world: scan_world.Manifest) -> Path:
     from fangkong.people.protect import Protector  # noqa: PLC0415
     from fangkong.venues.placecode import token_for  # noqa: PLC0415
 
-    path = scan_world.WORK / f"ingest-{args.fields}-{args.rows}.{args.format}"
+    span = args.span_days if 0 < args.span_days < args.days else 0
+    suffix = f"-{span}d" if span else ""
+    path = scan_world.WORK / f"ingest-{args.fields}-{args.rows}{suffix}.{args.format}"
     if path.exists():
         return path
     settings, rng = Settings(), random.Random(5)
@@ -77,7 +86,12 @@ def write_file(args: argparse.Namespace, world: scan_world.Manifest) -> Path:
     venues = rng.sample(range(1, world.venues + 1), min(5000, world.venues))
     codes = {v: token_for(settings, v, 1) for v in venues}
     step = timedelta(microseconds=world.step_us)
-    spacing = world.scans // args.rows
+    # World scan i is at start + i·step; file rows go strictly between two of them, ``per``
+    # rows to a gap, over the gaps of the last ``span`` days (all days when 0).
+    gaps = world.scans * span // args.days if span else world.scans
+    first_gap = world.scans - gaps
+    per = -(-args.rows // gaps)  # ceil
+    spacing = max(1, gaps // -(-args.rows // per))
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="") as out:
         writer = csv.writer(out) if args.format == "csv" else None
@@ -85,7 +99,8 @@ def write_file(args: argparse.Namespace, world: scan_world.Manifest) -> Path:
             writer.writerow(FIELDS[args.fields])
         for n in range(args.rows):
             venue, (pid, number) = rng.choice(venues), rng.choice(numbers)
-            at = world.start_at + step * (n * spacing + 1) + step / 2  # between world scans
+            gap = first_gap + (n // per) * spacing + 1
+            at = world.start_at + step * gap + step * ((n % per) + 1) / (per + 1)
             row = (
                 [codes[venue], number] if args.fields == "codes" else [venue, pid]
             ) + [at.isoformat(), round(rng.uniform(36.0, 37.2), 1), rng.random() < 0.95,
@@ -154,6 +169,10 @@ def section(args: argparse.Namespace, world: scan_world.Manifest, seconds: float
     info = report.machine()
     backend = "SQLite" if world.url.startswith("sqlite") else "PostgreSQL"
     rate = args.rows / seconds
+    span = args.span_days if 0 < args.span_days < args.days else args.days
+    spread = "scan times spread over the world's " + (
+        f"last {span} days" if span > 1 else "last day"
+    )
     verdict = "met" if rate >= GOAL else "not met"
     if other >= cpu.QUIET_CPUS:
         verdict += ", unreliable (busy machine)"
@@ -168,8 +187,9 @@ def section(args: argparse.Namespace, world: scan_world.Manifest, seconds: float
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. World "
         f"(`bench/scan_world.py`): {world.people:,} people, {world.venues:,} venues, "
         f"{world.scans:,} scans. File: {args.rows:,} rows, {args.format.upper()}, "
-        f"fields `{', '.join(FIELDS[args.fields])}`; {how} (`bench/scan_ingest.py`). Other "
-        f"processes used {other:.2f} CPUs meanwhile (PostgreSQL's backend included).",
+        f"fields `{', '.join(FIELDS[args.fields])}`, {spread}; {how} "
+        f"(`bench/scan_ingest.py`). Other processes used {other:.2f} CPUs meanwhile "
+        "(PostgreSQL's backend included).",
         "",
         "| database | rows | seconds | scans/s | accepted | duplicates | rejected |",
         "|---|---|---|---|---|---|---|",

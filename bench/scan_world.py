@@ -14,6 +14,8 @@ Built once per database and parameters, then reused (a manifest beside the keys 
    (SQLite: a recursive CTE, ``synchronous=OFF``; PostgreSQL: ``generate_series``) with the
    table's secondary indexes and its unique constraint dropped during the fill and created
    again afterwards, then ``ANALYZE`` (and ``VACUUM`` on PostgreSQL, for index-only scans).
+   On PostgreSQL ``scans`` is partitioned by day (migration 0008): the day partitions of the
+   world's days are made before the fill (the migration makes today's and the week ahead).
    Deterministic: scan ``i`` is at ``start + i·step`` (so ids follow time, as in a live
    system), its person a multiplicative hash of ``i``, its venue the product of two hashes
    (skewed: a few venues see far more people than most, like supermarkets and stations);
@@ -205,6 +207,10 @@ def fill_scans(engine: Engine, manifest: Manifest, args: argparse.Namespace) -> 
         manifest.step_us = args.days * 86_400_000_000 // args.scans
         wsql.empty_scans(engine)
         save(manifest)
+    made = wsql.ensure_partitions(engine, manifest.start_at,
+                                  manifest.start_at + timedelta(days=args.days))  # fmt: skip
+    if made:
+        print(f"  {made} day partitions made", flush=True)
     if not manifest.dropped_indexes:
         manifest.dropped_indexes = wsql.drop_scan_indexes(engine)
         save(manifest)

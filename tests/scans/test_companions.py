@@ -92,3 +92,24 @@ def test_edition_margin_drives_the_answer(
     [stay] = service.companions(session, settings, world.green.id, T0 - timedelta(hours=1),
                                 T0 + timedelta(hours=1))  # fmt: skip
     assert {o.person_id for o in stay.others} == {visits["near"], visits["far"]}
+
+
+def test_each_stay_has_its_own_companions_in_time_order(
+    session: Session, settings: Settings, world: World, visits: dict[str, int]
+) -> None:
+    """Three stays: one with a companion, one alone, one with two; the margin's ends count."""
+    later = T0 + timedelta(hours=3)
+    scan(session, world.hospital.id, world.green.id, T0 + timedelta(hours=2))  # nobody there
+    scan(session, world.far_shop.id, world.green.id, later)
+    scan(session, world.far_shop.id, visits["far"], later + timedelta(minutes=30))  # the edge
+    scan(session, world.far_shop.id, visits["elsewhere"], later - timedelta(minutes=10))
+    scan(session, world.far_shop.id, visits["near"], later + timedelta(minutes=31))  # outside
+    session.commit()
+    found = service.companions(session, settings, world.green.id, T0 - timedelta(hours=1),
+                               T0 + timedelta(hours=4))  # fmt: skip
+    assert [(c.stay.venue_id, c.stay.scanned_at) for c in found] == [
+        (world.shop.id, T0), (world.hospital.id, T0 + timedelta(hours=2)),
+        (world.far_shop.id, later)]  # fmt: skip
+    assert [[o.person_id for o in c.others] for c in found] == [
+        [visits["near"]], [], [visits["elsewhere"], visits["far"]]]  # fmt: skip
+    assert found[2].stay.venue_name == "远方商店"

@@ -131,3 +131,58 @@ def test_bulk_needs_the_ingest_permission(
     session.commit()
     answer = app_client.post(BULK, files=files, headers=auth_headers(settings, grid))
     assert answer.status_code in (200, 403)
+
+
+def test_repeats_across_batches_forged_codes_and_ragged_csv_rows(
+    session: Session, settings: Settings, world: World, monkeypatch
+) -> None:
+    """Batches of 2 rows: a visit repeated in a later batch, by person id instead of the ID
+    number, is still the file's duplicate; a forged code is refused each time it appears (it
+    is checked once); short rows read as empty fields, extra cells and blank lines are
+    ignored; a header with spaces is understood."""
+    monkeypatch.setattr(ingest, "BATCH", 2)
+    at = (clock.now() - timedelta(hours=2)).isoformat()
+    later = (clock.now() - timedelta(hours=1)).isoformat()
+    code = world.tokens["红旗超市"]
+    forged = code[:-2] + ("AA" if not code.endswith("AA") else "BB")
+    lines = [
+        " place_code , id_number,person_id,scanned_at,temperature,mask,device",
+        f"{code},{world.green_id.lower()},,{at},36.5,True,pda-1",  # 2: accepted (x folded)
+        f"{forged},{world.green_id},,{at}",  # 3: forged code
+        "",  # 4: blank
+        f"{code},,{world.red.id},{at},,,,extra,cells",  # 5: accepted, extra cells ignored
+        f"{code},,{world.green.id},{at}",  # 6: same visit as line 2, another batch
+        f"{forged},,{world.red.id},{later}",  # 7: the forged code again
+        f"{code},{world.green_id},,{later},37,FALSE",  # 8: accepted
+        f"{code},,{world.red.id}",  # 9: short row, no scanned_at
+    ]
+    report = ingest.ingest(session, settings, actor=SYSTEM, stream=io.StringIO("\n".join(lines)),
+                           fmt="csv", now=clock.now())  # fmt: skip
+    assert (report.accepted, report.duplicates, report.rejected) == (3, 0, 4)
+    assert [(r.line, r.code) for r in report.rejected_rows] == [
+        (3, "scan.venue_unknown"), (6, "scan.duplicate_in_file"), (7, "scan.venue_unknown"),
+        (9, "scan.time_invalid")]  # fmt: skip
+    rows = session.scalars(select(Scan).order_by(Scan.scanned_at, Scan.person_id)).all()
+    assert [(r.person_id, r.mask, r.device) for r in rows] == [
+        (world.green.id, True, "pda-1"), (world.red.id, None, None),
+        (world.green.id, False, None)]  # fmt: skip
+
+
+def test_every_rejection_is_counted_and_the_first_ones_listed_by_line(
+    session: Session, settings: Settings, world: World, monkeypatch
+) -> None:
+    """Rows refused while reading (bad temperature) and while resolving (unknown person)
+    interleave: the list holds the first ``MAX_LISTED`` by line, the count all of them."""
+    monkeypatch.setattr(ingest, "MAX_LISTED", 3)
+    at = (clock.now() - timedelta(hours=1)).isoformat()
+    lines = ["venue_id,person_id,scanned_at,temperature"]
+    for n in range(6):
+        person = 999_000 + n if n % 2 else world.red.id
+        lines.append(f"{world.shop.id},{person},{at},{'60' if n % 2 == 0 else ''}")
+    report = ingest.ingest(session, settings, actor=SYSTEM, stream=io.StringIO("\n".join(lines)),
+                           fmt="csv", now=clock.now())  # fmt: skip
+    assert (report.accepted, report.rejected) == (0, 6)
+    assert [(r.line, r.code) for r in report.rejected_rows] == [
+        (2, "scan.temperature_out_of_range"), (3, "scan.person_unknown"),
+        (4, "scan.temperature_out_of_range")]  # fmt: skip
+    assert count(session) == 0

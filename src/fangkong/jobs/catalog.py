@@ -5,7 +5,8 @@ from __future__ import annotations
 import fangkong.auth.jobs
 import fangkong.healthcode.jobs
 import fangkong.people.jobs
-import fangkong.retention.jobs  # noqa: F401
+import fangkong.retention.jobs
+import fangkong.scans.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

@@ -7,6 +7,11 @@ files of millions of rows, and a foreign key costs an index probe per row on eve
 a merged person's scans keep the old id, which the tracing queries follow through
 ``people.merged_into_id``. ``region_code`` is the venue's, copied so that scoping a list
 needs no join.
+
+On PostgreSQL the table is range-partitioned by Asia/Shanghai day (migration 0008,
+``fangkong.core.partitions``): a day's bulk ingest keeps to that day's small indexes, and
+retention drops whole days. There the primary key is (id, scanned_at), as a partitioned
+table's keys must hold the partition column; ids still come from one sequence.
 """
 
 from __future__ import annotations
@@ -47,14 +52,18 @@ class Scan(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     __table_args__ = (
-        # A re-sent scan (same venue, person and instant) is the same scan: idempotent ingest.
-        UniqueConstraint("venue_id", "person_id", "scanned_at", name="uq_scans_visit"),
+        # Four indexes, two of them cheap to keep up under a bulk ingest (keys that only grow):
+        # - pk_scans (id): the ORM's identity; ids grow, every insert appends.
+        # - uq_scans_visit (venue, instant, person): a re-sent scan (same venue, person and
+        #   instant) is the same scan (idempotent ingest, ``ON CONFLICT``), and the same index
+        #   answers "who was at this venue between t1 and t2" without touching the table
+        #   (companions, today's check-ins at a venue).
+        # - ix_scans_person (person, instant): a person's stays and latest scans.
+        # - ix_scans_region_id (region, id): jurisdiction-scoped lists paged by id, newest
+        #   first; ids grow, so inserts append at one place per region.
+        # Retention deletes by age once a day with one scan of the table: no index of its own.
+        UniqueConstraint("venue_id", "scanned_at", "person_id", name="uq_scans_visit"),
         Index("ix_scans_person", "person_id", "scanned_at"),
-        # Companions: who was at a venue in a time range, without touching the table.
-        Index("ix_scans_venue_time", "venue_id", "scanned_at", "person_id"),
-        # Scoped lists, newest first. Retention deletes by age once a day with a range scan;
-        # no index of its own, every index slows the bulk ingest (PostgreSQL deployments
-        # partition by day instead, ARCHITECTURE.md).
-        Index("ix_scans_region_time", "region_code", "scanned_at"),
+        Index("ix_scans_region_id", "region_code", "id"),
         retention(DeleteOlderThan("scanned_at", SCAN_WINDOW)),
     )

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from fangkong.core import clock
+from fangkong.core import clock, partitions
 from fangkong.models import EmergencyState
 from fangkong.models.retention import Constant, MaskJsonOlderThan, Replacement, TaggedId
 
@@ -88,6 +88,12 @@ def _differs(table: Table, name: str, replacement: Replacement) -> ColumnElement
 
 def count(session: Session, table: Table, condition: ColumnElement[bool]) -> int:
     return session.scalar(select(func.count()).select_from(table).where(condition)) or 0
+
+
+def drop_day_partitions(session: Session, table: Table, cutoff: datetime) -> int:
+    """A table partitioned by day (PostgreSQL ``scans``): drop the days wholly before
+    ``cutoff``, the rows they held; 0 for any other table."""
+    return partitions.drop_days_before(session.connection(), table.name, cutoff)
 
 
 def delete_rows(session: Session, table: Table, condition: ColumnElement[bool]) -> int:

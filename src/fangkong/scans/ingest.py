@@ -1,10 +1,20 @@
 """Bulk ingest of scans (CSV or NDJSON) from offline scanners and partner systems.
 
-The file is read as a stream, in batches of ``BATCH`` rows: each batch's venues and people are
-resolved with one query each (``IN`` lists), the rows are checked, and the valid ones are
-inserted with one executemany that skips a visit already stored (``ON CONFLICT DO NOTHING`` on
-venue, person and instant), so sending a file again changes nothing. Rows skip the ORM: plain
-dicts into a Core insert. Every rejected row gets its line number and a stable reason code.
+Two stages, so that Python touches each row once and the database does the rest in bulk:
+
+1. Python reads the file as a stream (a plain ``csv.reader``, tuples, no per-row objects) and
+   checks each row's fields: a place code's HMAC is checked once per distinct code, an ID
+   number is keyed-hashed once per distinct number, each venue is looked up (active, inside
+   the actor's jurisdiction) once. Rows that pass go into a temporary staging table, in
+   batches of ``BATCH`` (PostgreSQL: ``COPY``; SQLite: one ``executemany``).
+2. SQL then resolves the people (ID-number hash, or person id) with one join, marks a visit
+   that appears again later in the file, and inserts the rest with one ``INSERT … SELECT …
+   ON CONFLICT DO NOTHING`` on the visit key (venue, instant, person), so sending a file again
+   changes nothing. The rows go in the visit key's order: consecutive inserts touch
+   neighbouring pages of the visit index instead of random ones.
+
+Every rejected row gets its line number and a stable reason code (the first ``MAX_LISTED``
+by line are listed, all are counted).
 
 Fields (CSV headers or NDJSON keys): ``place_code`` or ``venue_id``; ``id_number`` (a resident
 ID, matched by its keyed hash) or ``person_id``; ``scanned_at`` (ISO 8601 with an offset);
@@ -22,8 +32,9 @@ import csv
 import functools
 import itertools
 import json
+import operator
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any, Literal
@@ -43,8 +54,11 @@ from fangkong.venues import placecode
 
 BATCH = 10_000
 MAX_LISTED = 1_000  # rejected rows listed in the answer; all are counted
+MAX_CACHED = 500_000  # distinct ID numbers whose hash is kept during one file
 Format = Literal["csv", "ndjson"]
 RESIDENT_ID = "resident_id"
+FIELDS = ("place_code", "venue_id", "id_number", "person_id", "scanned_at", "temperature",
+          "mask", "device")  # fmt: skip
 
 REASONS: dict[str, str] = {
     "scan.bulk_malformed": N_("The line is not a JSON object."),
@@ -58,6 +72,11 @@ REASONS: dict[str, str] = {
     "scan.temperature_out_of_range": N_("The temperature must lie between 30 and 45 °C."),
     "scan.duplicate_in_file": N_("The same visit appears earlier in the file."),
 }
+# A row of the file: its line number and its fields in ``FIELDS`` order (None when absent),
+# or None for a line that is not a JSON object.
+Record = tuple[int, tuple[Any, ...] | None]
+# A checked row: line, venue id, person id, ID-number hash, instant, temperature, mask, device.
+Checked = tuple[int, int, int | None, str | None, datetime, float | None, bool | None, str | None]
 
 
 class RowError(Exception):
@@ -66,25 +85,10 @@ class RowError(Exception):
         self.code = code
 
 
-@dataclass(slots=True)
-class Candidate:
-    line: int
-    venue_id: int
-    person_id: int | None
-    id_hash: str | None
-    scanned_at: datetime
-    temperature: float | None
-    mask: bool | None
-    device: str | None
-
-
 @dataclass
 class Tally:
-    accepted: int = 0
-    duplicates: int = 0
     rejected: int = 0
     rows: list[RejectedRow] = field(default_factory=list)
-    seen: set[tuple[int, int, datetime]] = field(default_factory=set)
 
     def reject(self, line: int, code: str) -> None:
         self.rejected += 1
@@ -112,98 +116,160 @@ def ingest(
 ) -> IngestReport:
     """Read, check and insert every row of ``stream``; flushes, never commits."""
     batch_id = uuid.uuid4().hex
-    resolver = _Resolver(session, settings, actor)
     tally = Tally()
+    checker = _Checker(session, settings, actor, now)
     records = _csv_records(stream) if fmt == "csv" else _ndjson_records(stream)
+    # On an error the caller rolls back, and the staging tables with it.
+    stage = repository.Staging(session)
     for chunk in _chunks(records, BATCH):
-        candidates = _parse_chunk(chunk, settings, now, tally)
-        _store(session, resolver, candidates=candidates, tally=tally, batch_id=batch_id, now=now)
+        stage.add(checker.check(chunk, tally))
+    outcome = stage.insert(batch=batch_id, created_at=now, listed=MAX_LISTED)
+    stage.close()
+    for line, person_unknown in outcome.rejected_rows:
+        tally.rows.append(RejectedRow(line=line, code=_code(person_unknown),
+                                      message=REASONS[_code(person_unknown)]))  # fmt: skip
+    listed = sorted(tally.rows, key=lambda row: row.line)[:MAX_LISTED]
+    rejected = tally.rejected + outcome.person_unknown + outcome.duplicate_in_file
     report = IngestReport(
-        accepted=tally.accepted,
-        duplicates=tally.duplicates,
-        rejected=tally.rejected,
-        rejected_rows=sorted(tally.rows, key=lambda row: row.line),
+        accepted=outcome.inserted,
+        duplicates=outcome.already_stored,
+        rejected=rejected,
+        rejected_rows=listed,
         batch=batch_id,
     )
-    counts = {"inserted": tally.accepted, "rows": tally.accepted + tally.duplicates,
-              "rejected": tally.rejected}  # fmt: skip
+    counts = {"inserted": outcome.inserted, "rows": outcome.inserted + outcome.already_stored,
+              "rejected": rejected}  # fmt: skip
     audit.record(session, actor=actor, action="ingest", object_type="scan_batch",
                  object_id=batch_id, region_code=actor.region_code, after=counts)  # fmt: skip
     session.flush()
     return report
 
 
-def _chunks(records: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+def _code(person_unknown: bool) -> str:
+    return "scan.person_unknown" if person_unknown else "scan.duplicate_in_file"
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(records)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
 
 
-def _csv_records(stream: IO[str]) -> Iterator[tuple[int, Any]]:
-    reader = csv.DictReader(stream)
-    fields = {name.strip() for name in reader.fieldnames or ()}
-    if not (fields & {"place_code", "venue_id"} and fields & {"id_number", "person_id"}
-            and "scanned_at" in fields):  # fmt: skip
+def _csv_records(stream: IO[str]) -> Iterator[Record]:
+    reader = csv.reader(stream)
+    header = [name.strip() for name in next(reader, [])]
+    present = set(header)
+    if not (present & {"place_code", "venue_id"} and present & {"id_number", "person_id"}
+            and "scanned_at" in present):  # fmt: skip
         raise BulkColumnsMissing()
-    for record in reader:
-        yield reader.line_num, {k.strip(): v for k, v in record.items() if k is not None}
+    # Each field's column (the first of that name); an absent field reads the None appended.
+    width = len(header)
+    pick = operator.itemgetter(*[header.index(n) if n in present else width for n in FIELDS])
+    for raw in reader:
+        fields: list[Any] = raw
+        if len(fields) != width:
+            if not fields:
+                continue  # a blank line, skipped as csv.DictReader does
+            fields = fields[:width] + [""] * (width - len(fields))
+        fields.append(None)
+        yield reader.line_num, pick(fields)
 
 
-def _ndjson_records(stream: IO[str]) -> Iterator[tuple[int, Any]]:
+def _ndjson_records(stream: IO[str]) -> Iterator[Record]:
     for line, text in enumerate(stream, start=1):
         if not text.strip():
             continue
         try:
-            yield line, json.loads(text)
+            record = json.loads(text)
         except ValueError:
+            record = None
+        if isinstance(record, dict):
+            yield line, tuple(record.get(name) for name in FIELDS)
+        else:
             yield line, None
 
 
-def _parse_chunk(
-    chunk: list[tuple[int, Any]], settings: Settings, now: datetime, tally: Tally
-) -> list[Candidate]:
-    candidates = []
-    for line, record in chunk:
-        try:
-            candidates.append(_candidate(line, record, settings, now))
-        except RowError as error:
-            tally.reject(line, error.code)
-    return candidates
+class _Checker:
+    """The row checks, with what one file repeats (place codes, ID numbers, venues) cached."""
 
+    def __init__(self, session: Session, settings: Settings, actor: Principal, now: datetime):
+        self.session = session
+        self.settings = settings
+        self.actor = actor
+        self.now = now.astimezone(UTC)
+        self.tokens: dict[str, int | None] = {}  # place code → venue id, None when forged
+        self.hashes: dict[str, str] = {}  # ID number as sent → its keyed hash
+        self.regions: dict[int, str | None] = {}  # venue → region code, None when refused
+        self.protector = _protector_for(settings.data_key_bytes)
 
-def _candidate(line: int, record: Any, settings: Settings, now: datetime) -> Candidate:
-    if not isinstance(record, dict):
-        raise RowError("scan.bulk_malformed")
-    person_id, id_hash = _person_ref(record, settings)
-    scanned_at = _instant(record.get("scanned_at"))
-    if scanned_at > now:
-        raise RowError("scan.time_in_future")
-    return Candidate(line, _venue_ref(record, settings), person_id, id_hash, scanned_at,
-                     _temperature(record.get("temperature")), _flag(record.get("mask")),
-                     _text(record.get("device")))  # fmt: skip
+    def check(self, chunk: list[Record], tally: Tally) -> list[repository.Staged]:
+        checked: list[Checked] = []
+        append, one = checked.append, self._one
+        for record in chunk:
+            try:
+                append(one(record))
+            except RowError as error:
+                tally.reject(record[0], error.code)
+        regions = self._regions({row[1] for row in checked})
+        staged = []
+        for row in checked:
+            region = regions[row[1]]
+            if region is None:
+                tally.reject(row[0], "scan.venue_unknown")
+            else:
+                staged.append((row[0], row[1], region, *row[2:]))
+        return staged
 
+    def _one(self, record: Record) -> Checked:
+        line, fields = record
+        if fields is None:
+            raise RowError("scan.bulk_malformed")
+        place_code, venue_id, id_number, person_id, scanned_at, temp, mask, device = fields
+        number = _text(id_number)
+        if number:
+            id_hash: str | None = self.hashes.get(number) or self._hash(number)
+            person: int | None = None
+        else:
+            id_hash, person = None, _int(person_id)
+            if person is None:
+                raise RowError("scan.person_missing")
+        at = _instant(scanned_at)
+        if at > self.now:
+            raise RowError("scan.time_in_future")
+        token = _text(place_code)
+        if token:
+            venue = self.tokens[token] if token in self.tokens else self._token(token)
+            if venue is None:
+                raise RowError("scan.venue_unknown")
+        else:
+            venue = _int(venue_id)
+            if venue is None:
+                raise RowError("scan.venue_missing")
+        return (line, venue, person, id_hash, at, _temperature(temp), _flag(mask),
+                _text(device))  # fmt: skip
 
-def _venue_ref(record: dict[str, Any], settings: Settings) -> int:
-    token = _text(record.get("place_code"))
-    if token:
-        parsed = placecode.parse(settings, token)
-        if parsed is None:
-            raise RowError("scan.venue_unknown")
-        return parsed[0]
-    venue_id = _int(record.get("venue_id"))
-    if venue_id is None:
-        raise RowError("scan.venue_missing")
-    return venue_id
+    def _hash(self, number: str) -> str:
+        if len(self.hashes) >= MAX_CACHED:
+            self.hashes.clear()
+        digest = self.protector.id_hash(RESIDENT_ID, idcard.normalize(number).upper())
+        self.hashes[number] = digest
+        return digest
 
+    def _token(self, token: str) -> int | None:
+        parsed = placecode.parse(self.settings, token)
+        venue = None if parsed is None else parsed[0]
+        self.tokens[token] = venue
+        return venue
 
-def _person_ref(record: dict[str, Any], settings: Settings) -> tuple[int | None, str | None]:
-    number = _text(record.get("id_number"))
-    if number:
-        return None, id_number_hash(settings, number)
-    person_id = _int(record.get("person_id"))
-    if person_id is None:
-        raise RowError("scan.person_missing")
-    return person_id, None
+    def _regions(self, ids: set[int]) -> dict[int, str | None]:
+        missing = ids - self.regions.keys()
+        if missing:
+            found = repository.venues_by_id(self.session, missing)
+            for venue_id in missing:
+                region = found.get(venue_id, (None, None))[0]
+                visible = region is not None and self.actor.covers(region)
+                self.regions[venue_id] = region if visible else None
+        return self.regions
 
 
 def id_number_hash(settings: Settings, number: str) -> str:
@@ -220,9 +286,11 @@ def _protector_for(key: bytes) -> Protector:
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str | int):
-        raise RowError("scan.bulk_field")
-    text = str(value).strip()
+    if value.__class__ is not str:
+        if not isinstance(value, str | int):
+            raise RowError("scan.bulk_field")
+        value = str(value)
+    text: str = value.strip()
     if len(text) > 64 or "\x00" in text:
         raise RowError("scan.bulk_field")
     return text or None
@@ -237,16 +305,19 @@ def _int(value: Any) -> int | None:
     return int(text)
 
 
+_parse_instant: Callable[[str], datetime] = datetime.fromisoformat
+
+
 def _instant(value: Any) -> datetime:
-    if not isinstance(value, str):
+    if value.__class__ is not str:
         raise RowError("scan.time_invalid")
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = _parse_instant(value.strip())
     except ValueError as exc:
         raise RowError("scan.time_invalid") from exc
     if parsed.tzinfo is None:
         raise RowError("scan.time_invalid")
-    return parsed.astimezone(UTC)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def _temperature(value: Any) -> float | None:
@@ -263,97 +334,22 @@ def _temperature(value: Any) -> float | None:
     return number
 
 
-_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+_FLAGS = {
+    spelling: flag
+    for word, flag in (("true", True), ("1", True), ("yes", True), ("false", False),
+                       ("0", False), ("no", False))
+    for spelling in (word, word.capitalize(), word.upper())
+}  # fmt: skip
 
 
 def _flag(value: Any) -> bool | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        return value
-    flag = _FLAGS.get(str(value).strip().lower())
+    if value.__class__ is bool:
+        return bool(value)
+    flag = _FLAGS.get(value) if value.__class__ is str else None
+    if flag is None:
+        flag = _FLAGS.get(str(value).strip().lower())
     if flag is None:
         raise RowError("scan.bulk_field")
     return flag
-
-
-class _Resolver:
-    """Venues (inside the actor's jurisdiction) and people of a batch, one query each."""
-
-    def __init__(self, session: Session, settings: Settings, actor: Principal) -> None:
-        self.session = session
-        self.actor = actor
-        self.venues: dict[int, str | None] = {}  # id → region code, None when refused
-
-    def venue_regions(self, ids: set[int]) -> dict[int, str | None]:
-        missing = ids - self.venues.keys()
-        found = repository.venues_by_id(self.session, missing)
-        for venue_id in missing:
-            region = found.get(venue_id, (None, None))[0]
-            visible = region is not None and self.actor.covers(region)
-            self.venues[venue_id] = region if visible else None
-        return self.venues
-
-    def people(self, candidates: list[Candidate]) -> tuple[dict[str, int], set[int]]:
-        hashes = {c.id_hash for c in candidates if c.id_hash is not None}
-        ids = {c.person_id for c in candidates if c.person_id is not None}
-        return repository.people_by_hash(self.session, hashes), repository.people_by_id(
-            self.session, ids
-        )
-
-
-def _store(
-    session: Session,
-    resolver: _Resolver,
-    *,
-    candidates: list[Candidate],
-    tally: Tally,
-    batch_id: str,
-    now: datetime,
-) -> None:
-    regions = resolver.venue_regions({c.venue_id for c in candidates})
-    by_hash, known_ids = resolver.people(candidates)
-    rows = []
-    for candidate in candidates:
-        row = _row(candidate, regions=regions, by_hash=by_hash, known_ids=known_ids, tally=tally,
-                   batch_id=batch_id, now=now)  # fmt: skip
-        if row is not None:
-            rows.append(row)
-    inserted = repository.insert_many(session, rows)
-    tally.accepted += inserted
-    tally.duplicates += len(rows) - inserted
-
-
-def _row(
-    candidate: Candidate,
-    *,
-    regions: dict[int, str | None],
-    by_hash: dict[str, int],
-    known_ids: set[int],
-    tally: Tally,
-    batch_id: str,
-    now: datetime,
-) -> dict[str, Any] | None:
-    region = regions.get(candidate.venue_id)
-    if region is None:
-        tally.reject(candidate.line, "scan.venue_unknown")
-        return None
-    if candidate.id_hash is not None:
-        person_id = by_hash.get(candidate.id_hash)
-    else:
-        person_id = candidate.person_id if candidate.person_id in known_ids else None
-    if person_id is None:
-        tally.reject(candidate.line, "scan.person_unknown")
-        return None
-    key = (candidate.venue_id, person_id, candidate.scanned_at)
-    if key in tally.seen:
-        tally.reject(candidate.line, "scan.duplicate_in_file")
-        return None
-    tally.seen.add(key)
-    return {
-        "venue_id": candidate.venue_id, "person_id": person_id, "region_code": region,
-        "scanned_at": candidate.scanned_at, "temperature": candidate.temperature,
-        "mask": candidate.mask, "decision": "allow", "colour": "unknown", "reasons": [],
-        "override": False, "source": "bulk", "device": candidate.device, "batch": batch_id,
-        "created_at": now,
-    }  # fmt: skip

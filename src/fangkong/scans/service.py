@@ -9,7 +9,7 @@ audit row per file with its counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,12 @@ def scans_of_person(session: Session, person_id: int, limit: int = 50) -> list[S
     ]
 
 
+def make_day_partitions(session: Session, first: date, last: date) -> int:
+    """PostgreSQL: the missing day partitions of ``scans`` for first..last; how many were made
+    (SQLite: none to make)."""
+    return repository.ensure_day_partitions(session, first, last)
+
+
 def margin_minutes(session: Session, settings: Settings) -> int:
     """The edition's same-place window (``contacts.same_place_window_minutes``)."""
     edition = policy.active_edition(session, default=settings.policy)
@@ -91,20 +97,17 @@ def companions(
     if end <= start or end - start > MAX_COMPANION_WINDOW:
         raise CompanionWindowInvalid()
     margin = timedelta(minutes=margin_minutes(session, settings))
-    found = []
-    for stay in repository.stays(session, person_id, start, end):
-        low, high = stay.scanned_at - margin, stay.scanned_at + margin
-        others = repository.at_venue(session, stay.venue_id, low, high, exclude=person_id)
-        found.append(
-            Companion(
-                stay=StayOut(venue_id=stay.venue_id, venue_name=stay.venue_name or "",
-                             scanned_at=stay.scanned_at),
-                window_start=low,
-                window_end=high,
-                others=[_companion(row.person_id, row.name, row.scanned_at) for row in others],
-            )
-        )  # fmt: skip
-    return found
+    return [
+        Companion(
+            stay=StayOut(venue_id=stay.venue_id, venue_name=stay.venue_name or "",
+                         scanned_at=stay.scanned_at),
+            window_start=stay.scanned_at - margin,
+            window_end=stay.scanned_at + margin,
+            others=[_companion(other.person_id, other.name, other.scanned_at)
+                    for other in others],
+        )
+        for stay, others in repository.companions(session, person_id, start, end, margin)
+    ]  # fmt: skip
 
 
 def companions_for(

@@ -130,6 +130,11 @@ def _apply(session: Session, step: Step) -> int:
     if isinstance(rule, MaskJsonOlderThan):
         assert isinstance(step.edge, datetime)
         return repository.mask_json(session, step.table, rule, step.edge)
+    if isinstance(rule, DeleteOlderThan) and isinstance(step.edge, datetime):
+        # Days wholly past the window go as whole partitions (PostgreSQL scans), the rest
+        # (the boundary day, the default partition, any other table) row by row.
+        dropped = repository.drop_day_partitions(session, step.table, step.edge)
+        return dropped + repository.delete_rows(session, step.table, step.condition)
     return repository.delete_rows(session, step.table, step.condition)
 
 
