@@ -3,6 +3,7 @@ marked stale when the database fails or is too slow."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from contextlib import closing
@@ -16,7 +17,7 @@ from fangkong.core.events import publish
 from fangkong.core.principal import SYSTEM
 from fangkong.db import Database, make_engine
 from fangkong.healthcode.events import FactRaised, NegativeTest
-from fangkong.healthcode.reader import CodeReader, CodeSnapshot
+from fangkong.healthcode.reader import CodeReader, CodeSnapshot, Found
 from fangkong.models import PersonStatus
 from fangkong.people import service as people
 from fangkong.people.protect import Protector
@@ -165,3 +166,19 @@ def test_a_reader_on_the_test_engine_runs_its_own_path(engine, settings):
         assert reader.lookup(99_999_999) is None
     finally:
         reader.close()
+
+
+def test_by_id_number_one_read_answers_the_person_and_the_code(session, reader, make_person):
+    """``person_by_hash`` (the entry check by ID number): the kept record of a merged one,
+    with the kept record's code; the same snapshot as ``lookup``; None for nobody."""
+    kept, merged = make_person(name="赵六"), make_person(name="赵六")
+    publish(session, FactRaised(kept.id, Reason.CONTACT_SECONDARY, source="t", ref="2"))
+    merged.status, merged.merged_into_id = PersonStatus.MERGED, kept.id
+    session.flush()
+    direct = asyncio.run(reader.person_by_hash(kept.id_number_hash))
+    via_merged = asyncio.run(reader.person_by_hash(merged.id_number_hash))
+    assert direct == Found(kept.id, reader.lookup(kept.id))
+    assert via_merged == direct
+    assert direct is not None and direct.snapshot is not None
+    assert (direct.snapshot.colour, direct.snapshot.name) == ("yellow", "赵六")
+    assert asyncio.run(reader.person_by_hash("0" * 64)) is None

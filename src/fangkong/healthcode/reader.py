@@ -40,22 +40,28 @@ WARN_EVERY_SECONDS = 1.0
 
 # Prepared once: SQLAlchemy caches its compiled form, and psycopg prepares it on the server
 # after a few executions.
+CODE_COLUMNS = (
+    HealthCode.colour,
+    HealthCode.reasons,
+    NatNegative.sampled_at,
+    Person.birth_date,
+    Person.name,
+)
 LOOKUP = (
-    select(
-        HealthCode.colour,
-        HealthCode.reasons,
-        NatNegative.sampled_at,
-        Person.birth_date,
-        Person.name,
-    )
+    select(*CODE_COLUMNS)
     .select_from(Person)
     .outerjoin(HealthCode, HealthCode.person_id == Person.id)
     .outerjoin(NatNegative, NatNegative.person_id == Person.id)
     .where(Person.id == bindparam("person_id"), Person.status == PersonStatus.ACTIVE)
 )
-# The person behind an ID number's keyed hash (a merged record points at the kept one).
-PERSON_BY_HASH = select(Person.id, Person.status, Person.merged_into_id).where(
-    Person.id_number_hash == bindparam("hash")
+# The person behind an ID number's keyed hash (a merged record points at the kept one), with
+# the same columns as LOOKUP: a door that types an ID number costs one read, not two.
+PERSON_BY_HASH = (
+    select(Person.id, Person.status, Person.merged_into_id, *CODE_COLUMNS)
+    .select_from(Person)
+    .outerjoin(HealthCode, HealthCode.person_id == Person.id)
+    .outerjoin(NatNegative, NatNegative.person_id == Person.id)
+    .where(Person.id_number_hash == bindparam("hash"))
 )
 
 
@@ -67,6 +73,12 @@ class CodeSnapshot:
     birth_date: date | None
     name: str | None  # plain: callers mask it (fangkong.core.masking.mask_person_name)
     stale: bool = False
+
+
+@dataclass(frozen=True)
+class Found:
+    person_id: int
+    snapshot: CodeSnapshot | None
 
 
 class _Cache:
@@ -181,15 +193,18 @@ class CodeReader:
         self.cache.put(person_id, snapshot)
         return snapshot
 
-    async def person_by_hash(self, id_hash: str) -> int | None:
-        """The person of an ID number's keyed hash, or None; raises what the database raises."""
+    async def person_by_hash(self, id_hash: str) -> Found | None:
+        """The person of an ID number's keyed hash and their snapshot, or None when nobody
+        has that number; raises what the database raises (there is nobody to answer for)."""
         row = await self.hot.first(self._hot_by_hash, {"hash": id_hash})
         if row is None:
             return None
-        person_id, status, merged_into = row
+        person_id, status, merged_into = row[:3]
         if status == PersonStatus.MERGED and merged_into is not None:
-            return int(merged_into)
-        return int(person_id)
+            return Found(int(merged_into), await self.lookup_async(int(merged_into)))
+        snapshot = _snapshot(row[3:]) if status == PersonStatus.ACTIVE else None
+        self.cache.put(int(person_id), snapshot)
+        return Found(int(person_id), snapshot)
 
     def query(self, person_id: int) -> CodeSnapshot | None:
         """The database's answer, no cache, no timeout (raises what the database raises)."""

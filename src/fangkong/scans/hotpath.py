@@ -35,7 +35,7 @@ from fangkong.config import Settings
 from fangkong.core.masking import mask_person_name
 from fangkong.core.principal import Principal
 from fangkong.db import Database
-from fangkong.healthcode.reader import CodeReader, CodeSnapshot
+from fangkong.healthcode.reader import CodeReader, CodeSnapshot, Found
 from fangkong.hotdb import DB_ERRORS
 from fangkong.models import PolicyState
 from fangkong.models.venue import Venue
@@ -130,8 +130,8 @@ class HotPath:
                 raise VenueNotOperated()
         else:
             self._check_operator(request.actor, venue)
-        reachable, person_id = await self._person_async(request)
-        snapshot = await self.reader.lookup_async(person_id)
+        reachable, person_id, found = await self._person_async(request)
+        snapshot = found.snapshot if found else await self.reader.lookup_async(person_id)
         edition = await self._cached(
             self.editions, "active", self._edition_async, lambda: get_edition(self.settings.policy)
         )
@@ -187,8 +187,9 @@ class HotPath:
         row = await self.reader.hot.first(self._active_edition, {})
         return get_edition((row[0] if row else None) or self.settings.policy)
 
-    async def _person_async(self, request: EntryRequest) -> tuple[bool, int]:
-        """(database reachable, person id): the ID number looked up, or the nonce claimed."""
+    async def _person_async(self, request: EntryRequest) -> tuple[bool, int, Found | None]:
+        """(database reachable, person id, what the ID number's read found): the ID number
+        looked up with the person's code, or the nonce claimed (the code read after)."""
         if request.id_hash is not None:
             try:
                 found = await self.reader.person_by_hash(request.id_hash)
@@ -196,7 +197,7 @@ class HotPath:
                 raise HTTPException(503, headers=RETRY_AFTER) from exc
             if found is None:
                 raise PersonUnknown()
-            return True, found
+            return True, found.person_id, found
         assert request.person_id is not None
         if request.nonce is not None:
             claimed = None
@@ -205,8 +206,11 @@ class HotPath:
             if claimed is False:
                 raise PersonalCodeReplayed()
             if claimed is None:
-                return await anyio.to_thread.run_sync(self._claim_in_database, request)
-        return True, request.person_id
+                reachable, person_id = await anyio.to_thread.run_sync(
+                    self._claim_in_database, request
+                )
+                return reachable, person_id, None
+        return True, request.person_id, None
 
     def _claim_in_database(self, request: EntryRequest) -> tuple[bool, int]:
         with self.db.sessions() as session:
