@@ -8,6 +8,7 @@ expired nonces.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from datetime import datetime
@@ -24,6 +25,7 @@ from fangkong.core import clock
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "fangkong:qr-nonce:"
+REDIS_TIMEOUT_S = 0.2
 
 
 @lru_cache(maxsize=4)
@@ -59,17 +61,20 @@ def async_redis_for(settings: Settings) -> aioredis.Redis | None:
     """A Redis client for async callers (one per app: its connections belong to one loop)."""
     if not settings.redis_url:
         return None
-    return aioredis.Redis.from_url(
-        settings.redis_url, socket_timeout=0.2, socket_connect_timeout=0.2
-    )
+    # No per-read socket timeout (each would arm a timer on the event loop): callers bound
+    # a whole call with ``asyncio.timeout(REDIS_TIMEOUT_S)``.
+    return aioredis.Redis.from_url(settings.redis_url, socket_connect_timeout=REDIS_TIMEOUT_S)
 
 
 async def claim_in_redis(client: aioredis.Redis, nonce: str, expires_at: datetime) -> bool | None:
     """``claim`` in Redis from async code: True when claimed now, False when it was already
     (a replay), None when Redis failed (the caller claims in the database instead)."""
     try:
-        claimed = await client.set(KEY_PREFIX + nonce, b"1", nx=True, ex=_seconds_left(expires_at))
-    except redis.RedisError as exc:
+        async with asyncio.timeout(REDIS_TIMEOUT_S):
+            claimed = await client.set(
+                KEY_PREFIX + nonce, b"1", nx=True, ex=_seconds_left(expires_at)
+            )
+    except (redis.RedisError, TimeoutError) as exc:
         log.warning("nonce store redis failed (%s); using the database", type(exc).__name__)
         return None
     return bool(claimed)

@@ -171,9 +171,8 @@ class HotPath:
         return value
 
     async def _venue_async(self, token: str) -> VenueRef:
-        venue_id, version = venues.parse_place_code(self.settings, token)
-
-        async def load(_token: str) -> VenueRef:
+        async def load(token: str) -> VenueRef:  # a cached token was genuine when cached
+            venue_id, version = venues.parse_place_code(self.settings, token)
             row = await self.reader.hot.first(self._place_row, {"venue_id": venue_id})
             return venues.place_code_ref(row, version)
 

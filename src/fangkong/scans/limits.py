@@ -17,6 +17,7 @@ the nonce is claimed on its own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -32,6 +33,7 @@ from starlette.exceptions import HTTPException
 
 from fangkong.citizens.errors import PersonalCodeReplayed
 from fangkong.citizens.nonces import KEY_PREFIX as NONCE_PREFIX
+from fangkong.citizens.nonces import REDIS_TIMEOUT_S
 from fangkong.config import Settings
 from fangkong.core.principal import Principal
 from fangkong.core.ratelimit import HTTP_TOO_MANY_REQUESTS, limiter
@@ -94,8 +96,9 @@ class ScanLimits:
         without its nonce when claimed here. 429 over a limit, 409 for a replayed code."""
         if client is not None:
             try:
-                answer = await self._gate(client, device, venue_id, entry)
-            except RedisError:
+                async with asyncio.timeout(REDIS_TIMEOUT_S):
+                    answer = await self._gate(client, device, venue_id, entry)
+            except (RedisError, TimeoutError):
                 log.warning("scan gate: redis failed; counting the slow way")
             else:
                 return _admitted(answer, entry)
