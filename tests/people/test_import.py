@@ -32,8 +32,8 @@ from fangkong.models import (
     PersonStatus,
 )
 from fangkong.people import idcard, import_worker, importer
-from fangkong.people.import_batch import SeenIds
 from fangkong.people.import_columns import COLUMN_HEADERS
+from fangkong.people.import_seen import SeenIds
 from fangkong.people.protect import Protector
 
 TODAY = date(2024, 5, 1)

@@ -25,6 +25,7 @@ from fangkong.people import import_driver as driver
 from fangkong.people import import_store as store
 from fangkong.people.import_columns import FLAGS, PERSON_COLUMNS, Candidate, Rejection
 from fangkong.people.import_households import HouseholdPlacer, Placement
+from fangkong.people.import_seen import SeenHashes, SeenIds
 from fangkong.people.protect import Protector
 
 DUPLICATE_REASON = "name_birth_phone"
@@ -32,32 +33,6 @@ DUPLICATE_REASON = "name_birth_phone"
 # file has the column.
 ALWAYS_SET = ("name", "sex", "birth_date", "registration_code", "grid_code", "under_three")
 PHONE_COLUMNS = ("phone_enc", "phone_hash", "phone_masked")
-
-
-class SeenIds:
-    """The people this run inserted or matched: one bit per id (ids come from a sequence, so
-    10 million people take 1.25 MB); the rare id beyond ``BITMAP_IDS`` goes to a set."""
-
-    BITMAP_IDS = 1 << 30
-
-    def __init__(self) -> None:
-        self.bits = bytearray()
-        self.beyond: set[int] = set()
-
-    def add(self, person_id: int) -> None:
-        if person_id >= self.BITMAP_IDS:
-            self.beyond.add(person_id)
-            return
-        index = person_id >> 3
-        if index >= len(self.bits):
-            self.bits.extend(bytes(index - len(self.bits) + 4096))
-        self.bits[index] |= 1 << (person_id & 7)
-
-    def __contains__(self, person_id: int) -> bool:
-        if person_id >= self.BITMAP_IDS:
-            return person_id in self.beyond
-        index = person_id >> 3
-        return index < len(self.bits) and bool(self.bits[index] & (1 << (person_id & 7)))
 
 
 @dataclass
@@ -82,6 +57,13 @@ class BatchWriter:
     protector: Protector
     today: date
     present: frozenset[str]
+    # The people table was empty as the run began and the run holds it alone: only rows whose
+    # ID hash this run may have written are looked up, and likely duplicates are paired once,
+    # at the end (``flag_duplicates_of_fresh_run``).
+    fresh: bool = False
+    # Households may name a head before the head's row exists (the foreign keys are dropped
+    # meanwhile): a new household is then created with its head, not updated afterwards.
+    heads_first: bool = False
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -89,6 +71,7 @@ class BatchWriter:
     rejected: list[Rejection] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     seen: SeenIds = field(default_factory=SeenIds)
+    written: SeenHashes | None = None
     grid_errors: dict[str, type[DomainError] | None] = field(default_factory=dict)
     covered: dict[str, bool] = field(default_factory=dict)
     now: datetime = field(default_factory=clock.now)
@@ -98,13 +81,16 @@ class BatchWriter:
     def __post_init__(self) -> None:
         self.households = HouseholdPlacer(self.session)
         self.compared = _compared_columns(self.present)
+        if self.fresh:
+            self.written = SeenHashes()
 
     def write(self, candidates: list[Candidate], now: datetime) -> None:
         self.now = now
         batch = _Batch()
         self._classify(self._in_usable_grids(candidates), batch)
-        self._place_in_households(batch)
-        new_ids = self._insert(batch)
+        drawn = self._draw_ids(batch.new) if self.heads_first else None
+        self._place_in_households(batch, drawn)
+        new_ids = self._insert(batch, drawn)
         changed = self._update(batch)
         self._set_heads(batch, new_ids)
         self._key_groups(batch, new_ids, changed)
@@ -136,7 +122,8 @@ class BatchWriter:
         return usable
 
     def _classify(self, candidates: list[Candidate], batch: _Batch) -> None:
-        hashes = [c.id_hash for c in candidates]
+        written = self.written
+        hashes = [c.id_hash for c in candidates if written is None or written.maybe(c.id_hash)]
         existing = store.existing_people(self.session, hashes) if hashes else {}
         for candidate in candidates:
             found = existing.get(candidate.id_hash)
@@ -166,10 +153,22 @@ class BatchWriter:
 
     # --- households -------------------------------------------------------------------
 
-    def _place_in_households(self, batch: _Batch) -> None:
+    def _draw_ids(self, new: list[Candidate]) -> dict[int, int]:
+        """Line -> id for the new rows, drawn before their households are placed."""
+        ids = driver.reserve_ids(self.session, store.PEOPLE, len(new), held=self.fresh)
+        return {candidate.line: person_id for candidate, person_id in zip(new, ids, strict=True)}
+
+    def _place_in_households(self, batch: _Batch, drawn: dict[int, int] | None) -> None:
         """Find or create the household of every row with a 户号; refuse one in two grids."""
         everyone = [*batch.new, *(candidate for candidate, _ in batch.old)]
-        placement = self.households.place(everyone, self.now)
+        heads = None
+        if drawn is not None:  # the last head row of a household wins, as in ``_set_heads``
+            heads = {
+                (c.grid_code, c.household_ref): drawn[c.line]
+                for c in batch.new
+                if c.is_head and c.household_ref
+            }
+        placement = self.households.place(everyone, self.now, heads)
         for line in sorted(placement.refused):
             self._reject(line, errors.HouseholdGridMismatch)
         if placement.refused:
@@ -192,18 +191,24 @@ class BatchWriter:
 
     # --- new people -------------------------------------------------------------------
 
-    def _insert(self, batch: _Batch) -> list[int]:
+    def _insert(self, batch: _Batch, drawn: dict[int, int] | None) -> list[int]:
         if not batch.new:
             return []
-        matches = self._matches(batch.new)
-        ids = driver.reserve_ids(self.session, store.PEOPLE, len(batch.new))
+        matches = None if self.fresh else self._matches(batch.new)
+        if drawn is None:
+            ids = driver.reserve_ids(self.session, store.PEOPLE, len(batch.new), held=self.fresh)
+        else:  # drawn before the households; a row refused since leaves its id unused
+            ids = [drawn[candidate.line] for candidate in batch.new]
         rows = [self._new_row(c, batch, i) for c, i in zip(batch.new, ids, strict=True)]
         constants = {"status": PersonStatus.ACTIVE.value, **self._stamps()}
         driver.insert_rows(self.session, store.PEOPLE, PERSON_COLUMNS, rows, constants)
         for person_id in ids:
             self.seen.add(person_id)
         self.touched.update(c.grid_code for c in batch.new)
-        self._flag_duplicates(batch.new, ids, matches)
+        if self.written is not None:
+            self.written.add_all(c.id_hash for c in batch.new)
+        if matches is not None:
+            self._flag_duplicates(batch.new, ids, matches)
         self.inserted += len(ids)
         return ids
 
@@ -232,6 +237,13 @@ class BatchWriter:
         columns = ("person_id", "other_id", "region_code")
         driver.insert_rows(self.session, store.DUPLICATES, columns, rows, constants)
         self.flagged_duplicates += len(rows)
+
+    def flag_duplicates_of_fresh_run(self) -> None:
+        """Pair the likely duplicates among the run's people, once its indexes are back."""
+        if self.fresh:
+            self.flagged_duplicates += store.pair_likely_duplicates(
+                self.session, reason=DUPLICATE_REASON, now=self.now
+            )
 
     # --- existing people --------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from fangkong.people.import_store import max_id
 
@@ -38,12 +39,26 @@ SQLITE_CACHE_KIB = 256 * 1024
 
 # While a large file loads into a smaller table, only the indexes its lookups use stay; the others
 # are built again at the end (sorted, once), which on 1,000,000 people saves more than it costs.
-KEPT_WHILE_LOADING = frozenset({"ix_people_id_number_hash", "ix_people_match_key"})
+MATCH_KEY_INDEX = "ix_people_match_key"
+KEPT_WHILE_LOADING = frozenset({"ix_people_id_number_hash", MATCH_KEY_INDEX})
+# The foreign keys a first load into an empty registry drops on PostgreSQL and adds again at the
+# end (see ``deferred_foreign_keys``): those between people and households, which the load holds
+# alone anyway. Not those to ``regions``: dropping them would lock every region (and with them
+# every page and API call that reads one) until the load commits.
+CHECKED_AFTER_FIRST_LOAD = frozenset(
+    {"fk_people_household_id_households", "fk_households_head_id_people"}
+)
 # For those rebuilds on PostgreSQL, for this transaction only (the default is 64 MB).
 BUILD_MEMORY = "256MB"
 
 _NEXT_IDS = text(
     "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) FROM generate_series(1, :n)"
+)
+
+
+_SKIP_IDS = text(
+    "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+    "nextval(pg_get_serial_sequence(:table, 'id')) + :n)"
 )
 
 
@@ -101,13 +116,50 @@ def deferred_indexes(
         )
 
 
-def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+@contextmanager
+def deferred_foreign_keys(
+    session: Session, tables: Iterable[Table], *, names: frozenset[str]
+) -> Iterator[bool]:
+    """On PostgreSQL, the foreign keys of ``tables`` named in ``names`` dropped while the
+    caller loads, and added back afterwards; yields whether it dropped any.
+
+    PostgreSQL checks a foreign key with a trigger per inserted or updated row, which looks up
+    the referenced row and locks it (``FOR KEY SHARE``): for a person, its grid and its
+    household, more server time than inserting the row itself. Adding the key back checks
+    every row in one join, and fails (so the caller's transaction rolls back, with the keys)
+    if any row has no referenced row. Dropping a key locks both of its tables (even against
+    reads) until the transaction ends, which is why only keys among tables the load already
+    holds belong in ``names``.
+    SQLite's checks are a cheap index lookup, and it cannot drop a constraint: left alone.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield False
+        return
+    dropped = [
+        key for table in tables for key in table.foreign_key_constraints if key.name in names
+    ]
+    for key in dropped:
+        connection.execute(DropConstraint(key))
+    yield bool(dropped)
+    for key in dropped:
+        connection.execute(AddConstraint(key))
+
+
+def reserve_ids(session: Session, table: Table, count: int, *, held: bool = False) -> list[int]:
     """``count`` fresh ids for ``table``: from its sequence on PostgreSQL; on SQLite above the
     current maximum, which is safe because the import's transaction began IMMEDIATE and holds
-    the database's only write lock until it ends."""
+    the database's only write lock until it ends.
+
+    ``held``: this transaction holds ``table`` exclusively (its indexes were dropped), so no
+    other session can draw from its sequence meanwhile, and the sequence is moved once instead
+    of once per id (each ``nextval`` costs the server a few microseconds)."""
     if count == 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
+        if held:
+            last: int = session.scalar(_SKIP_IDS, {"table": table.name, "n": count - 1})
+            return list(range(last - count + 1, last + 1))
         ids: list[int] = session.scalar(_NEXT_IDS, {"table": table.name, "n": count})
         return sorted(ids)
     start = max_id(session, table) + 1

@@ -22,7 +22,7 @@ from fangkong.people import import_driver as driver
 from fangkong.people import import_store as store
 from fangkong.people.import_columns import Candidate
 
-HOUSEHOLD_COLUMNS = ("id", "grid_code", "ref", "address")
+HOUSEHOLD_COLUMNS = ("id", "grid_code", "ref", "address", "head_id")
 Key = tuple[str, str]  # (grid code, 户号)
 
 
@@ -41,8 +41,16 @@ class HouseholdPlacer:
     session: Session
     used_refs: set[int] = field(default_factory=set)
     existed_before: int | None = None  # the highest household id when the run began
+    held: bool = False  # the run holds the households table alone (see ``reserve_ids``)
 
-    def place(self, candidates: list[Candidate], now: datetime) -> Placement:
+    def place(
+        self,
+        candidates: list[Candidate],
+        now: datetime,
+        heads: dict[Key, int] | None = None,
+    ) -> Placement:
+        """``heads``: (grid, 户号) -> the person id a household created now starts with (when
+        the caller may name people it has yet to insert); otherwise heads come later."""
         placement = Placement()
         keys = {(c.grid_code, c.household_ref) for c in candidates if c.household_ref}
         if not keys:
@@ -55,7 +63,7 @@ class HouseholdPlacer:
         for candidate in candidates:
             if not self._place(candidate, found, elsewhere, pending, placement):
                 placement.refused.add(candidate.line)
-        self._create(pending, placement, now)
+        self._create(pending, placement, now, heads or {})
         self.used_refs.update(hash(ref) for _, ref in placement.household_of)
         return placement
 
@@ -90,15 +98,20 @@ class HouseholdPlacer:
         return True
 
     def _create(
-        self, pending: dict[str, tuple[str, str]], placement: Placement, now: datetime
+        self,
+        pending: dict[str, tuple[str, str]],
+        placement: Placement,
+        now: datetime,
+        heads: dict[Key, int],
     ) -> None:
-        ids = driver.reserve_ids(self.session, store.HOUSEHOLDS, len(pending))
+        ids = driver.reserve_ids(self.session, store.HOUSEHOLDS, len(pending), held=self.held)
         rows = []
         for (ref, (grid, address)), household_id in zip(pending.items(), ids, strict=True):
+            head = heads.get((grid, ref))
             placement.household_of[grid, ref] = household_id
-            placement.heads[household_id] = None
+            placement.heads[household_id] = head
             placement.created_in.add(grid)
-            rows.append((household_id, grid, ref, address))
+            rows.append((household_id, grid, ref, address, head))
         stamps = {"created_at": now, "updated_at": now}
         driver.insert_rows(self.session, store.HOUSEHOLDS, HOUSEHOLD_COLUMNS, rows, stamps)
 

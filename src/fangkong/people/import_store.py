@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from itertools import chain
 from typing import Any, cast
 
@@ -19,9 +19,12 @@ from sqlalchemy import (
     ColumnElement,
     String,
     Table,
+    and_,
     any_,
     bindparam,
     func,
+    insert,
+    literal,
     or_,
     select,
     update,
@@ -30,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.models import (
     DuplicateCandidate,
+    DuplicateStatus,
     Household,
     KeyGroupMembership,
     Person,
@@ -207,6 +211,39 @@ def set_employers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """``rows`` carry ``membership_id`` and ``new_employer``."""
     if rows:
         session.execute(_SET_EMPLOYER, list(rows))
+
+
+def pair_likely_duplicates(session: Session, *, reason: str, now: datetime) -> int:
+    """Pair every two people sharing a likely-duplicate key (the later one first), in one
+    statement; returns how many pairs. For an import into an empty table: its people are then
+    all new, so this pairs each of them with the earlier ones, as the per-batch path does."""
+    later, earlier = PEOPLE.alias("later"), PEOPLE.alias("earlier")
+    shared = (
+        select(PEOPLE.c.match_key)
+        .where(PEOPLE.c.match_key.is_not(None))
+        .group_by(PEOPLE.c.match_key)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    pairs = (
+        select(
+            later.c.id,
+            earlier.c.id,
+            later.c.grid_code,
+            literal(reason, DUPLICATES.c.reason.type),
+            literal(DuplicateStatus.OPEN.value, String),
+            literal(now, DUPLICATES.c.created_at.type),
+        )
+        .join_from(shared, later, later.c.match_key == shared.c.match_key)
+        .join(earlier, and_(earlier.c.match_key == later.c.match_key, earlier.c.id < later.c.id))
+        .where(
+            later.c.status == PersonStatus.ACTIVE.value,
+            earlier.c.status == PersonStatus.ACTIVE.value,
+        )
+    )
+    columns = ["person_id", "other_id", "region_code", "reason", "status", "created_at"]
+    statement = insert(DUPLICATES).from_select(columns, pairs).returning(DUPLICATES.c.id)
+    return len(session.scalars(statement).all())
 
 
 def active_by_match_key(session: Session, keys: Collection[str]) -> dict[str, list[int]]:

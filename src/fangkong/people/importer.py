@@ -5,6 +5,14 @@ The file is read row by row and handled in batches. Each batch is parsed first
 (``import_batch``: a few lookups for the whole batch, executemany/COPY writes). A large file on
 disk is parsed in a second process while this one writes (``import_worker``).
 
+A large file into a registry without people (a city's first load) takes a faster path with the
+same outcome: the secondary indexes, including the likely-duplicate key's, and on PostgreSQL the
+foreign keys between people and households are dropped while it loads and restored at the end
+(the keys then check every row at once, and a household is created with its head); the writer
+looks up only the rows whose ID hash the run may already have written (``import_seen``), and
+pairs likely duplicates in one statement at the end. People and households stay locked until
+the load commits; regions do not.
+
 Every rejected row gets its line and a stable code. A file refused as a whole (unknown or
 missing columns, not CSV/XLSX) raises before anything is written; one broken mid-file raises
 too, and the caller's rollback undoes the batches before it. The caller owns the transaction
@@ -139,24 +147,30 @@ class _Job:
 
 
 def _run(session: Session, parsed: ParsedFile, job: _Job) -> ImportReport:
+    fresh = _into_empty_table(session, parsed)
     writer = BatchWriter(
         session=session,
         actor=job.actor,
         protector=job.protector,
         today=job.today,
         present=parsed.present,
+        fresh=fresh,
     )
+    keep = driver.KEPT_WHILE_LOADING - ({driver.MATCH_KEY_INDEX} if fresh else set())
+    unchecked = driver.CHECKED_AFTER_FIRST_LOAD if fresh else frozenset()
     try:
         with (
             driver.bulk_cache(session, large=parsed.in_child),
             fewer_collections(large=parsed.in_child),
             driver.deferred_indexes(
-                session,
-                store.PEOPLE,
-                rows_expected=parsed.estimated_rows,
-                keep=driver.KEPT_WHILE_LOADING,
+                session, store.PEOPLE, rows_expected=parsed.estimated_rows, keep=keep
             ),
+            driver.deferred_foreign_keys(
+                session, (store.PEOPLE, store.HOUSEHOLDS), names=unchecked
+            ) as unchecked_now,
         ):
+            # Dropping their foreign keys locked people and households for the transaction.
+            writer.heads_first = writer.households.held = unchecked_now
             for batch in parsed.batches:
                 writer.rejected.extend(batch.refused)
                 writer.write(batch.candidates, clock.now())
@@ -164,8 +178,17 @@ def _run(session: Session, parsed: ParsedFile, job: _Job) -> ImportReport:
                     job.progress(batch.size)
     finally:
         parsed.close()
+    writer.flag_duplicates_of_fresh_run()
     _finish(session, writer, job)
     return _report(writer, time.perf_counter() - job.started)
+
+
+def _into_empty_table(session: Session, parsed: ParsedFile) -> bool:
+    """A large file into a registry without people: the load defers the indexes (and so holds
+    the table alone) and the writer skips the lookups that can only find this run's rows."""
+    return (
+        parsed.in_child and parsed.estimated_rows > 0 and store.max_id(session, store.PEOPLE) == 0
+    )
 
 
 def _finish(session: Session, writer: BatchWriter, job: _Job) -> None:
