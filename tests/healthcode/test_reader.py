@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import create_engine
@@ -25,6 +28,7 @@ from fangkong.people.schemas import PersonCreate
 from fangkong.policy.types import Reason
 
 SAMPLED = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -168,6 +172,13 @@ def test_a_reader_on_the_test_engine_runs_its_own_path(engine, settings):
         reader.close()
 
 
+def awaited(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The coroutine's result, run on a loop of its own in a thread of its own (an earlier
+    test in the session may have left this thread marked as running a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_by_id_number_one_read_answers_the_person_and_the_code(session, reader, make_person):
     """``person_by_hash`` (the entry check by ID number): the kept record of a merged one,
     with the kept record's code; the same snapshot as ``lookup``; None for nobody."""
@@ -175,10 +186,10 @@ def test_by_id_number_one_read_answers_the_person_and_the_code(session, reader, 
     publish(session, FactRaised(kept.id, Reason.CONTACT_SECONDARY, source="t", ref="2"))
     merged.status, merged.merged_into_id = PersonStatus.MERGED, kept.id
     session.flush()
-    direct = asyncio.run(reader.person_by_hash(kept.id_number_hash))
-    via_merged = asyncio.run(reader.person_by_hash(merged.id_number_hash))
+    direct = awaited(reader.person_by_hash(kept.id_number_hash))
+    via_merged = awaited(reader.person_by_hash(merged.id_number_hash))
     assert direct == Found(kept.id, reader.lookup(kept.id))
     assert via_merged == direct
     assert direct is not None and direct.snapshot is not None
     assert (direct.snapshot.colour, direct.snapshot.name) == ("yellow", "赵六")
-    assert asyncio.run(reader.person_by_hash("0" * 64)) is None
+    assert awaited(reader.person_by_hash("0" * 64)) is None
