@@ -19,6 +19,7 @@ from fangkong.regions import cli as regions_cli
 from fangkong.retention import cli as retention_cli
 from fangkong.scans import cli as scans_cli
 from fangkong.simulate import cli as simulate_cli
+from fangkong.testing import cli as testing_cli
 from fangkong.venues import cli as venues_cli
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.add_typer(retention_cli.app, name="emergency")
 app.add_typer(venues_cli.app, name="venues")
 app.add_typer(healthcode_cli.app, name="health-code")
 app.add_typer(scans_cli.app, name="scans")
+app.add_typer(testing_cli.app, name="testing")
 
 
 @db_app.command("upgrade")

@@ -46,6 +46,8 @@ from fangkong.retention import api as retention_api
 from fangkong.retention import views as retention_views
 from fangkong.scans import api as scans_api
 from fangkong.scans import views as scans_views
+from fangkong.testing import api as testing_api
+from fangkong.testing import views as testing_views
 from fangkong.venues import api as venues_api
 from fangkong.venues import views as venues_views
 
@@ -60,6 +62,9 @@ NAV = (
     ("/venues", N_("Venues"), Perm.VENUES_READ),
     ("/health-code", N_("Health codes"), Perm.HEALTH_CODE_READ),
     ("/scanner", N_("Scanner"), Perm.ENTRY_CHECK),
+    ("/testing", N_("Testing"), Perm.TESTING_READ),
+    ("/testing/sampler", N_("Sampler"), Perm.TESTING_SAMPLE),
+    ("/testing/lab", N_("Lab results"), Perm.TESTING_RESULTS),
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
@@ -90,6 +95,8 @@ ROUTERS = (
     citizens_api.router,
     citizens_views.router,
     scans_views.router,
+    testing_api.router,
+    testing_views.router,
 )
 
 

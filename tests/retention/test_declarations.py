@@ -68,6 +68,11 @@ def test_personal_tables_have_rules_that_act():
         "citizen_sessions",
         "code_nonces",
         "scans",
+        "tubes",
+        "tube_members",
+        "tube_results",
+        "test_tasks",
+        "antigen_reports",
     }
 
 

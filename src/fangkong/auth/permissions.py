@@ -53,6 +53,12 @@ class Perm(enum.StrEnum):
     ENTRY_CHECK = "entry.check"
     SCANS_READ = "scans.read"
     SCANS_INGEST = "scans.ingest"
+    # Nucleic-acid testing (核酸检测): lists, coverage and overdue lists; sites, labs and
+    # rounds; sampling into tubes (采样); receiving tubes and uploading results (检测机构).
+    TESTING_READ = "testing.read"
+    TESTING_MANAGE = "testing.manage"
+    TESTING_SAMPLE = "testing.sample"
+    TESTING_RESULTS = "testing.results"
 
 
 _OFFICER = {
@@ -73,12 +79,18 @@ _OFFICER = {
     Perm.HEALTH_CODE_APPEALS,
     Perm.SCANS_READ,
     Perm.SCANS_INGEST,
+    Perm.TESTING_READ,
+    Perm.TESTING_MANAGE,
+    # Officers create samplers and lab accounts, so they hold every grant those have.
+    Perm.TESTING_SAMPLE,
+    Perm.TESTING_RESULTS,
     # Officers create venue operators, so they hold every grant an operator has.
     Perm.ENTRY_CHECK,
     Perm.HEALTH_CODE_VERIFY,
 }
 _TRACER = {
     Perm.REGIONS_READ,
+    Perm.TESTING_READ,
     Perm.POLICY_READ,
     Perm.PEOPLE_READ,
     Perm.PEOPLE_REVEAL,
@@ -91,10 +103,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(Perm),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER),
     Role.STREET_OFFICER: frozenset(_OFFICER),
-    Role.GRID_WORKER: frozenset(_TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE}),
+    # Grid workers read coverage and the not-yet-tested and overdue lists of their grids.
+    Role.GRID_WORKER: frozenset(
+        _TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE, Perm.TESTING_READ}
+    ),
     # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
-    Role.SAMPLER: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ}),
-    Role.LAB: frozenset({Perm.POLICY_READ}),
+    Role.SAMPLER: frozenset(
+        {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.PEOPLE_READ, Perm.TESTING_SAMPLE}
+    ),
+    # Labs see tubes by barcode and upload results; they never see who is in a tube.
+    Role.LAB: frozenset({Perm.POLICY_READ, Perm.TESTING_RESULTS}),
     Role.EPIDEMIOLOGIST: frozenset(_TRACER),
     Role.ISOLATION_OFFICER: frozenset(_TRACER),
     # Operators see and check in at their own venues only (venue_operators rows).

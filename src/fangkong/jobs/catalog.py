@@ -6,7 +6,8 @@ import fangkong.auth.jobs
 import fangkong.healthcode.jobs
 import fangkong.people.jobs
 import fangkong.retention.jobs
-import fangkong.scans.jobs  # noqa: F401
+import fangkong.scans.jobs
+import fangkong.testing.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

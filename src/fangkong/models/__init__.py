@@ -50,4 +50,5 @@ __all__ = [
 import fangkong.models.citizen
 import fangkong.models.healthcode
 import fangkong.models.scan
+import fangkong.models.testing
 import fangkong.models.venue  # noqa: F401

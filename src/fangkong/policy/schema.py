@@ -214,6 +214,9 @@ class KeyGroup(PolicyModel):
     name_en: Text
     frequency_days: Annotated[int, Field(ge=1, le=7)]
     required: bool
+    # The registry's key-group values (``fangkong.models.person.KeyGroup``) whose members this
+    # schedule covers: the edition names testing categories, the grid ledger names jobs.
+    registry_groups: Annotated[tuple[Identifier, ...], Distinct] = ()
 
 
 def _distinct_ids(groups: tuple[KeyGroup, ...]) -> tuple[KeyGroup, ...]:

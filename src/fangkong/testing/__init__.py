@@ -1,0 +1,8 @@
+"""Nucleic-acid testing (核酸检测): sampling sites and tubes (``sampling``), labs and results
+(``results``), screening rounds and key-group schedules (``campaigns``), antigen self-reports,
+a citizen's own results and the pool-size planner (``citizen``).
+
+Importing the package registers its event handlers (``fangkong.core.events``).
+"""
+
+import fangkong.testing.handlers  # noqa: F401

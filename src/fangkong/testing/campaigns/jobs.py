@@ -1,0 +1,1 @@
+"""Scheduled jobs of screening rounds and key-group schedules."""

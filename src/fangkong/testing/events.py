@@ -1,0 +1,22 @@
+"""Events the testing domain publishes for other domains.
+
+- ``CaseCandidate``: a single tube (单采) tested positive by the edition's Ct threshold; the
+  cases domain turns it into a case (issue 9). The health code is reddened at once by a
+  ``FactRaised(case.pending_confirmation)`` the testing domain publishes beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CaseCandidate:
+    person_id: int
+    tube_id: int
+    sampled_at: datetime
+    tested_at: datetime
+    lab_id: int | None
+    ct_orf1ab: float | None
+    ct_n: float | None
