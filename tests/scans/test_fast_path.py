@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from conftest import TEST_KEYS
 from factories import resident_id
-from fangkong.citizens import personal_code
+from fangkong.citizens import nonces, personal_code
 from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.core.principal import Principal
@@ -205,6 +205,27 @@ def test_without_redis_the_entry_check_counts_and_claims_the_slow_way(deployment
         again = client.post(ENTRY, headers=world.officer, json=body)
     assert first.status_code == 200, first.text
     assert again.status_code == 409  # claimed in code_nonces instead
+    assert len(scans_of(deployment.engine, world.green.id)) == 1
+
+
+def test_once_the_awaited_redis_claim_failed_the_database_claim_skips_redis(
+    deployment, monkeypatch
+):
+    """The fallback claims in the database at once: asking the same dead Redis again from the
+    thread would only add its timeout to the answer."""
+    tried: list[str] = []
+    real = nonces._claim_in_redis
+    monkeypatch.setattr(
+        nonces, "_claim_in_redis", lambda client, *a: tried.append("sync") or real(client, *a)
+    )
+    world = deployment.world
+    body = {
+        "place_code": world.tokens["红旗超市"],
+        "personal_code": personal_qr(deployment.settings, world.green.id),
+    }
+    with serving(deployment, redis_url="redis://127.0.0.1:1/0") as client:
+        assert client.post(ENTRY, headers=world.officer, json=body).status_code == 200
+    assert tried == []
     assert len(scans_of(deployment.engine, world.green.id)) == 1
 
 

@@ -18,6 +18,7 @@ from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.web import DbSession, IdQuery, Locale, SettingsDep, UtcDatetime, json_of
 from fangkong.core.web import request_locale as locale_of
 from fangkong.scans import entry, ingest, rules, service
+from fangkong.scans.checks import EntryRequest, EntryResult
 from fangkong.scans.dependencies import (
     EntryCheck,
     HotPathDep,
@@ -27,7 +28,6 @@ from fangkong.scans.dependencies import (
     hotpath_for,
     limits_for,
 )
-from fangkong.scans.hotpath import EntryRequest, EntryResult
 from fangkong.scans.limits import device_key
 from fangkong.scans.schemas import (
     CheckinIn,

@@ -14,8 +14,8 @@ from fangkong.citizens import personal_code
 from fangkong.config import Settings
 from fangkong.core.principal import Principal
 from fangkong.scans import ingest
+from fangkong.scans.checks import EntryRequest
 from fangkong.scans.errors import PersonRequired
-from fangkong.scans.hotpath import EntryRequest
 from fangkong.venues import placecode
 from fangkong.venues.errors import PlaceCodeInvalid
 

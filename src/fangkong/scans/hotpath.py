@@ -1,10 +1,10 @@
-"""The entry check's hot path (ARCHITECTURE.md, "Hot paths"): one worker-thread hop per request.
+"""The entry check's hot path (ARCHITECTURE.md, "Hot paths").
 
-The route is ``async``; everything that blocks (the place code's venue on a cache miss, the
-nonce claim, the ID-number lookup, the health-code read, the insert) runs here in one call
-that the route hands to a worker thread, so the event loop never waits on the database.
-Statements are built once (``repository``), rows not entities, and the venue, the operator's
-venues, the edition and the colour come from per-process caches.
+``HotPath.check`` serves the API's entry check on the event loop: the venue, the operator's
+venues and the edition come from per-process caches, a miss and the person's code are awaited
+reads (``fangkong.hotdb``), the scan joins the write-behind queue (``writer``). ``HotPath.run``
+does the same in one blocking call, for pages and citizen routes that already hold a session.
+Who may check in where, and what a request and an answer hold, are in ``checks``.
 
 Overload and failure: B's ``CodeReader`` answers the last known colour marked stale when the
 database is slow or down; the decision is then ``manual`` (``entry.stale_code``) where the
@@ -18,21 +18,18 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 import anyio
+import redis
 from fastapi import HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from fangkong.auth.permissions import Role
 from fangkong.citizens import nonces
 from fangkong.citizens.errors import PersonalCodeReplayed
 from fangkong.config import Settings
-from fangkong.core.masking import mask_person_name
 from fangkong.core.principal import Principal
 from fangkong.db import Database
 from fangkong.healthcode.reader import CodeReader, CodeSnapshot, Found
@@ -43,7 +40,15 @@ from fangkong.policy.loader import get_edition
 from fangkong.policy.schema import Edition
 from fangkong.scans import repository, rules
 from fangkong.scans.caches import TtlCache, Unavailable
-from fangkong.scans.errors import PersonUnknown, VenueNotOperated
+from fangkong.scans.checks import (
+    EntryRequest,
+    EntryResult,
+    is_operator,
+    may_check_at,
+    result_of,
+    scan_values,
+)
+from fangkong.scans.errors import PersonUnknown
 from fangkong.scans.writer import Pending, ScanWriter, write_one
 from fangkong.venues import service as venues
 from fangkong.venues.schemas import VenueRef
@@ -59,33 +64,6 @@ VENUE_MARK = select(func.count(Venue.id), func.max(Venue.updated_at))
 EDITION_TTL = 5.0
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRequest:
-    token: str
-    now: datetime
-    source: str  # checkin | door
-    actor: Principal | None  # None: the citizen's own check-in
-    person_id: int | None = None  # from an opened personal code, or the citizen
-    nonce: tuple[str, datetime] | None = None  # (nonce, expires_at) to claim
-    id_hash: str | None = None  # the ID number's keyed hash, to look up
-    temperature: float | None = None
-    mask: bool | None = None
-    emergency: bool = False
-    device: str | None = None
-    scanned_at: datetime | None = None  # an offline phone's own time; else ``now``
-
-
-@dataclass(frozen=True, slots=True)
-class EntryResult:
-    venue: VenueRef
-    decision: rules.Decision
-    colour: str | None
-    stale: bool
-    recorded: bool
-    scan_id: int | None
-    person_name: str | None  # masked
 
 
 class HotPath:
@@ -117,19 +95,16 @@ class HotPath:
         (``fangkong.hotdb``: no write lock on SQLite, no thread); the scan joins the
         write-behind queue (``writer``). Only a nonce claimed without Redis, or a scan
         written before the answer, goes to a thread."""
-        if time.monotonic() >= self._venue_mark_due:
-            self._venue_mark_due = time.monotonic() + VENUE_WATCH
+        if self._venue_mark_is_due():
             with suppress(*DB_ERRORS):  # unreadable: the TTL still bounds what is served
                 self._saw_venue_mark(await self.reader.hot.first(self._venue_mark, {}))
         venue = await self._venue_async(request.token)
-        if request.actor is not None and request.actor.role == Role.VENUE_OPERATOR:
+        operated = None
+        if is_operator(request.actor):
             operated = await self._cached(
                 self.operators, request.actor.id or 0, self._operated_async
             )
-            if venue.id not in operated:
-                raise VenueNotOperated()
-        else:
-            self._check_operator(request.actor, venue)
+        may_check_at(request.actor, venue, operated)
         reachable, person_id, found = await self._person_async(request)
         snapshot = found.snapshot if found else await self.reader.lookup_async(person_id)
         edition = await self._cached(
@@ -144,7 +119,7 @@ class HotPath:
             recorded, scan_id = await self._record_async(
                 Pending(scan_values(request, venue, person_id, decision, snapshot), decision.fever)
             )
-        return _result(venue, decision, snapshot, recorded, scan_id)
+        return result_of(venue, decision, snapshot, recorded, scan_id)
 
     async def _cached(
         self,
@@ -212,8 +187,10 @@ class HotPath:
         return True, request.person_id, None
 
     def _claim_in_database(self, request: EntryRequest) -> tuple[bool, int]:
+        """The nonce claimed in the database: the awaited Redis claim has just failed, so this
+        does not try Redis again (its timeout would only add to the answer's time)."""
         with self.db.sessions() as session:
-            reachable, person_id = self._person(session, request)
+            reachable, person_id = self._person(session, request, None)
             return reachable and _committed(session), person_id
 
     async def _record_async(self, item: Pending) -> tuple[bool, int | None]:
@@ -231,6 +208,14 @@ class HotPath:
         if self.aredis is not None:
             await self.aredis.aclose()
 
+    def _venue_mark_is_due(self) -> bool:
+        """Every ``VENUE_WATCH`` seconds, the venues' change mark is read again."""
+        now = time.monotonic()
+        if now < self._venue_mark_due:
+            return False
+        self._venue_mark_due = now + VENUE_WATCH
+        return True
+
     def _saw_venue_mark(self, mark: tuple[Any, ...] | None) -> None:
         if mark != self._venue_mark_seen:
             if self._venue_mark_seen is not None:
@@ -239,8 +224,7 @@ class HotPath:
 
     def venue(self, token: str, session: Session | None = None) -> VenueRef:
         """The place code's venue (``PlaceCodeInvalid`` when rotated or closed)."""
-        if time.monotonic() >= self._venue_mark_due:
-            self._venue_mark_due = time.monotonic() + VENUE_WATCH
+        if self._venue_mark_is_due():
             with suppress(SQLAlchemyError), self._session(session) as reading:
                 self._saw_venue_mark(tuple(reading.execute(VENUE_MARK).one()))
         try:
@@ -254,7 +238,7 @@ class HotPath:
         venue = self.venue(request.token, given)
         self._check_operator(request.actor, venue, given)
         with self._session(given) as session:
-            reachable, person_id = self._person(session, request)
+            reachable, person_id = self._person(session, request, self.redis)
             # End the transaction before the colour is read: the reader uses a connection of
             # its own, and on SQLite (one writer, BEGIN IMMEDIATE) it would wait for ours. The
             # claimed nonce stays claimed even if the insert then fails (the holder refreshes).
@@ -270,7 +254,7 @@ class HotPath:
                     session, request=request, venue=venue, person_id=person_id,
                     decision=decision, snapshot=snapshot,
                 )  # fmt: skip
-        return _result(venue, decision, snapshot, recorded, scan_id)
+        return result_of(venue, decision, snapshot, recorded, scan_id)
 
     def edition(self, session: Session | None = None) -> Edition:
         try:
@@ -302,23 +286,22 @@ class HotPath:
     def _check_operator(
         self, actor: Principal | None, venue: VenueRef, session: Session | None = None
     ) -> None:
-        """An operator only at its own venues; other staff inside their region; else 404."""
-        if actor is None:
-            return
-        if actor.role == Role.VENUE_OPERATOR:
+        """``_may_check_at``, the operator's venues read through the cache."""
+        operated = None
+        if is_operator(actor):
             try:
                 operated = self.operators.get(
                     actor.id or 0, lambda key: self._load_operated(key, session)
                 )
             except Unavailable as exc:
                 raise HTTPException(503, headers=RETRY_AFTER) from exc
-            if venue.id not in operated:
-                raise VenueNotOperated()
-        elif not actor.covers(venue.region_code):
-            raise VenueNotOperated()
+        may_check_at(actor, venue, operated)
 
-    def _person(self, session: Session, request: EntryRequest) -> tuple[bool, int]:
-        """(database reachable, person id); the nonce claim and the ID lookup need it."""
+    def _person(
+        self, session: Session, request: EntryRequest, redis_or_none: redis.Redis | None
+    ) -> tuple[bool, int]:
+        """(database reachable, person id); the nonce claim and the ID lookup need it. The
+        nonce goes to ``redis_or_none`` first when given, else to the database."""
         try:
             if request.id_hash is not None:
                 found = repository.person_by_id_hash(session, request.id_hash)
@@ -326,7 +309,7 @@ class HotPath:
                     raise PersonUnknown()
                 return True, found
             if request.nonce is not None:
-                nonces.claim(session, self.redis, *request.nonce)
+                nonces.claim(session, redis_or_none, *request.nonce)
         except SQLAlchemyError as exc:
             session.rollback()
             if request.person_id is None:
@@ -362,47 +345,3 @@ def _committed(session: Session) -> bool:
         session.rollback()
         return False
     return True
-
-
-def scan_values(
-    request: EntryRequest,
-    venue: VenueRef,
-    person_id: int,
-    decision: rules.Decision,
-    snapshot: CodeSnapshot | None,
-) -> dict[str, Any]:
-    return {
-        "venue_id": venue.id,
-        "person_id": person_id,
-        "region_code": venue.region_code,
-        "scanned_at": request.scanned_at or request.now,
-        "temperature": request.temperature,
-        "mask": request.mask,
-        "decision": decision.decision.value,
-        "colour": snapshot.colour if snapshot else "unknown",
-        "reasons": [reason.value for reason in decision.reasons],
-        "override": decision.override,
-        "source": request.source,
-        "device": request.device,
-        "batch": None,
-        "created_at": request.now,
-    }
-
-
-def _result(
-    venue: VenueRef,
-    decision: rules.Decision,
-    snapshot: CodeSnapshot | None,
-    recorded: bool,
-    scan_id: int | None,
-) -> EntryResult:
-    name = snapshot.name if snapshot else None
-    return EntryResult(
-        venue=venue,
-        decision=decision,
-        colour=snapshot.colour if snapshot else None,
-        stale=snapshot is None or snapshot.stale,
-        recorded=recorded,
-        scan_id=scan_id,
-        person_name=mask_person_name(name) if name else None,
-    )

@@ -37,7 +37,7 @@ from fangkong.citizens.nonces import REDIS_TIMEOUT_S
 from fangkong.config import Settings
 from fangkong.core.principal import Principal
 from fangkong.core.ratelimit import HTTP_TOO_MANY_REQUESTS, limiter
-from fangkong.scans.hotpath import EntryRequest
+from fangkong.scans.checks import EntryRequest
 
 log = logging.getLogger(__name__)
 DEVICE_HEADER = "x-device-id"

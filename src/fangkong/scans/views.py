@@ -23,8 +23,9 @@ from fangkong.core.principal import Principal
 from fangkong.core.templating import render
 from fangkong.core.web import DbSession
 from fangkong.scans import entry, rules, service
+from fangkong.scans.checks import EntryRequest, EntryResult
 from fangkong.scans.dependencies import HotPathDep, LimitsDep, ScannerPage
-from fangkong.scans.hotpath import EntryRequest, EntryResult, HotPath
+from fangkong.scans.hotpath import HotPath
 from fangkong.scans.limits import ScanLimits, device_key
 from fangkong.venues import service as venues
 from fangkong.venues.dependencies import ReadableVenue, VenueIdPath
