@@ -177,7 +177,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", generator=_request_id)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes)  # routes may raise it
     # Outermost, so that every response, a refusal too, carries them.
-    app.add_middleware(SecurityHeaders, script_hashes={"/docs": _docs_script_hashes()})
+    app.add_middleware(
+        SecurityHeaders,
+        script_hashes={"/docs": _docs_script_hashes()},
+        on_error=http.server_error,
+    )
     app.mount("/static", StaticFiles(directory=str(files("fangkong") / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -66,6 +66,24 @@ def test_a_header_a_route_set_is_replaced_not_doubled(app_client):
         assert len(response.headers.get_list(name)) == 1
 
 
+def test_an_unhandled_error_answers_500_with_the_headers(settings, db, caplog):
+    """The 500 of an error no handler caught carries the headers and the problem body, and
+    the error is still logged."""
+    app = create_app(settings, database=db)
+
+    @app.get("/api/v1/test-boom")
+    def boom() -> None:
+        raise RuntimeError("synthetic failure")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/test-boom")
+    assert response.status_code == 500
+    assert response.json()["code"] == "server.error"
+    assert csp_of(response)["frame-ancestors"] == "frame-ancestors 'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "unhandled error on GET /api/v1/test-boom" in caplog.text
+
+
 def test_hsts_only_when_the_request_came_over_tls(settings, db):
     app = create_app(settings, database=db)
     with TestClient(app, base_url="https://fangkong.example") as client:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import secure
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS_SECONDS = 365 * 24 * 3600
@@ -92,8 +94,14 @@ class SecurityHeaders:
 
     ``script_hashes`` maps a path to the hashes of the inline scripts its page carries."""
 
-    def __init__(self, app: ASGIApp, script_hashes: Mapping[str, Iterable[str]] | None = None):
+    def __init__(
+        self,
+        app: ASGIApp,
+        script_hashes: Mapping[str, Iterable[str]] | None = None,
+        on_error: Callable[[Request, Exception], Response] | None = None,
+    ):
         self.app = app
+        self.on_error = on_error
         self._sets: dict[tuple[str | None, bool], Headers] = {}
         for tls in (False, True):
             self._sets[None, tls] = _header_set(content_security_policy(), tls=tls)
@@ -111,10 +119,23 @@ class SecurityHeaders:
         extra = self.headers_for(scope)
         names = {name for name, _ in extra}
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
                 message["headers"] = kept + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # An unhandled error is answered by the server-error middleware, which sits outside
+            # every middleware added to the app: the 500 is sent from here instead, with the
+            # headers; that middleware still logs it and sees the answer already started.
+            if self.on_error is not None and not started:
+                answer = self.on_error(Request(scope), exc)
+                await answer(scope, receive, send_with_headers)
+            raise

@@ -104,10 +104,15 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-def _unhandled(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+def server_error(request: Request, exc: Exception) -> Response:
+    """The 500 answer (problem+json), without logging: ``SecurityHeaders`` sends it."""
     code, title = HTTP_CODES[500]
     return problem(request, status=500, code=code, title=title, detail=None)
+
+
+def _unhandled(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return server_error(request, exc)
 
 
 def install(app: FastAPI) -> None:
