@@ -22,7 +22,8 @@ The checksum comes before the region and the date so that a typing error is repo
 (the most likely cause) rather than as whatever field the typo happened to land in.
 
 "Today" is always a parameter: the caller takes it from ``core.clock`` so tests and the
-simulator can move time. Nothing here keeps state between calls.
+simulator can move time. Nothing here keeps state between calls, except a bounded cache of
+calendar dates (a pure function of the eight digits), which a bulk import asks a million times.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import mul
 from typing import Literal
-
-from stdnum.iso7064 import mod_11_2
 
 from fangkong.core.masking import mask_id_number
 from fangkong.people.errors import (
@@ -69,6 +70,16 @@ PROVINCE_CODES = frozenset(
 # example, 440524188001010014, is born in 1880 and is therefore refused.)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
+# ISO 7064 MOD 11-2 over 17 digits: position i weighs 2^(17-i) mod 11, and the remainder of the
+# weighted sum picks the check character. Summed over the digits' ASCII codes, the sum carries
+# ``_ZERO_OFFSET`` (the weights times ord("0")) on top, which the remainder takes off again.
+_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(LENGTH - 1))
+_ZERO_OFFSET = sum(_WEIGHTS) * ord("0")
+_CHECK_CHARACTERS = "10X98765432"
+_ODD_DIGITS = frozenset("13579")
+# Distinct valid birth dates since 1900 are fewer than 50,000: every one of them fits.
+_DATE_CACHE = 1 << 16
+
 
 @dataclass(frozen=True, repr=False)
 class ResidentId:
@@ -92,8 +103,12 @@ def check_character(first17: str) -> str:
     """
     if len(first17) != LENGTH - 1 or not _ascii_digits(first17):
         raise ValueError("check_character needs exactly 17 ASCII digits")
-    check: str = mod_11_2.calc_check_digit(first17)
-    return check
+    return _check_of(first17)
+
+
+def _check_of(first17: str) -> str:
+    """``mod_11_2.calc_check_digit`` of 17 ASCII digits, in one C-level pass over the bytes."""
+    return _CHECK_CHARACTERS[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_OFFSET) % 11]
 
 
 def normalize(number: str) -> str:
@@ -110,13 +125,22 @@ def normalize(number: str) -> str:
 
 def parse(number: str, *, today: date) -> ResidentId:
     """Validate ``number`` (see the module docstring for the order) and read it."""
+    number, born, sex = read(number, today=today)
+    return ResidentId(number=number, region_code=number[REGION], birth_date=born, sex=sex)
+
+
+def read(number: str, *, today: date) -> tuple[str, date, Sex]:
+    """``parse`` without the object: the normalised number, its birth date and its sex.
+
+    For bulk callers (an import reads a million numbers); the same checks in the same order."""
     number = normalize(number)
     _check_length(number)
     _check_format(number)
-    _check_checksum(number)
+    if _check_of(number[:-1]) != number[-1]:
+        raise IdNumberChecksum
     _check_region(number[REGION])
     born = _birth_date(number[BIRTH_DATE], today=today)
-    return ResidentId(number=number, region_code=number[REGION], birth_date=born, sex=_sex(number))
+    return number, born, MALE if number[SEX_DIGIT] in _ODD_DIGITS else FEMALE
 
 
 def is_valid(number: str, *, today: date) -> bool:
@@ -135,9 +159,16 @@ def check_against(resident_id: ResidentId, *, sex: str | None, birth_date: date 
     number's, including GB/T 2261.1 ``0`` (unknown) and ``9`` (unstated), is a mismatch,
     because the number states it. The sex is checked before the birth date.
     """
-    if sex is not None and sex != resident_id.sex:
+    check_entered(resident_id.sex, resident_id.birth_date, sex=sex, birth_date=birth_date)
+
+
+def check_entered(
+    number_sex: Sex, number_birth_date: date, *, sex: str | None, birth_date: date | None
+) -> None:
+    """``check_against`` given what the number says (``read``'s sex and birth date)."""
+    if sex is not None and sex != number_sex:
         raise SexMismatch
-    if birth_date is not None and birth_date != resident_id.birth_date:
+    if birth_date is not None and birth_date != number_birth_date:
         raise BirthDateMismatch
 
 
@@ -170,28 +201,25 @@ def _check_format(number: str) -> None:
         raise IdNumberFormat
 
 
-def _check_checksum(number: str) -> None:
-    if check_character(number[:-1]) != number[-1]:
-        raise IdNumberChecksum
-
-
 def _check_region(region_code: str) -> None:
     if region_code[:2] not in PROVINCE_CODES or region_code[2:] == "0000":
         raise IdNumberRegion
 
 
 def _birth_date(yyyymmdd: str, *, today: date) -> date:
-    try:
-        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
-    except ValueError:
-        raise IdNumberBirthDate from None
-    if not EARLIEST_BIRTH_DATE <= born <= today:
+    born = _calendar_date(yyyymmdd)
+    if born is None or not EARLIEST_BIRTH_DATE <= born <= today:
         raise IdNumberBirthDate
     return born
 
 
-def _sex(number: str) -> Sex:
-    return MALE if int(number[SEX_DIGIT]) % 2 else FEMALE
+@lru_cache(maxsize=_DATE_CACHE)
+def _calendar_date(yyyymmdd: str) -> date | None:
+    """The date of eight ASCII digits, or None if there is no such day."""
+    try:
+        return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return None
 
 
 def _yyyymmdd(day: date) -> str:

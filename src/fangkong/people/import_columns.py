@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from fangkong.core.errors import DomainError
+from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.tabular import MissingColumns, Row, UnknownColumns
 from fangkong.models import IdType, KeyGroup
 from fangkong.people import errors, validation
@@ -85,6 +87,7 @@ MAX_NAME = 64
 MAX_TEXT = 200
 MAX_REF = 32
 ISO_DATE_LENGTH = 10
+DATE_CACHE = 1 << 16  # distinct birth dates since 1900: under 50,000
 
 
 Rejection = tuple[int, str, str]
@@ -149,38 +152,57 @@ def check_columns(names: Mapping[str, object]) -> None:
         raise MissingColumns(", ".join(sorted(missing)))
 
 
+# What ``RowParser._check`` makes of a valid row, before sealing: line, name, ID type (its
+# value), number, sex, birth date, registration code, phone, address, grid code, flags, 户号,
+# head or not, key group, employer. A plain tuple: a million of them are made per file.
+Checked = tuple[Any, ...]
+
+
 class RowParser:
-    """Turns rows into candidates for one import, sealed with its key as of its "today"."""
+    """Turns rows into candidates for one import, sealed with its key as of its "today".
+
+    A batch is checked row by row, then sealed as a whole: the AES-GCM nonces of all its IDs
+    and phones come from one call (``Protector.encrypt_ids``/``encrypt_phones``)."""
 
     def __init__(self, *, protector: Protector, today: date) -> None:
         self.protector = protector
         self.today = today
+        # Born after it: under three today (``validation.is_under_three``, one comparison).
+        self.under_three_after = validation.third_birthday_cutoff(today)
 
     def parse_batch(
         self, rows: Sequence[tuple[int, Row]]
     ) -> tuple[list[Candidate], list[Rejection]]:
         """The batch's valid rows, the first of each ID only, and the refused rows."""
+        checked, refused = self._checked(rows)
         parsed: dict[str, Candidate] = {}
-        refused: list[Rejection] = []
-        for line, row in rows:
-            try:
-                candidate = self.parse(line, row)
-            except DomainError as error:
-                refused.append((line, error.code, error.title))
-                continue
-            id_hash = candidate.id_hash
-            if id_hash in parsed:
-                refused.append((line, errors.DuplicateInFile.code, errors.DuplicateInFile.title))
+        for candidate in self._sealed(checked):
+            if candidate.id_hash in parsed:
+                duplicate = errors.DuplicateInFile
+                refused.append((candidate.line, duplicate.code, duplicate.title))
             else:
-                parsed[id_hash] = candidate
+                parsed[candidate.id_hash] = candidate
         return list(parsed.values()), refused
 
     def parse(self, line: int, row: Mapping[str, str]) -> Candidate:
         """Check every column (the first error raises), then seal the row."""
+        return self._sealed([self._check(line, row)])[0]
+
+    def _checked(self, rows: Sequence[tuple[int, Row]]) -> tuple[list[Checked], list[Rejection]]:
+        checked, refused = [], []
+        for line, row in rows:
+            try:
+                checked.append(self._check(line, row))
+            except DomainError as error:
+                refused.append((line, error.code, error.title))
+        return checked, refused
+
+    def _check(self, line: int, row: Mapping[str, str]) -> Checked:
+        """Every column in order; the first error raises."""
         name = row.get("name", "")
         if not 0 < len(name) <= MAX_NAME:
             raise errors.InvalidName()
-        document = self._document(row)
+        kind, number, sex, born, registration = self._document(row)
         phone = validation.normalize_phone(row.get("phone"))
         flags = self._flags(row)
         ref, is_head, group, employer = self._household_and_group(row)
@@ -188,45 +210,48 @@ class RowParser:
         if address is not None and len(address) > MAX_TEXT:
             raise errors.FieldTooLong()
         grid_code = row.get("grid_code", "")
-        values = self._sealed(
-            name, document, phone=phone, address=address, grid_code=grid_code, flags=flags
+        return (line, name, kind, number, sex, born, registration, phone, address, grid_code,
+                flags, ref, is_head, group, employer)  # fmt: skip
+
+    def _sealed(self, checked: list[Checked]) -> list[Candidate]:
+        """The checked rows as candidates: IDs and phones encrypted and hashed."""
+        protector = self.protector
+        id_texts = protector.encrypt_ids([row[3] for row in checked])
+        phone_texts = iter(protector.encrypt_phones([row[7] for row in checked if row[7]]))
+        return [
+            self._candidate(row, id_text, next(phone_texts) if row[7] else b"")
+            for row, id_text in zip(checked, id_texts, strict=True)
+        ]
+
+    def _candidate(self, checked: Checked, id_text: bytes, phone_text: bytes) -> Candidate:
+        (line, name, kind, number, sex, born, registration, phone, address, grid_code,
+         flags, ref, is_head, group, employer) = checked  # fmt: skip
+        protector = self.protector
+        values = (
+            None,
+            None,
+            name,
+            kind,
+            id_text,
+            protector.id_hash(kind, number),
+            mask_id_number(number),
+            *((phone_text, protector.phone_hash(phone), mask_phone(phone)) if phone else _NO_PHONE),
+            sex,
+            born,
+            registration,
+            address,
+            grid_code,
+            *flags,
+            born > self.under_three_after,
+            protector.match_key(name, born, phone),
         )
         hash_, match_key = values[_HASH], values[_MATCH_KEY]
         return Candidate(
             line, values, hash_, grid_code, match_key, address, ref, is_head, group, employer
         )
 
-    def _sealed(
-        self,
-        name: str,
-        document: validation.Document,
-        *,
-        phone: str | None,
-        address: str | None,
-        grid_code: str,
-        flags: list[bool],
-    ) -> tuple[Any, ...]:
-        """The row's ``PERSON_COLUMNS``, the ID and phone encrypted and hashed."""
-        protector, born = self.protector, document.birth_date
-        phone_sealed = protector.seal_phone(phone) if phone else _NO_PHONE
-        return (
-            None,
-            None,
-            name,
-            document.id_type.value,
-            *protector.seal_id(document.id_type, document.number),
-            *phone_sealed,
-            document.sex,
-            born,
-            document.registration_code,
-            address,
-            grid_code,
-            *flags,
-            validation.is_under_three(born, self.today),
-            protector.match_key(name, born, phone),
-        )
-
-    def _document(self, row: Mapping[str, str]) -> validation.Document:
+    def _document(self, row: Mapping[str, str]) -> tuple[str, str, str, date, str | None]:
+        """ID type (its value), number, sex, birth date, registration code."""
         raw_type = row.get("id_type", "")
         kind = _ID_TYPES.get(raw_type) or _ID_TYPES.get(raw_type.lower())
         if kind is None:
@@ -235,13 +260,10 @@ class RowParser:
         sex = _SEXES.get(raw_sex.lower()) if raw_sex else None
         if raw_sex and sex is None:
             raise errors.InvalidSex()
-        return validation.check_document(
-            kind,
-            row.get("id_number", ""),
-            sex=sex,
-            birth_date=_date(row.get("birth_date", "")),
-            today=self.today,
-        )
+        born = _date(row.get("birth_date", ""))
+        values = validation.document_values(kind, row.get("id_number", ""), sex=sex,
+                                            birth_date=born, today=self.today)  # fmt: skip
+        return (kind.value, *values)
 
     def _flags(self, row: Mapping[str, str]) -> list[bool]:
         """The six flags in ``FLAGS`` order; one the file lacks is False."""
@@ -285,6 +307,13 @@ def _date(raw: str) -> date | None:
         return None
     if len(raw) > ISO_DATE_LENGTH and raw[ISO_DATE_LENGTH] == " ":
         raw = raw[:ISO_DATE_LENGTH]
+    return _iso_date(raw)
+
+
+@lru_cache(maxsize=DATE_CACHE)
+def _iso_date(raw: str) -> date:
+    """The date of a YYYY-MM-DD text; cached, since a file repeats few dates a million times
+    (an error is raised anew each time: ``lru_cache`` keeps only results)."""
     digits = raw[:4] + raw[5:7] + raw[8:]
     if (
         len(raw) != ISO_DATE_LENGTH

@@ -56,12 +56,21 @@ def check_document(
     today: date,
 ) -> Document:
     kind = IdType(id_type)
+    return Document(
+        kind, *document_values(kind, number, sex=sex, birth_date=birth_date, today=today)
+    )
+
+
+def document_values(
+    kind: IdType, number: str, *, sex: str | None, birth_date: date | None, today: date
+) -> tuple[str, str, date, str | None]:
+    """``check_document`` without the object: number, sex, birth date, registration code.
+
+    For bulk callers (an import checks a million documents); the same checks in the same order."""
     if kind is IdType.RESIDENT_ID:
-        resident = idcard.parse(number, today=today)
-        idcard.check_against(resident, sex=sex, birth_date=birth_date)
-        return Document(
-            kind, resident.number, resident.sex, resident.birth_date, resident.region_code
-        )
+        checked, born, number_sex = idcard.read(number, today=today)
+        idcard.check_entered(number_sex, born, sex=sex, birth_date=birth_date)
+        return checked, number_sex, born, checked[idcard.REGION]
     folded = idcard.normalize(number).upper()
     if not _DOCUMENT_PATTERNS[kind].fullmatch(folded):
         raise DocumentFormat
@@ -71,7 +80,7 @@ def check_document(
         raise BirthDateRequired
     if not idcard.EARLIEST_BIRTH_DATE <= birth_date <= today:
         raise BirthDateInvalid
-    return Document(kind, folded, sex, birth_date, None)
+    return folded, sex, birth_date, None
 
 
 def normalize_phone(raw: str | None) -> str | None:
