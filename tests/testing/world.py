@@ -71,7 +71,7 @@ def make_campaign(
     days: int = 1,
     name: str = "第一轮全员核酸",
 ) -> Campaign:
-    start = starts_on or clock.today()
+    start = starts_on or clock.local_today()
     campaign = Campaign(
         name=name, region_code=regions[0], starts_on=start, ends_on=start + timedelta(days - 1)
     )
