@@ -73,12 +73,12 @@ def test_coverage_drills_down_and_the_untested(app_client, session, settings):
     assert [(r["code"], r["sampled"], r["href"]) for r in chart_rows(top.text)] == [
         (DAOLI, 3, f"{url}?region={DAOLI}")
     ]
-    assert "/testing/campaigns-coverage.js" in top.text
+    assert "/static/js/coverage.js" in top.text
     grid = app_client.get(url, params={"region": GRID[:12]})
     assert [(r["code"], r["coverage"], r["href"]) for r in chart_rows(grid.text)] == [
         (GRID, 75.0, None)
     ]
-    script = app_client.get("/testing/campaigns-coverage.js")
+    script = app_client.get("/static/js/coverage.js")
     assert (
         script.headers["content-type"].startswith("text/javascript")
         and "echarts.init" in script.text

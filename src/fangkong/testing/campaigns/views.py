@@ -3,8 +3,8 @@ a round's coverage (ECharts bars, drill-down district → street → community �
 the grid worker's not-yet-tested list, the overdue key-group members with filters, and their
 XLSX exports.
 
-The chart's script is served from this router (``/testing/campaigns/coverage.js``, a
-template of this sub-package): the CSP allows scripts from this origin only, never inline.
+The chart's script is ``/static/js/coverage.js``: the CSP allows scripts from this origin
+only, never inline; the figures come in the page's ``data-`` attributes.
 """
 
 from __future__ import annotations
@@ -194,14 +194,6 @@ def refresh_target(
 ) -> Response:
     service.refresh_target(session, actor=actor, campaign_id=campaign_id)
     return RedirectResponse(f"/testing/campaigns/{campaign_id}", status_code=303)
-
-
-@router.get("/testing/campaigns-coverage.js")
-def coverage_script(request: Request) -> Response:
-    response = render(request, "testing/campaigns_coverage.js", {})
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 # --- the not yet tested ---------------------------------------------------------------------
