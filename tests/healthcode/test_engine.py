@@ -12,6 +12,7 @@ from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import SYSTEM
 from fangkong.healthcode import service
+from fangkong.healthcode.engine import lifted_by_negative
 from fangkong.healthcode.events import FactEnded, FactRaised, NegativeTest
 from fangkong.models import PersonStatus
 from fangkong.models.healthcode import HealthCodeHistory, HealthFact
@@ -183,3 +184,14 @@ def test_the_card_follows_an_edition_switch_before_the_sweep(session, settings, 
     assert card(session, settings, person.id).colour is Colour.YELLOW
     policy.activate(session, actor=SYSTEM, edition_id=NEW10, default=settings.policy)
     assert card(session, settings, person.id).colour is Colour.GREEN
+
+
+def test_only_a_single_tube_negative_lifts_a_positive_pool():
+    raised = datetime(2022, 10, 1, 8, tzinfo=UTC)
+    later, earlier = raised + timedelta(hours=2), raised - timedelta(hours=2)
+    pool, fever = Reason.POOL_POSITIVE.value, Reason.FEVER_PENDING_TEST.value
+    assert lifted_by_negative(pool, raised, later, single_tube=True)
+    assert not lifted_by_negative(pool, raised, later, single_tube=False)
+    assert lifted_by_negative(fever, raised, later, single_tube=False)
+    assert not lifted_by_negative(fever, raised, earlier, single_tube=True)  # sampled before
+    assert not lifted_by_negative(Reason.CASE_PENDING.value, raised, later, single_tube=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from fangkong.healthcode.labels import MANUAL_CHANGE
 from fangkong.policy.schema import HealthCodeRules
@@ -25,6 +26,21 @@ ENDED_BY_NEGATIVE = frozenset(
         Reason.SCREENING_MISSED,
     }
 )
+
+
+# POLICY.md keeps a positive pool's members yellow "until the single-tube retest is negative":
+# a negative from a pooled or household tube does not end that one.
+ENDED_BY_SINGLE_TUBE_ONLY = frozenset({Reason.POOL_POSITIVE})
+
+
+def lifted_by_negative(
+    reason: str, started_at: datetime, sampled_at: datetime, *, single_tube: bool
+) -> bool:
+    """Does a negative NAT sampled at ``sampled_at`` end a fact of ``reason`` that started at
+    ``started_at``? Only facts a negative lifts, only those that began before the sampling."""
+    if reason not in ENDED_BY_NEGATIVE or started_at > sampled_at:
+        return False
+    return single_tube or reason not in ENDED_BY_SINGLE_TUBE_ONLY
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ person's code at once, in the publisher's transaction.
   ``ref``: raising it again only moves ``until``). ``until``, when given, ends it at the sweep.
 - ``FactEnded``: the reason with that ``ref`` is no longer in force.
 - ``NegativeTest``: a negative NAT sampled at ``sampled_at``; it ends the facts a negative test
-  lifts (``fangkong.healthcode.engine.ENDED_BY_NEGATIVE``) that started before the sampling.
+  lifts (``fangkong.healthcode.engine.lifted_by_negative``) that started before the sampling;
+  ``single_tube`` false (a pooled or household tube) leaves a positive pool's yellow alone.
 """
 
 from __future__ import annotations
@@ -39,3 +40,4 @@ class NegativeTest:
     person_id: int
     sampled_at: datetime
     source: str
+    single_tube: bool = True

@@ -48,6 +48,7 @@ def on_negative_test(session: Session, event: NegativeTest) -> None:
         sampled_at=event.sampled_at,
         source=event.source,
         edition=service.current_edition(session),
+        single_tube=event.single_tube,
     )
 
 

@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, String, Subquery, Table, delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import Person, PersonStatus
+from fangkong.models.base import UTCDateTime
 from fangkong.models.healthcode import (
     CodeAppeal,
     CodeChangeRequest,
@@ -268,3 +271,52 @@ def repoint(session: Session, merged_id: int, kept_id: int) -> None:
 
 def sweep_state(session: Session) -> SweepState | None:
     return session.get(SweepState, SWEEP_STATE_ID)
+
+
+# --- negatives in bulk (a lab's result upload) ------------------------------------------------
+
+
+def upsert_negatives(session: Session, members: Subquery, source: str, now: datetime) -> None:
+    """One INSERT … SELECT … ON CONFLICT: each person's latest negative sampling, kept only
+    where newer than the stored one. ``members`` has columns ``person_id`` and ``sampled_at``."""
+    latest = select(
+        members.c.person_id,
+        func.max(members.c.sampled_at),
+        literal(source, String()),
+        literal(now, UTCDateTime()),
+    ).group_by(members.c.person_id)
+    # In key order, so the primary key's pages are each visited once, not at random.
+    latest = latest.order_by(members.c.person_id)
+    table = NatNegative.__table__
+    assert isinstance(table, Table)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).from_select(
+        ["person_id", "sampled_at", "source", "recorded_at"], latest
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["person_id"],
+        set_={"sampled_at": excluded.sampled_at, "source": excluded.source,
+              "recorded_at": excluded.recorded_at},
+        where=table.c.sampled_at < excluded.sampled_at,
+    )  # fmt: skip
+    session.execute(statement)
+
+
+def negatives_lifting_facts(
+    session: Session, members: Subquery, reasons: Sequence[str]
+) -> Sequence[Any]:
+    """``(person_id, sampled_at, single)`` of the members who have a fact in force, with one of
+    ``reasons``, that began at or before their sampling (few: driven from the open facts)."""
+    query = (
+        select(members.c.person_id, members.c.sampled_at, members.c.single)
+        .join(HealthFact, HealthFact.person_id == members.c.person_id)
+        .where(
+            HealthFact.ended_at.is_(None),
+            HealthFact.reason.in_(reasons),
+            HealthFact.started_at <= members.c.sampled_at,
+        )
+        .distinct()
+        .order_by(members.c.person_id, members.c.sampled_at)
+    )
+    return session.execute(query).all()

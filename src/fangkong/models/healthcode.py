@@ -145,11 +145,16 @@ class CodeAppeal(Base):
 
 
 class NatNegative(Base):
-    """The latest negative NAT of a person (sampling time), until testing publishes results."""
+    """The latest negative NAT of a person (sampling time), the entry check's NAT rule reads.
+
+    No foreign key to ``people``: a lab's upload writes millions of rows at once, all from
+    tube members (which have one), and the check per row was more than half of the upsert's
+    time on PostgreSQL (bench/BENCHMARKS.md). People are never deleted, only de-identified,
+    and these rows go with the other health-code tables after the emergency."""
 
     __tablename__ = "nat_negatives"
 
-    person_id: Mapped[int] = mapped_column(BigId, _person_fk(), primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sampled_at: Mapped[datetime] = mapped_column()
     source: Mapped[str] = mapped_column(String(32))
     recorded_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -218,6 +218,7 @@ class TubeResult(Base):
     __table_args__ = (
         Index("ix_tube_results_tube_id", "tube_id", "id"),
         Index("ix_tube_results_outcome", "outcome", "id"),
+        Index("ix_tube_results_lab_received", "lab_id", "received_at"),  # a lab's uploads
         retention(DeleteAfterEmergency(WINDOW)),
     )
 

@@ -34,6 +34,7 @@ from fangkong.healthcode.service.codes import (
     recompute_stale_editions,
     record_negative,
 )
+from fangkong.healthcode.service.negatives import record_negatives
 from fangkong.healthcode.service.sweep import due_day, sweep
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "recompute_all",
     "recompute_stale_editions",
     "record_negative",
+    "record_negatives",
     "reject",
     "sweep",
 ]

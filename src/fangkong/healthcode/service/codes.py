@@ -125,10 +125,17 @@ def end_matching(
 
 
 def record_negative(
-    session: Session, *, person_id: int, sampled_at: datetime, source: str, edition: Edition
+    session: Session,
+    *,
+    person_id: int,
+    sampled_at: datetime,
+    source: str,
+    edition: Edition,
+    single_tube: bool = True,
 ) -> bool:
     """Keep the latest negative NAT; end the facts a negative test lifts that began before the
-    sampling, and recompute. False when the person is unknown (merged: the kept record)."""
+    sampling (``engine.lifted_by_negative``), and recompute. False when the person is unknown
+    (merged: the kept record)."""
     live = repository.live_person_id(session, person_id)
     if live is None:
         return False
@@ -143,8 +150,9 @@ def record_negative(
         latest.sampled_at, latest.recorded_at = sampled_at, now
         latest.source = source[:SOURCE_LENGTH]
     for fact in repository.facts_in_force(session, person_id):
-        lifted = fact.reason in engine.ENDED_BY_NEGATIVE
-        if lifted and fact.started_at <= sampled_at:
+        if engine.lifted_by_negative(
+            fact.reason, fact.started_at, sampled_at, single_tube=single_tube
+        ):
             fact.ended_at, fact.ended_by = now, f"negative:{source}"[:64]
     session.flush()
     recompute(session, person_id, edition=edition, cause="negative_test", now=now)

@@ -157,6 +157,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tube_results", schema=None) as batch_op:
         batch_op.create_index("ix_tube_results_outcome", ["outcome", "id"], unique=False)
+        batch_op.create_index("ix_tube_results_lab_received", ["lab_id", "received_at"])
         batch_op.create_index("ix_tube_results_tube_id", ["tube_id", "id"], unique=False)
 
     op.create_table(
@@ -285,9 +286,17 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_tube_members_person_id", ["person_id", "sampled_at"], unique=False
         )
+    # A lab's upload writes every member's latest negative at once; the foreign key's check
+    # per row was more than half of that (models.healthcode.NatNegative says why it can go).
+    with op.batch_alter_table("nat_negatives", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_nat_negatives_person_id_people", type_="foreignkey")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("nat_negatives", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            "fk_nat_negatives_person_id_people", "people", ["person_id"], ["id"], ondelete="CASCADE"
+        )
     with op.batch_alter_table("tube_members", schema=None) as batch_op:
         batch_op.drop_index("ix_tube_members_person_id")
         batch_op.drop_index("ix_tube_members_campaign_grid")
@@ -310,6 +319,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tube_results", schema=None) as batch_op:
         batch_op.drop_index("ix_tube_results_tube_id")
         batch_op.drop_index("ix_tube_results_outcome")
+        batch_op.drop_index("ix_tube_results_lab_received")
 
     op.drop_table("tube_results")
     with op.batch_alter_table("sampling_sites", schema=None) as batch_op:
