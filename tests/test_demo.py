@@ -41,3 +41,19 @@ def test_demo_door_staff_operate_the_first_demo_venue_of_that_grid(session, sett
         select(VenueOperator.venue_id).where(VenueOperator.user_id == operator.id)
     ).all()
     assert [v.type for v in venues if v.id in operated] == ["supermarket"]
+
+
+def test_demo_testing_staff_have_a_site_and_a_lab(session, settings, tmp_path):
+    from fangkong.models.testing import Lab, LabMember, SamplingSite
+
+    grid = make_tree(session, "230102")[-1]
+    logins = tmp_path / "logins.txt"
+    demo.setup(session, settings, logins)
+    sampler = session.scalars(select(User).where(User.username == "caiyang")).one()
+    lab_user = session.scalars(select(User).where(User.username == "jiance")).one()
+    assert (sampler.role, lab_user.role) == ("sampler", "lab")
+    [site] = session.scalars(select(SamplingSite)).all()
+    assert site.region_code == grid.code and site.name == demo.DEMO_SITE
+    [lab] = session.scalars(select(Lab)).all()
+    assert session.get(LabMember, (lab.id, lab_user.id)) is not None
+    assert "caiyang" in logins.read_text() and "jiance" in logins.read_text()

@@ -17,6 +17,10 @@ from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM
 from fangkong.policy.types import VenueType
 from fangkong.regions import service as regions
+from fangkong.testing.results import service as labs
+from fangkong.testing.results.schemas import LabCreate
+from fangkong.testing.sampling import service as sampling
+from fangkong.testing.sampling.schemas import SiteCreate
 from fangkong.venues import service as venues
 from fangkong.venues.schemas import VenueCreate
 
@@ -25,6 +29,13 @@ DEMO_ACCOUNTS = (
     ("daoli", "道里区值班员", Role.DISTRICT_OFFICER, "230102"),
     ("nangang", "南岗区值班员", Role.DISTRICT_OFFICER, "230103"),
 )
+# With a demo city: the sampler of the demo site and the staff of the demo lab (核酸检测).
+DEMO_TESTING_ACCOUNTS = (
+    ("caiyang", "示例采样员", Role.SAMPLER, "230102"),
+    ("jiance", "示例检测中心", Role.LAB, "230102"),
+)
+DEMO_LAB = "示例核酸检测中心"
+DEMO_SITE = "示例社区采样点"
 # The grid worker of the first grid of 道里区 when the demo city has one.
 DEMO_GRID_WORKER = ("wangge", "道里区网格员", Role.GRID_WORKER)
 # Door staff of the first demo venue, and the venues of that grid (synthetic names).
@@ -42,7 +53,8 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
     if logins_file.exists():
         return
     lines = ["fangkong demo logins (synthetic accounts; demo mode only):"]
-    for username, name, role, region in (*DEMO_ACCOUNTS, *_grid_accounts(session)):
+    grid = _first_daoli_grid(session)
+    for username, name, role, region in (*DEMO_ACCOUNTS, *_grid_accounts(grid)):
         password = security.new_token(9)
         if repository.by_username(session, username) is None:
             data = UserCreate(
@@ -59,19 +71,29 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
                 regions.assign_worker(session, actor=SYSTEM, grid_code=region, user_id=user.id)
             if role == Role.VENUE_OPERATOR:
                 _demo_venues(session, grid_code=region, operator_id=user.id)
+            if role == Role.SAMPLER and grid is not None:
+                _demo_site(session, grid_code=grid)
+            if role == Role.LAB:
+                _demo_lab(session, user_id=user.id)
             lines.append(f"  {username:<10} {password:<16} {role.value} {region}")
     logins_file.parent.mkdir(parents=True, exist_ok=True)
     logins_file.write_text("\n".join(lines) + "\n")
     logins_file.chmod(0o600)
 
 
-def _grid_accounts(session: Session) -> list[tuple[str, str, Role, str]]:
-    """The grid worker and the venue operator of the first grid of 道里区, if there is one."""
+def _first_daoli_grid(session: Session) -> str | None:
     grids, _ = regions.search(session, actor=SYSTEM, page=PageParams(limit=1), q=None, level="grid")
-    daoli = [grid for grid in grids if grid.code.startswith("230102")]
-    if not daoli:
+    daoli = [grid.code for grid in grids if grid.code.startswith("230102")]
+    return daoli[0] if daoli else None
+
+
+def _grid_accounts(grid: str | None) -> list[tuple[str, str, Role, str]]:
+    """With a demo city: the grid worker and the venue operator of the first grid of 道里区,
+    and the testing staff of 道里区."""
+    if grid is None:
         return []
-    return [(*account, daoli[0].code) for account in (DEMO_GRID_WORKER, DEMO_VENUE_OPERATOR)]
+    staff = [(*account, grid) for account in (DEMO_GRID_WORKER, DEMO_VENUE_OPERATOR)]
+    return [*staff, *DEMO_TESTING_ACCOUNTS]
 
 
 def _demo_venues(session: Session, *, grid_code: str, operator_id: int) -> None:
@@ -81,3 +103,17 @@ def _demo_venues(session: Session, *, grid_code: str, operator_id: int) -> None:
         venue = venues.create_venue(session, actor=SYSTEM, data=data)
         if index == 0:
             venues.add_operator(session, actor=SYSTEM, venue_id=venue.id, user_id=operator_id)
+
+
+def _demo_site(session: Session, *, grid_code: str) -> None:
+    """A sampling site in the demo grid, for the demo sampler's page."""
+    data = SiteCreate(name=DEMO_SITE, region_code=grid_code, address=f"{DEMO_SITE}（社区广场）")
+    sampling.create_site(session, actor=SYSTEM, data=data)
+
+
+def _demo_lab(session: Session, *, user_id: int) -> None:
+    """The demo lab, with the demo lab account as its staff."""
+    lab = labs.create_lab(
+        session, actor=SYSTEM, data=LabCreate(name=DEMO_LAB, region_code="230102")
+    )
+    labs.add_member(session, actor=SYSTEM, lab_id=lab.id, user_id=user_id)
