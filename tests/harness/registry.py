@@ -73,6 +73,8 @@ class BadInput:
     """A request a domain's issue names as bad: a 4xx problem+json with ``code``, and nothing
     written. ``path``, and the strings of ``json``/``data``/``params``, may hold ``{kind}``
     placeholders, filled with the ids of the caller's own district (``{kind:int}`` as a number).
+    ``line``: a bulk route that refuses line by line answers ``status`` (200) with a report whose
+    refused lines (``rejected_lines``, or ``refused`` of receiving) are exactly one, with ``code``.
     """
 
     name: str
@@ -85,6 +87,7 @@ class BadInput:
     params: Mapping[str, str] | None = None
     files: Callable[[Ids], Mapping[str, tuple[str, bytes, str]]] | None = None
     role: str = "district_officer"
+    line: bool = False
 
 
 @dataclass(frozen=True)

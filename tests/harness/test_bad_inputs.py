@@ -56,6 +56,14 @@ def test_bad_input_is_refused_and_writes_nothing(
         kwargs["files"] = bad.files(ids)
     before = probe.checksums(session)
     response = app_client.request(bad.method, filled(bad.path, ids), **kwargs)
+    if bad.line:
+        _assert_line_refused(response, bad)
+    else:
+        _assert_problem(response, bad)
+    assert probe.changed_tables(before, probe.checksums(session)) == []
+
+
+def _assert_problem(response, bad: BadInput) -> None:
     assert (response.status_code, response.headers["content-type"]) == (
         bad.status,
         "application/problem+json",
@@ -63,4 +71,12 @@ def test_bad_input_is_refused_and_writes_nothing(
     problem = response.json()
     assert problem["code"] == bad.code and problem["status"] == bad.status
     assert problem["title"] and problem["detail"]
-    assert probe.changed_tables(before, probe.checksums(session)) == []
+
+
+def _assert_line_refused(response, bad: BadInput) -> None:
+    """A report of a bulk route: the one line refused with the code and a message."""
+    assert response.status_code == bad.status, response.text
+    report = response.json()
+    lines = report.get("rejected_lines", report.get("refused"))
+    assert [line["code"] for line in lines] == [bad.code], response.text
+    assert all(line["message"] for line in lines)

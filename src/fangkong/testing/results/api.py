@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile, status
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
@@ -34,6 +34,7 @@ from fangkong.testing.results.schemas import (
 router = APIRouter(tags=["testing"])
 BASE = "/api/v1/testing"
 LabIdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+LabIdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]  # labs.id is INTEGER
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Paging = Annotated[PageParams, Depends(page_params)]
 RegionQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
@@ -60,18 +61,20 @@ def create_lab(session: DbSession, actor: TestingManage, data: LabCreate) -> Lab
 
 
 @router.get(f"{BASE}/labs/{{lab_id}}", response_model=LabOut)
-def get_lab(session: DbSession, actor: TestingResults, lab_id: IdPath) -> LabOut:
+def get_lab(session: DbSession, actor: TestingResults, lab_id: LabIdPath) -> LabOut:
     return LabOut.model_validate(service.get_lab(session, actor=actor, lab_id=lab_id))
 
 
 @router.patch(f"{BASE}/labs/{{lab_id}}", response_model=LabOut)
-def update_lab(session: DbSession, actor: TestingManage, lab_id: IdPath, data: LabUpdate) -> LabOut:
+def update_lab(
+    session: DbSession, actor: TestingManage, lab_id: LabIdPath, data: LabUpdate
+) -> LabOut:
     lab = service.update_lab(session, actor=actor, lab_id=lab_id, data=data)
     return LabOut.model_validate(lab)
 
 
 @router.get(f"{BASE}/labs/{{lab_id}}/members", response_model=list[LabMemberOut])
-def list_members(session: DbSession, actor: TestingManage, lab_id: IdPath) -> list[LabMemberOut]:
+def list_members(session: DbSession, actor: TestingManage, lab_id: LabIdPath) -> list[LabMemberOut]:
     return [_member_out(u) for u in service.lab_members(session, actor=actor, lab_id=lab_id)]
 
 
@@ -81,7 +84,7 @@ def list_members(session: DbSession, actor: TestingManage, lab_id: IdPath) -> li
     status_code=status.HTTP_201_CREATED,
 )
 def add_member(
-    session: DbSession, actor: TestingManage, lab_id: IdPath, data: LabMemberIn
+    session: DbSession, actor: TestingManage, lab_id: LabIdPath, data: LabMemberIn
 ) -> LabMemberOut:
     user = service.add_member(session, actor=actor, lab_id=lab_id, user_id=data.user_id)
     return _member_out(user)
@@ -89,7 +92,7 @@ def add_member(
 
 @router.delete(f"{BASE}/labs/{{lab_id}}/members/{{user_id}}", status_code=204)
 def remove_member(
-    session: DbSession, actor: TestingManage, lab_id: IdPath, user_id: UserIdPath
+    session: DbSession, actor: TestingManage, lab_id: LabIdPath, user_id: UserIdPath
 ) -> None:
     service.remove_member(session, actor=actor, lab_id=lab_id, user_id=user_id)
 
@@ -98,7 +101,7 @@ def remove_member(
 def turnaround(
     session: DbSession,
     actor: TestingResults,
-    lab_id: IdPath,
+    lab_id: LabIdPath,
     days: Annotated[int, Query(ge=1, le=90)] = 14,
 ) -> Turnaround:
     found = service.turnaround(session, actor=actor, lab_id=lab_id, days=days)
