@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -69,3 +70,16 @@ def print_json(data: Any) -> None:
 
 def is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def write_download(data: bytes, *, output: Path | None, binary: bool) -> None:
+    """A file a command makes (an import template): to ``output``, else to stdout — but a
+    binary file (XLSX) never to a terminal."""
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"wrote {output}", err=True)
+    elif binary and sys.stdout.isatty():
+        bad_input("an XLSX file is binary: write it with --output FILE")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from fangkong.core.errors import N_, InvalidInput
 
@@ -170,3 +170,26 @@ def batched(
     iterator = iter(rows)
     while chunk := tuple(islice(iterator, size)):
         yield chunk
+
+
+def template_csv(headers: Iterable[str], example: Iterable[object]) -> bytes:
+    """An import template: the header and an example row, UTF-8 with a byte-order mark so
+    that Excel shows the Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerow(example)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(headers: Iterable[str], example: Iterable[object], *, title: str) -> bytes:
+    """The same as one XLSX sheet named ``title``."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(list(headers))
+    sheet.append(list(example))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -115,14 +115,7 @@ def template(
 ) -> None:
     """The import template: Chinese headers and one synthetic example row (XLSX: and 说明)."""
     data = importer.template_csv() if file_format == "csv" else importer.template_xlsx()
-    if output is not None:
-        output.write_bytes(data)
-        typer.echo(f"wrote {output}", err=True)
-    elif file_format == "xlsx" and sys.stdout.isatty():
-        console.bad_input("an XLSX file is binary: write it with --output FILE")
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    console.write_download(data, output=output, binary=file_format == "xlsx")
 
 
 @app.command("rotate-key")

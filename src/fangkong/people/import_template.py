@@ -7,7 +7,6 @@ The example person is synthetic: a resident ID drawn by ``idcard.synthesize`` fr
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from fangkong.core import tabular
 from fangkong.people import idcard
 from fangkong.people.import_columns import COLUMN_HEADERS
 
@@ -117,12 +117,7 @@ def example_row() -> dict[str, str]:
 
 
 def template_csv() -> bytes:
-    """Header and example row, UTF-8 with a byte-order mark so Excel shows the Chinese."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMN_HEADERS.values())
-    writer.writerow(example_row().values())
-    return buffer.getvalue().encode("utf-8-sig")
+    return tabular.template_csv(COLUMN_HEADERS.values(), example_row().values())
 
 
 def template_xlsx() -> bytes:

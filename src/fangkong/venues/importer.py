@@ -4,12 +4,9 @@ nothing. The caller rolls back for a dry run."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from fangkong.core import tabular
@@ -30,23 +27,11 @@ Rows = Iterator[tuple[int, tabular.Row]]
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMN_HEADERS.values())
-    writer.writerow(EXAMPLE)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tabular.template_csv(COLUMN_HEADERS.values(), EXAMPLE)
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "场所"
-    sheet.append(list(COLUMN_HEADERS.values()))
-    sheet.append(list(EXAMPLE))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.template_xlsx(COLUMN_HEADERS.values(), EXAMPLE, title="场所")
 
 
 def import_upload(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -66,13 +65,7 @@ def template(
 ) -> None:
     """The upload template with its Chinese headers and one example line."""
     data = importer.template_csv() if file_format == "csv" else importer.template_xlsx()
-    if output is not None:
-        output.write_bytes(data)
-    elif file_format == "xlsx":
-        console.bad_input("an XLSX file is binary: write it with --output FILE")
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    console.write_download(data, output=output, binary=file_format == "xlsx")
 
 
 @labs.command("list")

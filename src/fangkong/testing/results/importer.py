@@ -19,15 +19,12 @@ received is refused.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
@@ -56,23 +53,11 @@ Lines = Iterable[tuple[int, dict[str, Any]]]
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMN_HEADERS.values())
-    writer.writerow(EXAMPLE)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tabular.template_csv(COLUMN_HEADERS.values(), EXAMPLE)
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "检测结果"
-    sheet.append(list(COLUMN_HEADERS.values()))
-    sheet.append(list(EXAMPLE))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.template_xlsx(COLUMN_HEADERS.values(), EXAMPLE, title="检测结果")
 
 
 def upload_file(
