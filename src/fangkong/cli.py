@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from fangkong import demo, migrate
+from fangkong.arrivals import cli as arrivals_cli
 from fangkong.auth import cli as users_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
@@ -42,6 +43,7 @@ app.add_typer(venues_cli.app, name="venues")
 app.add_typer(healthcode_cli.app, name="health-code")
 app.add_typer(scans_cli.app, name="scans")
 app.add_typer(testing_cli.app, name="testing")
+app.add_typer(arrivals_cli.app, name="arrivals")
 
 
 @db_app.command("upgrade")

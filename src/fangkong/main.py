@@ -15,6 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from fangkong import deployment, site
+from fangkong.arrivals import api as arrivals_api
+from fangkong.arrivals import views as arrivals_views
 from fangkong.audit import api as audit_api
 from fangkong.audit import views as audit_views
 from fangkong.auth import api as auth_api
@@ -65,6 +67,11 @@ NAV = (
     ("/testing", N_("Testing"), Perm.TESTING_READ),
     ("/testing/sampler", N_("Sampler"), Perm.TESTING_SAMPLE),
     ("/testing/lab", N_("Lab results"), Perm.TESTING_RESULTS),
+    ("/arrivals", N_("Arrivals"), Perm.ARRIVALS_READ),
+    ("/arrivals/todo", N_("Arrivals to screen"), Perm.ARRIVALS_SCREEN),
+    ("/arrivals/checkpoint", N_("Checkpoint"), Perm.ARRIVALS_CHECKPOINT),
+    ("/risk-areas", N_("Risk areas"), Perm.ZONES_READ),
+    ("/zones", N_("Zones"), Perm.ZONES_READ),
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
@@ -97,6 +104,8 @@ ROUTERS = (
     scans_views.router,
     testing_api.router,
     testing_views.router,
+    arrivals_api.router,
+    arrivals_views.router,
 )
 
 

@@ -59,6 +59,18 @@ class Perm(enum.StrEnum):
     TESTING_MANAGE = "testing.manage"
     TESTING_SAMPLE = "testing.sample"
     TESTING_RESULTS = "testing.results"
+    # Arrivals (抵返报备) and zones: reading lists; importing pushed lists and reclassifying
+    # trips; a grid worker's screening (排查); a checkpoint's scans (卡口); the national
+    # risk-area list (city command office); declaring local zones and linking their cases;
+    # deciding a zone's lifting or downgrade (the command office's risk-zone decisions).
+    ARRIVALS_READ = "arrivals.read"
+    ARRIVALS_MANAGE = "arrivals.manage"
+    ARRIVALS_SCREEN = "arrivals.screen"
+    ARRIVALS_CHECKPOINT = "arrivals.checkpoint"
+    RISK_AREAS_MANAGE = "risk_areas.manage"
+    ZONES_READ = "zones.read"
+    ZONES_MANAGE = "zones.manage"
+    ZONES_DECIDE = "zones.decide"
 
 
 _OFFICER = {
@@ -84,6 +96,12 @@ _OFFICER = {
     # Officers create samplers and lab accounts, so they hold every grant those have.
     Perm.TESTING_SAMPLE,
     Perm.TESTING_RESULTS,
+    Perm.ARRIVALS_READ,
+    Perm.ARRIVALS_MANAGE,
+    Perm.ARRIVALS_SCREEN,
+    Perm.ARRIVALS_CHECKPOINT,
+    Perm.ZONES_READ,
+    Perm.ZONES_MANAGE,
     # Officers create venue operators, so they hold every grant an operator has.
     Perm.ENTRY_CHECK,
     Perm.HEALTH_CODE_VERIFY,
@@ -97,15 +115,18 @@ _TRACER = {
     Perm.VENUES_READ,
     Perm.HEALTH_CODE_READ,
     Perm.SCANS_READ,
+    Perm.ARRIVALS_READ,
+    Perm.ZONES_READ,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(Perm),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER),
     Role.STREET_OFFICER: frozenset(_OFFICER),
-    # Grid workers read coverage and the not-yet-tested and overdue lists of their grids.
+    # Grid workers read coverage and the not-yet-tested and overdue lists of their grids,
+    # and screen (排查) the arrivals of their grids.
     Role.GRID_WORKER: frozenset(
-        _TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE, Perm.TESTING_READ}
+        _TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE, Perm.TESTING_READ, Perm.ARRIVALS_SCREEN}
     ),
     # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
     Role.SAMPLER: frozenset(
@@ -115,9 +136,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LAB: frozenset({Perm.POLICY_READ, Perm.TESTING_RESULTS}),
     Role.EPIDEMIOLOGIST: frozenset(_TRACER),
     Role.ISOLATION_OFFICER: frozenset(_TRACER),
-    # Operators see and check in at their own venues only (venue_operators rows).
+    # Operators see and check in at their own venues only (venue_operators rows); staff of a
+    # checkpoint (卡口、三站一场) are operators named in checkpoint_staff and scan arrivals there.
     Role.VENUE_OPERATOR: frozenset(
-        {Perm.POLICY_READ, Perm.VENUES_READ, Perm.ENTRY_CHECK, Perm.HEALTH_CODE_VERIFY}
+        {
+            Perm.POLICY_READ,
+            Perm.VENUES_READ,
+            Perm.ENTRY_CHECK,
+            Perm.HEALTH_CODE_VERIFY,
+            Perm.ARRIVALS_CHECKPOINT,
+        }
     ),
     Role.INSPECTOR: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
     Role.CITIZEN: frozenset(),

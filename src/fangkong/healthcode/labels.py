@@ -17,6 +17,7 @@ REASON_LABELS: dict[str, str] = {
     Reason.CONTACT_CLOSE: N_("Close contact under isolation"),
     Reason.ARRIVAL_HIGH_RISK: N_("Arrival from a high-risk area under isolation"),
     Reason.ZONE_SEALED: N_("Resident of a sealed area"),
+    Reason.ZONE_CONTROLLED: N_("Resident of a controlled area"),
     Reason.CONTACT_SECONDARY: N_("Secondary contact"),
     Reason.SPACE_TIME_COMPANION: N_("Space-time companion"),
     Reason.POOL_POSITIVE: N_("Member of a positive pool awaiting a single-tube retest"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fangkong.arrivals.jobs
 import fangkong.auth.jobs
 import fangkong.healthcode.jobs
 import fangkong.people.jobs

@@ -47,8 +47,10 @@ __all__ = [
 
 # Domains import their own tables from their modules (``fangkong.models.venue``, ...); these
 # imports, last so that those modules may import the names above, register the tables.
+import fangkong.models.arrivals
 import fangkong.models.citizen
 import fangkong.models.healthcode
 import fangkong.models.scan
 import fangkong.models.testing
-import fangkong.models.venue  # noqa: F401
+import fangkong.models.venue
+import fangkong.models.zones  # noqa: F401

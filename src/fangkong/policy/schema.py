@@ -36,6 +36,8 @@ from fangkong.policy.types import (
     SingleTubeGroup,
     Text,
     VenueType,
+    ZoneDecision,
+    ZoneKind,
     distinct,
 )
 
@@ -136,6 +138,39 @@ class RiskAreaRules(PolicyModel):
         medium_days = (self.medium_lower_days, self.designated_medium_days)
         if (Grade.MEDIUM in self.grades) != all(days is not None for days in medium_days):
             raise ValueError("medium_lower_days and designated_medium_days: set iff medium")
+        return self
+
+
+class ZoneLift(PolicyModel):
+    """When a local zone of one kind ends: ``no_infection_days`` in a row with no new infection
+    inside it (and, where required, a final screening round all negative), after which it
+    becomes ``then`` (a lower kind) or, when null, is lifted (解封)."""
+
+    no_infection_days: PositiveDays
+    final_screening_required: bool
+    then: ZoneKind | None
+
+
+class ZoneRules(PolicyModel):
+    sealed: ZoneLift
+    controlled: ZoneLift
+    precaution: ZoneLift
+    decision: ZoneDecision
+
+    def lift_for(self, kind: ZoneKind) -> ZoneLift:
+        return {
+            ZoneKind.SEALED: self.sealed,
+            ZoneKind.CONTROLLED: self.controlled,
+            ZoneKind.PRECAUTION: self.precaution,
+        }[kind]
+
+    @model_validator(mode="after")
+    def _downgrades_go_down(self) -> Self:
+        order = list(ZoneKind)
+        for kind in ZoneKind:
+            then = self.lift_for(kind).then
+            if then is not None and order.index(then) <= order.index(kind):
+                raise ValueError(f"zones.{kind}.then must be a lower kind than {kind}")
         return self
 
 
@@ -322,6 +357,7 @@ class Edition(PolicyModel):
     contacts: ContactRules
     risk_areas: RiskAreaRules
     arrivals: ArrivalRules
+    zones: ZoneRules
     testing: NatRules
     key_groups: Annotated[tuple[KeyGroup, ...], Field(min_length=1), AfterValidator(_distinct_ids)]
     cases: CaseRules

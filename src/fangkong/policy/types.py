@@ -45,6 +45,17 @@ class Grade(StrEnum):  # national risk-area grade (高/中/低风险区)
     LOW = "low"
 
 
+class ZoneKind(StrEnum):  # local zone around cases (封控区、管控区、防范区)
+    SEALED = "sealed"
+    CONTROLLED = "controlled"
+    PRECAUTION = "precaution"
+
+
+class ZoneDecision(StrEnum):  # who lifts a zone whose rule is met
+    AUTO = "auto"  # the daily job lifts or downgrades it
+    PROPOSE = "propose"  # the daily job proposes it; an officer decides
+
+
 class Measure(StrEnum):  # control measure applied to a person
     NONE = "none"
     SELF_MONITOR = "self_monitor"
@@ -88,6 +99,7 @@ class Reason(StrEnum):  # why a health code has its colour
     CONTACT_CLOSE = "contact.close"
     ARRIVAL_HIGH_RISK = "arrival.high_risk"
     ZONE_SEALED = "zone.sealed"
+    ZONE_CONTROLLED = "zone.controlled"
     CONTACT_SECONDARY = "contact.secondary"
     SPACE_TIME_COMPANION = "contact.space_time_companion"
     POOL_POSITIVE = "testing.pool_positive"

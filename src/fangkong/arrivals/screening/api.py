@@ -1,0 +1,7 @@
+"""Routes of screening (filled in by the sub-package)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,2 @@
+"""Local zones (封控区、管控区、防范区): declaration, residents, linked cases, lifting
+and announcements."""
