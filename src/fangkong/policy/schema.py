@@ -198,12 +198,27 @@ class ArrivalsByOrigin(PolicyModel):
         return {Grade.HIGH: self.high, Grade.MEDIUM: self.medium, Grade.LOW: self.low}[grade]
 
 
+class Escalation(PolicyModel):
+    """问责: an overdue screening goes to the street once it is ``street_after_hours`` past
+    its deadline, and to the district at ``district_after_hours``."""
+
+    street_after_hours: Annotated[int, Field(ge=0, le=720)]
+    district_after_hours: Hours
+
+    @model_validator(mode="after")
+    def _district_later(self) -> Self:
+        if self.district_after_hours <= self.street_after_hours:
+            raise ValueError("escalation.district_after_hours must be after street_after_hours")
+        return self
+
+
 class ArrivalRules(PolicyModel):
     by_origin: ArrivalsByOrigin
     report_within_hours: Hours
     merge_window_hours: Hours
     landing_test_within_hours: Hours | None  # null: no landing test (落地即检) expected
     screening_deadline_hours: Hours
+    escalation: Escalation
 
 
 class NatValidity(PolicyModel):
