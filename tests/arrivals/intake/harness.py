@@ -1,0 +1,2 @@
+"""The intake part of arrivals in the generic harness (``tests/harness``); filled in by the
+sub-package."""
