@@ -189,3 +189,23 @@ def test_a_pooled_negative_ends_other_lifted_facts_and_keeps_the_newest_negative
     assert open_reasons(session, people[0].id) == set()
     session.expire_all()
     assert session.get(NatNegative, people[1].id).sampled_at == later.sampled_at
+
+
+def test_replacing_a_positive_pool_by_a_negative_cancels_its_retest_tasks(
+    app_client, session, settings, staff
+):
+    staffed_lab(session)
+    people, tube = _pool(session, settings, size=2)
+    _post(app_client, staff, line(tube, "阳性", ct_n=20))
+    _post(app_client, staff, line(tube, "阴性"))
+    tasks = f"{API}/tasks"
+    opened = app_client.get(tasks, params={"status": "open"}, headers=staff["officer"]).json()
+    assert len(opened["items"]) == 2
+    [listed] = app_client.get(f"{API}/results/conflicts", headers=staff["officer"]).json()
+    url = f"{API}/results/conflicts/{listed['id']}/resolve"
+    assert app_client.post(url, json={"action": "replace"}, headers=staff["officer"]).is_success
+    still = app_client.get(tasks, params={"status": "open"}, headers=staff["officer"]).json()
+    cancelled = app_client.get(tasks, params={"status": "cancelled"}, headers=staff["officer"])
+    assert still["items"] == []
+    assert sorted(t["person_id"] for t in cancelled.json()["items"]) == sorted(p.id for p in people)
+    assert colour(session, people[0].id) == "green"

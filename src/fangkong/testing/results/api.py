@@ -176,7 +176,7 @@ def list_tasks(
     session: DbSession,
     actor: TestingRead,
     paging: Paging,
-    status: Literal["open", "done"] | None = None,
+    status: Literal["open", "done", "cancelled"] | None = None,
     kind: Literal["pool_retest", "antigen_confirm"] | None = None,
     region: RegionQuery = None,
 ) -> Page[TaskOut]:

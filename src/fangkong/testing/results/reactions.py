@@ -3,7 +3,8 @@
 - a positive pooled or household tube: every member ``FactRaised(testing.pool_positive)`` at
   once (yellow, temporary control) and a ``pool_retest`` task each (单采复核);
 - a positive single tube: ``FactRaised(case.pending_confirmation)`` and ``CaseCandidate``;
-- a negative tube (the officer replacing a conflicting result): ``NegativeTest`` per member.
+- a negative tube (the officer replacing a conflicting result): ``NegativeTest`` per member,
+  and the pool's open retest tasks are cancelled (the pool is no longer positive).
   Uploads take the bulk path for negatives instead (``healthcode.service.record_negatives``).
 """
 
@@ -70,6 +71,7 @@ def negative(session: Session, tube: Tube) -> None:
     """A tube that turned negative (a replaced result): its own positive facts end, and each
     member has a negative test."""
     reason = Reason.CASE_PENDING if tube.kind == "single" else Reason.POOL_POSITIVE
+    repository.cancel_open_tasks(session, POOL_RETEST, tube_ref(tube.id), clock.now())
     for member in repository.tube_members(session, tube.id):
         publish(session, FactEnded(member.person_id, reason, tube_ref(tube.id)))
         negative = NegativeTest(

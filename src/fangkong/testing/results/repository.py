@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, delete, func, select
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -96,6 +96,16 @@ def open_tasks(session: Session, person_ids: Sequence[int], kind: str, ref: str)
         TestTask.person_id.in_(person_ids), TestTask.kind == kind, TestTask.source_ref == ref
     )
     return set(session.scalars(statement).all())
+
+
+def cancel_open_tasks(session: Session, kind: str, ref: str, at: datetime) -> int:
+    """Cancel the open tasks of ``kind`` a source set off (a pool whose positive was replaced)."""
+    statement = (
+        update(TestTask)
+        .where(TestTask.kind == kind, TestTask.source_ref == ref, TestTask.status == "open")
+        .values(status="cancelled", done_at=at)
+    )
+    return session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
 
 
 # --- conflicts -------------------------------------------------------------------------------

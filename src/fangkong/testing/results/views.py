@@ -117,7 +117,7 @@ def tasks_page(
     request: Request,
     session: DbSession,
     actor: TestingReadPage,
-    status: Annotated[Literal["", "open", "done"], Query()] = "open",
+    status: Annotated[Literal["", "open", "done", "cancelled"], Query()] = "open",
     region: Annotated[str, Query(pattern=r"^([0-9]{2,15})?$")] = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
