@@ -2,7 +2,9 @@
 (``results``), screening rounds and key-group schedules (``campaigns``), antigen self-reports,
 a citizen's own results and the pool-size planner (``citizen``).
 
-Importing the package registers its event handlers (``fangkong.core.events``).
+Importing the package registers its event handlers (``fangkong.core.events``) and its part of
+the person timeline (``fangkong.people.timeline``).
 """
 
+import fangkong.testing.citizen.timeline
 import fangkong.testing.handlers  # noqa: F401

@@ -5,7 +5,7 @@ ID numbers and phones never travel in a URL: exact search is ``POST /api/v1/peop
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
@@ -25,7 +25,7 @@ from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
 from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UserIdQuery, UtcDatetime
 from fangkong.models import DuplicateCandidate, KeyGroup, Person
-from fangkong.people import importer, service
+from fangkong.people import importer, service, timeline
 from fangkong.people.api.common import (
     PEOPLE,
     XLSX,
@@ -229,6 +229,27 @@ def get_person(
             "household": HouseholdOut.model_validate(household) if household else None,
         }
     )
+
+
+class TimelineEntryOut(BaseModel):
+    at: datetime
+    domain: str
+    text: str
+    link: str | None
+    tone: str
+
+
+@router.get(f"{PEOPLE}/{{person_id}}/timeline", response_model=list[TimelineEntryOut])
+def person_timeline(
+    session: DbSession, actor: PeopleRead, person_id: IdPath, locale: Locale
+) -> list[TimelineEntryOut]:
+    """What the other domains know of the person (codes, tests, trips, …) that the caller may
+    read, newest first, in the request's language. Opening it is logged like the record."""
+    person = service.get_person(session, actor=actor, person_id=person_id)
+    return [
+        TimelineEntryOut(**vars(timeline.show(entry, locale)))
+        for entry in timeline.entries(session, actor, person.id)
+    ]
 
 
 @router.patch(f"{PEOPLE}/{{person_id}}", response_model=PersonOut)

@@ -20,9 +20,10 @@ from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, IdPath
+from fangkong.core.web import DbSession, IdPath, request_locale
 from fangkong.models import Person
 from fangkong.people import service
+from fangkong.people import timeline as person_timeline
 from fangkong.people.dependencies import ProtectorDep
 from fangkong.people.schemas import FLAGS, KeyGroupIn, PersonUpdate
 from fangkong.people.views import timeline
@@ -67,12 +68,23 @@ def _household(session: DbSession, actor: Principal, person: Person) -> dict[str
     return {"household": household, "members": service.members(session, household)}
 
 
-def _context(session: DbSession, actor: Principal, person: Person, **extra: Any) -> dict[str, Any]:
-    history = service.history(session, actor=actor, person_id=person.id)
+def _timeline(session: DbSession, actor: Principal, person: Person, locale: str) -> list[Any]:
+    """The record's own events and every domain's entries (codes, tests, trips), newest first."""
+    own = timeline.events(person, service.history(session, actor=actor, person_id=person.id))
+    others = [
+        person_timeline.show(entry, locale)
+        for entry in person_timeline.entries(session, actor, person.id)
+    ]
+    return sorted([*own, *others], key=lambda event: event.at, reverse=True)
+
+
+def _context(
+    session: DbSession, actor: Principal, person: Person, locale: str, **extra: Any
+) -> dict[str, Any]:
     context = {
         "person": person,
         "memberships": service.key_groups(session, person),
-        "timeline": timeline.events(person, history),
+        "timeline": _timeline(session, actor, person, locale),
         "access": _access(session, actor, person),
         "revealed": {},
         "form": _edit_form(person),
@@ -99,7 +111,10 @@ def _page(
     session.rollback()
     person = service.get_person(session, actor=actor, person_id=person_id, log=False)
     response = render(
-        request, "people/detail.html", _context(session, actor, person, **extra), status
+        request,
+        "people/detail.html",
+        _context(session, actor, person, request_locale(request), **extra),
+        status,
     )
     response.headers.update(NO_STORE)
     return response
@@ -114,7 +129,9 @@ def person_page(
     duplicates: Duplicates = 0,
 ) -> Response:
     person = service.get_person(session, actor=actor, person_id=person_id)
-    context = _context(session, actor, person, possible_duplicates=duplicates)
+    context = _context(
+        session, actor, person, request_locale(request), possible_duplicates=duplicates
+    )
     return render(request, "people/detail.html", context)
 
 
@@ -131,7 +148,9 @@ def person_reveal(
     person = service.get_person(session, actor=actor, person_id=person_id, log=False)
     shown = service.reveal(session, actor=actor, protector=protector, person=person, fields=[field])
     response = render(
-        request, "people/detail.html", _context(session, actor, person, revealed=shown)
+        request,
+        "people/detail.html",
+        _context(session, actor, person, request_locale(request), revealed=shown),
     )
     response.headers.update(NO_STORE)
     return response
