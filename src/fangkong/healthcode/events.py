@@ -6,6 +6,8 @@ person's code at once, in the publisher's transaction.
 - ``FactRaised``: a reason is in force for the person (idempotent per person, reason and
   ``ref``: raising it again only moves ``until``). ``until``, when given, ends it at the sweep.
 - ``FactEnded``: the reason with that ``ref`` is no longer in force.
+- ``FactsRaised`` / ``FactsEnded``: the same for many people at once (a zone's residents),
+  stored and recomputed in bulk (``service.raise_facts`` / ``service.end_facts``).
 - ``NegativeTest``: a negative NAT sampled at ``sampled_at``; it ends the facts a negative test
   lifts (``fangkong.healthcode.engine.lifted_by_negative``) that started before the sampling;
   ``single_tube`` false (a pooled or household tube) leaves a positive pool's yellow alone.
@@ -31,6 +33,22 @@ class FactRaised:
 @dataclass(frozen=True)
 class FactEnded:
     person_id: int
+    reason: Reason
+    ref: str
+
+
+@dataclass(frozen=True)
+class FactsRaised:
+    person_ids: tuple[int, ...]
+    reason: Reason
+    source: str
+    ref: str
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FactsEnded:
+    person_ids: tuple[int, ...]
     reason: Reason
     ref: str
 

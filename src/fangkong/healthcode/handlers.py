@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core.events import subscribe
 from fangkong.healthcode import service
-from fangkong.healthcode.events import FactEnded, FactRaised, NegativeTest
+from fangkong.healthcode.events import FactEnded, FactRaised, FactsEnded, FactsRaised, NegativeTest
 from fangkong.people.events import PersonMerged
 
 
@@ -34,6 +34,30 @@ def on_fact_ended(session: Session, event: FactEnded) -> None:
     service.end_matching(
         session,
         person_id=event.person_id,
+        reason=event.reason,
+        ref=event.ref,
+        edition=service.current_edition(session),
+    )
+
+
+@subscribe(FactsRaised)
+def on_facts_raised(session: Session, event: FactsRaised) -> None:
+    service.raise_facts(
+        session,
+        person_ids=event.person_ids,
+        reason=event.reason,
+        source=event.source,
+        ref=event.ref,
+        until=event.until,
+        edition=service.current_edition(session),
+    )
+
+
+@subscribe(FactsEnded)
+def on_facts_ended(session: Session, event: FactsEnded) -> None:
+    service.end_facts(
+        session,
+        person_ids=event.person_ids,
         reason=event.reason,
         ref=event.ref,
         edition=service.current_edition(session),

@@ -6,7 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, Subquery, Table, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    Subquery,
+    Table,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -320,3 +332,134 @@ def negatives_lifting_facts(
         .order_by(members.c.person_id, members.c.sampled_at)
     )
     return session.execute(query).all()
+
+
+# --- many people at once (a zone's residents, a list's arrivals) ----------------------------
+
+
+def live_ids(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
+    """Each known id → its live record (itself, or the kept record it was merged into)."""
+    live: dict[int, int] = {}
+    pending = {person_id: person_id for person_id in person_ids}  # asked → current hop
+    for _ in range(MAX_MERGE_HOPS):
+        if not pending:
+            break
+        rows = session.execute(
+            select(Person.id, Person.status, Person.merged_into_id).where(
+                Person.id.in_(set(pending.values()))
+            )
+        ).all()
+        by_id = {row.id: row for row in rows}
+        following: dict[int, int] = {}
+        for asked, current in pending.items():
+            row = by_id.get(current)
+            if row is None:
+                continue
+            if row.status == PersonStatus.ACTIVE:
+                live[asked] = current
+            elif row.merged_into_id is not None:
+                following[asked] = row.merged_into_id
+        pending = following
+    return live
+
+
+def with_fact_in_force(
+    session: Session, person_ids: Sequence[int], reason: str, ref: str
+) -> set[int]:
+    query = select(HealthFact.person_id).where(
+        HealthFact.person_id.in_(person_ids),
+        HealthFact.reason == reason,
+        HealthFact.ref == ref,
+        HealthFact.ended_at.is_(None),
+    )
+    return set(session.scalars(query).all())
+
+
+def set_until(
+    session: Session, person_ids: Sequence[int], reason: str, ref: str, until: datetime | None
+) -> None:
+    session.execute(
+        update(HealthFact)
+        .where(
+            HealthFact.person_id.in_(person_ids),
+            HealthFact.reason == reason,
+            HealthFact.ref == ref,
+            HealthFact.ended_at.is_(None),
+        )
+        .values(until=until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def insert_facts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(HealthFact), list(rows))
+
+
+def end_facts(
+    session: Session, person_ids: Sequence[int], reason: str, ref: str, *, now: datetime, by: str
+) -> list[int]:
+    """End these people's fact of ``reason`` and ``ref``; the people who had one."""
+    statement = (
+        update(HealthFact)
+        .where(
+            HealthFact.person_id.in_(person_ids),
+            HealthFact.reason == reason,
+            HealthFact.ref == ref,
+            HealthFact.ended_at.is_(None),
+        )
+        .values(ended_at=now, ended_by=by)
+        .returning(HealthFact.person_id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(set(session.scalars(statement).all()))
+
+
+def end_manuals_of(session: Session, person_ids: Sequence[int], now: datetime) -> None:
+    session.execute(
+        update(CodeChangeRequest)
+        .where(
+            CodeChangeRequest.person_id.in_(person_ids),
+            CodeChangeRequest.status == "approved",
+            CodeChangeRequest.ended_at.is_(None),
+        )
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def reasons_in_force_of(session: Session, person_ids: Sequence[int]) -> dict[int, list[str]]:
+    query = (
+        select(HealthFact.person_id, HealthFact.reason)
+        .where(HealthFact.person_id.in_(person_ids), HealthFact.ended_at.is_(None))
+        .order_by(HealthFact.person_id, HealthFact.id)
+    )
+    found: dict[int, list[str]] = {}
+    for person_id, reason in session.execute(query):
+        found.setdefault(person_id, []).append(reason)
+    return found
+
+
+def manual_colours_of(session: Session, person_ids: Sequence[int], now: datetime) -> dict[int, str]:
+    """The colour of each person's approved manual change in force (the latest decided)."""
+    query = (
+        select(CodeChangeRequest.person_id, CodeChangeRequest.colour)
+        .where(
+            CodeChangeRequest.person_id.in_(person_ids),
+            CodeChangeRequest.status == "approved",
+            CodeChangeRequest.ended_at.is_(None),
+            or_(CodeChangeRequest.until.is_(None), CodeChangeRequest.until > now),
+        )
+        .order_by(CodeChangeRequest.person_id, CodeChangeRequest.decided_at)
+    )
+    return {person_id: colour for person_id, colour in session.execute(query)}
+
+
+def codes_of(session: Session, person_ids: Sequence[int]) -> dict[int, HealthCode]:
+    query = select(HealthCode).where(HealthCode.person_id.in_(person_ids))
+    return {code.person_id: code for code in session.scalars(query)}
+
+
+def insert_history(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(HealthCodeHistory), list(rows))

@@ -9,6 +9,7 @@ from fangkong.healthcode.service.appeals import (
     file_appeal,
     list_appeals,
 )
+from fangkong.healthcode.service.bulk import end_facts, raise_facts
 from fangkong.healthcode.service.changes import approve, list_changes, propose, reject
 from fangkong.healthcode.service.codes import (
     add_fact,
@@ -48,6 +49,7 @@ __all__ = [
     "decide",
     "default_policy",
     "due_day",
+    "end_facts",
     "end_matching",
     "ensure_code",
     "file_appeal",
@@ -62,6 +64,7 @@ __all__ = [
     "person_history",
     "propose",
     "raise_fact",
+    "raise_facts",
     "readable_person",
     "reason_views",
     "recompute",

@@ -1,0 +1,113 @@
+"""Facts of many people at once: a sealed zone's fifty thousand residents turn red together,
+and turn back when it is lifted. The per-person path (``raise_fact``: about a dozen queries and
+a recompute each) would take half an hour for such a zone.
+
+``raise_facts`` and ``end_facts`` do the same as ``raise_fact`` and ``end_matching`` for each
+person — merged-away people follow to the kept record, raising again only moves ``until``, a
+new fact ends a manual change in force — with a few set-based statements per chunk, and
+``recompute_many`` computes every touched code with the same engine and stores changed ones
+(and their history rows) in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from fangkong.core import clock
+from fangkong.healthcode import engine, repository
+from fangkong.healthcode.service.codes import REF_LENGTH, SOURCE_LENGTH
+from fangkong.models.healthcode import HealthCode
+from fangkong.policy.schema import Edition
+from fangkong.policy.types import Colour, Reason
+
+CHUNK = 1000  # ids per statement: well under either database's parameter limit
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def raise_facts(
+    session: Session,
+    *,
+    person_ids: Iterable[int],
+    reason: Reason,
+    source: str,
+    ref: str,
+    until: datetime | None,
+    edition: Edition,
+) -> int:
+    """``reason`` in force for each person (idempotent per person, reason and ref); returns how
+    many facts were new."""
+    now, ref, source = clock.now(), ref[:REF_LENGTH], source[:SOURCE_LENGTH]
+    new = 0
+    for chunk in _chunks(person_ids):
+        live = sorted(set(repository.live_ids(session, chunk).values()))
+        having = repository.with_fact_in_force(session, live, reason.value, ref)
+        fresh = [person_id for person_id in live if person_id not in having]
+        repository.set_until(session, sorted(having), reason.value, ref, until)
+        repository.insert_facts(
+            session,
+            [
+                {"person_id": p, "reason": reason.value, "source": source, "ref": ref,
+                 "started_at": now, "until": until}
+                for p in fresh
+            ],
+        )  # fmt: skip
+        repository.end_manuals_of(session, fresh, now)
+        recompute_many(session, live, edition=edition, cause="fact", now=now)
+        new += len(fresh)
+    return new
+
+
+def end_facts(
+    session: Session, *, person_ids: Iterable[int], reason: Reason, ref: str, edition: Edition
+) -> int:
+    """End each person's fact of ``reason`` and ``ref``; returns how many ended."""
+    now, ref = clock.now(), ref[:REF_LENGTH]
+    ended = 0
+    for chunk in _chunks(person_ids):
+        live = sorted(set(repository.live_ids(session, chunk).values()))
+        touched = repository.end_facts(session, live, reason.value, ref, now=now, by="event")
+        recompute_many(session, touched, edition=edition, cause="fact_ended", now=now)
+        ended += len(touched)
+    return ended
+
+
+def recompute_many(
+    session: Session, person_ids: Sequence[int], *, edition: Edition, cause: str, now: datetime
+) -> int:
+    """``recompute`` for each person (at most ``CHUNK``); returns how many codes changed."""
+    if not person_ids:
+        return 0
+    reasons = repository.reasons_in_force_of(session, person_ids)
+    manuals = repository.manual_colours_of(session, person_ids, now)
+    codes = repository.codes_of(session, person_ids)
+    history = []
+    for person_id in person_ids:
+        manual = manuals.get(person_id)
+        result = engine.compute(
+            edition.health_code, reasons.get(person_id, ()), Colour(manual) if manual else None
+        )
+        state = (result.colour.value, list(result.reasons), result.manual)
+        code = codes.get(person_id)
+        if code is None:
+            code = HealthCode(person_id=person_id)
+            session.add(code)
+        elif (code.colour, list(code.reasons), code.manual) == state:
+            code.edition_id, code.computed_at = edition.id, now
+            continue
+        code.colour, code.reasons, code.manual = state
+        code.edition_id, code.computed_at = edition.id, now
+        history.append(
+            {"person_id": person_id, "colour": state[0], "reasons": state[1], "manual": state[2],
+             "edition_id": edition.id, "cause": cause, "changed_at": now}
+        )  # fmt: skip
+    session.flush()
+    repository.insert_history(session, history)
+    return len(history)
