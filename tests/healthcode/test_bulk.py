@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from fangkong.core import clock
 from fangkong.core.events import publish
-from fangkong.healthcode.events import FactEnded, FactRaised, FactsEnded, FactsRaised
+from fangkong.healthcode.events import (
+    FactEnded,
+    FactRaised,
+    FactsEnded,
+    FactsRaised,
+    FactsRaisedEach,
+)
 from fangkong.models import PersonStatus
 from fangkong.models.healthcode import (
     CodeChangeRequest,
@@ -91,3 +97,22 @@ def test_ending_people_without_the_fact_changes_nothing(session, make_person):
     person = make_person()
     publish(session, FactsEnded((person.id, 999_999), Reason.ZONE_SEALED, "zone:5"))
     assert _codes(session, [person.id]) == {}
+
+
+def test_each_fact_keeps_its_own_ref_and_until(session, make_person):
+    person, other = make_person(), make_person()
+    soon = clock.now().replace(microsecond=0) + timedelta(days=7)
+    items = ((person.id, "trip:1", soon), (person.id, "trip:2", None), (other.id, "trip:3", soon))
+    publish(session, FactsRaisedEach(Reason.ARRIVAL_HIGH_RISK, "arrivals", items))
+    publish(session, FactsRaisedEach(Reason.ARRIVAL_HIGH_RISK, "arrivals", items[:1]))  # again
+    facts = session.scalars(select(HealthFact).order_by(HealthFact.ref)).all()
+    assert [(f.person_id, f.ref, f.until is None) for f in facts] == [
+        (person.id, "trip:1", False),
+        (person.id, "trip:2", True),
+        (other.id, "trip:3", False),
+    ]
+    assert _codes(session, [person.id, other.id]) == {
+        person.id: ("red", ["arrival.high_risk"]),
+        other.id: ("red", ["arrival.high_risk"]),
+    }
+    assert _history(session, person.id) == ["red"]

@@ -7,7 +7,9 @@ person's code at once, in the publisher's transaction.
   ``ref``: raising it again only moves ``until``). ``until``, when given, ends it at the sweep.
 - ``FactEnded``: the reason with that ``ref`` is no longer in force.
 - ``FactsRaised`` / ``FactsEnded``: the same for many people at once (a zone's residents),
-  stored and recomputed in bulk (``service.raise_facts`` / ``service.end_facts``).
+  stored and recomputed in bulk (``service.raise_facts`` / ``service.end_facts``);
+  ``FactsRaisedEach``: many facts of one reason, each with its own ``ref`` and ``until`` (the
+  high-risk trips of a pushed list).
 - ``NegativeTest``: a negative NAT sampled at ``sampled_at``; it ends the facts a negative test
   lifts (``fangkong.healthcode.engine.lifted_by_negative``) that started before the sampling;
   ``single_tube`` false (a pooled or household tube) leaves a positive pool's yellow alone.
@@ -44,6 +46,13 @@ class FactsRaised:
     source: str
     ref: str
     until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FactsRaisedEach:
+    reason: Reason
+    source: str
+    items: tuple[tuple[int, str, datetime | None], ...]  # (person_id, ref, until)
 
 
 @dataclass(frozen=True)

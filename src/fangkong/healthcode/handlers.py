@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from fangkong.core.events import subscribe
 from fangkong.healthcode import service
-from fangkong.healthcode.events import FactEnded, FactRaised, FactsEnded, FactsRaised, NegativeTest
+from fangkong.healthcode.events import (
+    FactEnded,
+    FactRaised,
+    FactsEnded,
+    FactsRaised,
+    FactsRaisedEach,
+    NegativeTest,
+)
 from fangkong.people.events import PersonMerged
 
 
@@ -49,6 +56,17 @@ def on_facts_raised(session: Session, event: FactsRaised) -> None:
         source=event.source,
         ref=event.ref,
         until=event.until,
+        edition=service.current_edition(session),
+    )
+
+
+@subscribe(FactsRaisedEach)
+def on_facts_raised_each(session: Session, event: FactsRaisedEach) -> None:
+    service.raise_each(
+        session,
+        items=event.items,
+        reason=event.reason,
+        source=event.source,
         edition=service.current_edition(session),
     )
 

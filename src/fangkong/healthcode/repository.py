@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Subquery,
     Table,
+    bindparam,
     delete,
     func,
     insert,
@@ -363,32 +364,34 @@ def live_ids(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
     return live
 
 
-def with_fact_in_force(
-    session: Session, person_ids: Sequence[int], reason: str, ref: str
-) -> set[int]:
-    query = select(HealthFact.person_id).where(
+def refs_in_force(session: Session, person_ids: Sequence[int], reason: str) -> set[tuple[int, str]]:
+    """``(person_id, ref)`` of these people's facts of ``reason`` in force."""
+    query = select(HealthFact.person_id, HealthFact.ref).where(
         HealthFact.person_id.in_(person_ids),
         HealthFact.reason == reason,
-        HealthFact.ref == ref,
         HealthFact.ended_at.is_(None),
     )
-    return set(session.scalars(query).all())
+    return {(person_id, ref) for person_id, ref in session.execute(query)}
 
 
-def set_until(
-    session: Session, person_ids: Sequence[int], reason: str, ref: str, until: datetime | None
+def set_untils(
+    session: Session, reason: str, rows: Sequence[tuple[int, str, datetime | None]]
 ) -> None:
-    session.execute(
-        update(HealthFact)
+    """Move ``until`` of each ``(person_id, ref, until)`` fact in force of ``reason``."""
+    if not rows:
+        return
+    table = HealthFact.metadata.tables[HealthFact.__tablename__]
+    statement = (
+        update(table)
         .where(
-            HealthFact.person_id.in_(person_ids),
-            HealthFact.reason == reason,
-            HealthFact.ref == ref,
-            HealthFact.ended_at.is_(None),
+            table.c.person_id == bindparam("p"),
+            table.c.reason == reason,
+            table.c.ref == bindparam("r"),
+            table.c.ended_at.is_(None),
         )
-        .values(until=until)
-        .execution_options(synchronize_session=False)
+        .values(until=bindparam("u"))
     )
+    session.connection().execute(statement, [{"p": p, "r": r, "u": u} for p, r, u in rows])
 
 
 def insert_facts(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ from fangkong.healthcode.service.appeals import (
     file_appeal,
     list_appeals,
 )
-from fangkong.healthcode.service.bulk import end_facts, raise_facts
+from fangkong.healthcode.service.bulk import end_facts, raise_each, raise_facts
 from fangkong.healthcode.service.changes import approve, list_changes, propose, reject
 from fangkong.healthcode.service.codes import (
     add_fact,
@@ -63,6 +63,7 @@ __all__ = [
     "person_facts",
     "person_history",
     "propose",
+    "raise_each",
     "raise_fact",
     "raise_facts",
     "readable_person",

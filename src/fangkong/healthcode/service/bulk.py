@@ -44,23 +44,48 @@ def raise_facts(
 ) -> int:
     """``reason`` in force for each person (idempotent per person, reason and ref); returns how
     many facts were new."""
-    now, ref, source = clock.now(), ref[:REF_LENGTH], source[:SOURCE_LENGTH]
+    items = [(person_id, ref, until) for person_id in person_ids]
+    return raise_each(session, items=items, reason=reason, source=source, edition=edition)
+
+
+def raise_each(
+    session: Session,
+    *,
+    items: Iterable[tuple[int, str, datetime | None]],
+    reason: Reason,
+    source: str,
+    edition: Edition,
+) -> int:
+    """``reason`` in force for each ``(person_id, ref, until)`` — one fact per trip of a pushed
+    list, say; returns how many facts were new."""
+    now, source = clock.now(), source[:SOURCE_LENGTH]
+    wanted = {(person_id, ref[:REF_LENGTH]): until for person_id, ref, until in items}
     new = 0
-    for chunk in _chunks(person_ids):
-        live = sorted(set(repository.live_ids(session, chunk).values()))
-        having = repository.with_fact_in_force(session, live, reason.value, ref)
-        fresh = [person_id for person_id in live if person_id not in having]
-        repository.set_until(session, sorted(having), reason.value, ref, until)
+    for chunk in _chunks(person_id for person_id, _ in wanted):
+        live = repository.live_ids(session, chunk)
+        rows = {
+            (live[person_id], ref): until
+            for (person_id, ref), until in wanted.items()
+            if person_id in live
+        }
+        having = repository.refs_in_force(session, sorted(set(live.values())), reason.value)
+        fresh = [key for key in rows if key not in having]
+        repository.set_untils(
+            session,
+            reason.value,
+            [(p, ref, rows[(p, ref)]) for p, ref in rows if (p, ref) in having],
+        )
         repository.insert_facts(
             session,
             [
                 {"person_id": p, "reason": reason.value, "source": source, "ref": ref,
-                 "started_at": now, "until": until}
-                for p in fresh
+                 "started_at": now, "until": rows[(p, ref)]}
+                for p, ref in fresh
             ],
         )  # fmt: skip
-        repository.end_manuals_of(session, fresh, now)
-        recompute_many(session, live, edition=edition, cause="fact", now=now)
+        repository.end_manuals_of(session, sorted({p for p, _ in fresh}), now)
+        touched = sorted({p for p, _ in rows})
+        recompute_many(session, touched, edition=edition, cause="fact", now=now)
         new += len(fresh)
     return new
 
