@@ -3,7 +3,9 @@ local sealed, controlled and precaution zones (``zones``), arrival reports from 
 merged into trips and classified (``intake``), and the screening deadlines, escalation and
 daily figures (``screening``). ``places`` resolves places of origin by GB/T 2260 code.
 
-Importing the package registers its event handlers (``fangkong.core.events``).
+Importing the package registers its event handlers (``fangkong.core.events``) and its part of
+the person timeline (``fangkong.people.timeline``).
 """
 
-import fangkong.arrivals.handlers  # noqa: F401
+import fangkong.arrivals.handlers
+import fangkong.arrivals.intake.timeline  # noqa: F401

@@ -1,0 +1,173 @@
+"""Pushed lists: matched and unmatched rows, every refused row with its reason, people outside
+the importer's jurisdiction refused, re-import a no-op, unmatched then matched; trips listed,
+shown and reclassified over the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from arrivals.intake.helpers import NINTH, activate, trips_of
+from arrivals.world import NANGANG, make_resident, make_risk_area
+from factories import resident_id
+from fangkong.core import clock
+from fangkong.models.arrivals import ArrivalReport, Trip
+from fangkong.people.protect import Protector
+
+IMPORT = "/api/v1/arrivals/import"
+HEADER = "身份证号,手机号,姓名,来源省,来源市,来源区县,来源详细地址,出发日期,抵达时间,交通方式,车次航班车牌\n"
+
+
+def _when(hours_ago: float) -> str:
+    return (
+        (clock.now() - timedelta(hours=hours_ago))
+        .astimezone(clock.LOCAL_TZ)
+        .strftime("%Y-%m-%d %H:%M")
+    )
+
+
+def _number(settings, person) -> str:
+    return Protector(settings.data_key_bytes).open_id(person.id_number_enc)
+
+
+def _list(settings, mine, theirs) -> str:
+    today = clock.local_today()
+    rows = [
+        f"{_number(settings, mine)},,,北京市,北京市,朝阳区,望京街道,{today - timedelta(days=1)},{_when(3)},火车,G1",
+        f",13900000001,赵六,北京,北京,朝阳,,,{_when(4)},飞机,CA1",  # unmatched
+        f"{resident_id(55, region='110105')},,,火星省,火星市,某区,,,{_when(2)},,",  # unknown origin
+        f"{resident_id(56, region='110105')},,,北京市,北京市,朝阳区,,{today + timedelta(days=2)},{_when(2)},,",
+        f"{resident_id(57, region='110105')},,,北京市,北京市,朝阳区,,,{_when(-30)},,",  # future
+        f"12345,,,北京市,北京市,朝阳区,,,{_when(2)},,",  # bad ID
+        f",1234,,北京市,北京市,朝阳区,,,{_when(2)},,",  # bad phone
+        f"{_number(settings, mine)},,,北京市,北京市,朝阳区,望京街道,,{_when(3)},火车,G1",  # dup
+        f"{_number(settings, theirs)},,,北京市,北京市,朝阳区,,,{_when(3)},,",  # outside
+        f"{resident_id(58, region='110105')},,,北京市,北京市,朝阳区,,,not a time,,",
+        f"{resident_id(59, region='110105')},,,北京市,北京市,朝阳区,,,{_when(2)},火箭,",
+        f"{_number(settings, mine)},,,上海市,上海市,黄浦区,,,{_when(1)},,",  # merges
+    ]
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def test_pushed_list_refuses_row_by_row_and_reimport_is_a_no_op(
+    app_client, session, settings, staff
+):
+    activate(session, NINTH)
+    make_risk_area(session, grade="high", area="望京街道")
+    mine = make_resident(session, settings)
+    theirs = make_resident(session, settings, grid=NANGANG + "001002003")
+    session.commit()
+    data = _list(settings, mine, theirs).encode()
+    files = {"file": ("push.csv", data, "text/csv")}
+    response = app_client.post(IMPORT, files=files, headers=staff["officer"])
+    assert response.status_code == 200, response.text
+    report = response.json()
+    codes = {row["line"]: row["code"] for row in report["rejected_lines"]}
+    assert codes == {
+        4: "arrival.unknown_origin", 5: "arrival.dates_order", 6: "arrival.arrived_in_future",
+        7: "arrival.bad_id_number", 8: "arrival.bad_phone", 9: "arrival.duplicate_in_file",
+        10: "arrival.outside_jurisdiction", 11: "arrival.arrived_at_invalid",
+        12: "arrival.transport_invalid",
+    }  # fmt: skip
+    assert (report["accepted"], report["matched"], report["unmatched"]) == (3, 2, 1)
+    assert (report["trips_new"], report["rejected"]) == (1, 9)
+    [trip] = trips_of(session, mine)
+    assert trip.report_count == 2 and trip.channels == ["pushed"]
+    assert (trip.grade, trip.origin_area) == ("high", "望京街道")  # the worst origin wins
+    assert trips_of(session, theirs) == []
+    again = app_client.post(IMPORT, files=files, headers=staff["officer"]).json()
+    assert (again["accepted"], again["unchanged"], again["trips_new"]) == (0, 3, 0)
+    assert session.scalar(select(func.count()).select_from(ArrivalReport)) == 3
+
+
+def test_unmatched_then_matched(app_client, session, settings, staff):
+    activate(session, NINTH)
+    person = make_resident(session, settings)
+    session.commit()
+    csv = HEADER + f",13900000002,钱七,北京市,北京市,朝阳区,,,{_when(3)},,\n"
+    app_client.post(IMPORT, files={"file": ("p.csv", csv.encode(), "text/csv")},
+                    headers=staff["officer"])  # fmt: skip
+    listed = app_client.get("/api/v1/arrivals/unmatched", headers=staff["officer"]).json()
+    [row] = listed["items"]
+    assert row["phone_masked"] != "13900000002" and row["person_id"] is None
+    assert app_client.get("/api/v1/arrivals/unmatched",
+                          headers=staff["nangang"]).json()["items"] == []  # fmt: skip
+    path = f"/api/v1/arrivals/unmatched/{row['id']}/match"
+    denied = app_client.post(path, json={"person_id": person.id}, headers=staff["nangang"])
+    assert denied.json()["code"] == "arrival.report_not_found"
+    matched = app_client.post(path, json={"person_id": person.id}, headers=staff["officer"])
+    assert matched.status_code == 200, matched.text
+    [trip] = trips_of(session, person)
+    assert matched.json()["trip_id"] == trip.id
+    twice = app_client.post(path, json={"person_id": person.id}, headers=staff["officer"])
+    assert twice.status_code == 404
+
+
+def test_broken_file_is_refused_whole(app_client, session, staff):
+    bad = app_client.post(IMPORT, files={"file": ("p.csv", b"foo,bar\n1,2\n", "text/csv")},
+                          headers=staff["officer"])  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["code"] == "import.unknown_columns"
+    empty = app_client.post(IMPORT, files={"file": ("p.csv", HEADER.encode(), "text/csv")},
+                            headers=staff["officer"])  # fmt: skip
+    assert empty.json()["code"] == "arrival.list_empty"
+
+
+def test_template(app_client, staff):
+    csv = app_client.get("/api/v1/arrivals/import/template", headers=staff["officer"])
+    assert csv.status_code == 200 and "身份证号" in csv.content.decode("utf-8-sig")
+    xlsx = app_client.get("/api/v1/arrivals/import/template?format=xlsx", headers=staff["officer"])
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_xlsx_import(app_client, session, settings, staff):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    person = make_resident(session, settings)
+    session.commit()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append([_number(settings, person), "", "", "北京市", "北京市", "朝阳区", "", "",
+                  _when(2), "自驾", "京A12345"])  # fmt: skip
+    buffer = BytesIO()
+    book.save(buffer)
+    files = {"file": ("p.xlsx", buffer.getvalue(), "application/octet-stream")}
+    report = app_client.post(IMPORT, files=files, headers=staff["officer"]).json()
+    assert report["matched"] == 1, report
+
+
+def test_trips_list_detail_and_reclassify(app_client, session, settings, staff):
+    activate(session, NINTH)
+    make_risk_area(session, grade="high")
+    person = make_resident(session, settings, name="孙八")
+    session.commit()
+    number = _number(settings, person)
+    csv = HEADER + f"{number},,,北京市,北京市,朝阳区,,,{_when(3)},,\n"
+    app_client.post(IMPORT, files={"file": ("p.csv", csv.encode(), "text/csv")},
+                    headers=staff["officer"])  # fmt: skip
+    listed = app_client.get("/api/v1/trips?grade=high&name=孙", headers=staff["officer"]).json()
+    [item] = listed["items"]
+    assert item["person_name"] != "孙八" and item["person_name"].startswith("孙")
+    assert app_client.get("/api/v1/trips?grade=low", headers=staff["officer"]).json()["items"] == []
+    assert app_client.get("/api/v1/trips", headers=staff["nangang"]).json()["items"] == []
+    path = f"/api/v1/trips/{item['id']}"
+    shown = app_client.get(path, headers=staff["worker"]).json()
+    assert {t["kind"] for t in shown["tasks"]} == {"landing_test", "screening", "placement"}
+    assert shown["facts"] == ["arrival.high_risk"]
+    assert [e["kind"] for e in shown["timeline"]][:1] == ["report"]
+    assert number not in str(shown)
+    assert app_client.get(path, headers=staff["nangang"]).status_code == 404
+    body = {"origin_province": "上海", "origin_district": "黄浦", "note": "更正"}
+    corrected = app_client.post(f"{path}/reclassify", json=body, headers=staff["officer"])
+    assert corrected.status_code == 200, corrected.text
+    assert (corrected.json()["grade"], corrected.json()["facts"]) == ("none", [])
+    unknown = app_client.post(f"{path}/reclassify", json={"origin_province": "火星",
+                              "origin_district": "某"}, headers=staff["officer"])  # fmt: skip
+    assert unknown.json()["code"] == "arrival.unknown_origin"
+    assert app_client.post(f"{path}/reclassify", json={},
+                           headers=staff["worker"]).status_code == 403  # fmt: skip
+    session.expire_all()
+    assert session.get(Trip, item["id"]).origin_code == "310101"
