@@ -3,6 +3,8 @@
 - ``CaseCandidate``: a single tube (单采) tested positive by the edition's Ct threshold; the
   cases domain turns it into a case (issue 9). The health code is reddened at once by a
   ``FactRaised(case.pending_confirmation)`` the testing domain publishes beside it.
+- ``PeopleSampled``: people were added to a tube (sampled); the arrivals domain closes their
+  open landing tests (落地即检).
 """
 
 from __future__ import annotations
@@ -20,3 +22,13 @@ class CaseCandidate:
     lab_id: int | None
     ct_orf1ab: float | None
     ct_n: float | None
+
+
+@dataclass(frozen=True)
+class PeopleSampled:
+    """People were added to a tube (sampled) at ``sampled_at``: the arrivals domain closes
+    their open landing tests (落地即检)."""
+
+    person_ids: tuple[int, ...]
+    tube_id: int
+    sampled_at: datetime

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.citizens import personal_code
 from fangkong.config import Settings
-from fangkong.core import clock
+from fangkong.core import clock, events
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
 from fangkong.models import Person
@@ -23,6 +23,7 @@ from fangkong.people import service as people
 from fangkong.people.protect import Protector
 from fangkong.people.schemas import PersonSearch
 from fangkong.policy.types import Colour
+from fangkong.testing.events import PeopleSampled
 from fangkong.testing.sampling import errors, repository
 from fangkong.testing.sampling.schemas import MemberAdd, TubeKind, TubeStatus
 from fangkong.testing.sampling.service.audit_trail import record_tube, tube_snapshot
@@ -104,6 +105,8 @@ def add_rows(session: Session, actor: Principal, tube: Tube, found: Sequence[Per
         for person in found
     )
     session.flush()
+    ids = tuple(person.id for person in found)
+    events.publish(session, PeopleSampled(person_ids=ids, tube_id=tube.id, sampled_at=now))
 
 
 def counted(session: Session, actor: Principal, tube: Tube, found: Sequence[Person]) -> None:

@@ -1,0 +1,285 @@
+"""Screening's lists at Harbin's volume (issue 8: 60,000 arrivals a day, every list page
+under 200 ms). Never asserts a time.
+
+    .venv/bin/python bench/arrivals_lists.py [--database-url URL] [--trips 200000]
+        [--runs 50] [--explain] [--no-append]
+
+The world (``bench/.work/arrivals/``, rebuilt when the size changes): the migrations' schema;
+6 districts x 5 streets x 4 communities x 5 grids; one person per trip; ``--trips`` trips at
+60,000 a day ending now, each with a landing test and a screening (``--trips 200000``: about
+400,000 tasks). Older tasks are mostly done, the last day's mostly open, some overdue and
+escalated. All rows go in with Core bulk inserts.
+
+Each run times, over ``--runs`` calls, the services behind the screening routes as a grid
+worker, a street officer, a district officer and the city admin (the API adds its JSON
+encoding, which is the same for every list): the to-do list (first page of 50), the overdue
+lists per level, the accountability report, the daily figures and the overview. It prints
+p50/p99 and appends a dated section to ``bench/BENCHMARKS.md``; ``--explain`` prints the plan
+of the to-do list's query for each caller.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, insert, text
+
+import report
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / ".work" / "arrivals"
+RESULTS = BENCH / "BENCHMARKS.md"
+GOAL_MS = 200.0
+PER_DAY = 60_000
+CHUNK = 20_000
+DISTRICTS = ("230102", "230103", "230104", "230108", "230109", "230110")
+STREETS, COMMUNITIES, GRIDS = 5, 4, 5
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--trips", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--no-append", action="store_true")
+    args = parser.parse_args()
+    if args.database_url is None:
+        args.database_url = f"sqlite:///{WORK / f'world-{args.trips}.db'}"
+    return args
+
+
+def environment(url: str) -> dict[str, str]:
+    WORK.mkdir(parents=True, exist_ok=True)
+    keys = WORK / "keys.env"
+    if not keys.exists():
+        from fangkong.core.security import new_key  # noqa: PLC0415
+
+        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
+    env |= dict(line.split("=", 1) for line in keys.read_text().splitlines())
+    return env | {"FANGKONG_DATABASE_URL": url, "FANGKONG_ENV": "test",
+                  "FANGKONG_LOG_LEVEL": "WARNING", "FANGKONG_LOG_JSON": "false"}  # fmt: skip
+
+
+def fangkong(env: dict[str, str], *args: str) -> None:
+    command = [str(Path(sys.executable).with_name("fangkong")), *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=WORK)
+    if done.returncode != 0:
+        raise RuntimeError(f"fangkong {' '.join(args)} exited {done.returncode}: {done.stderr}")
+
+
+def grids() -> list[str]:
+    return [f"{d}{s:03d}{c:03d}{g:03d}" for d in DISTRICTS for s in range(1, STREETS + 1)
+            for c in range(1, COMMUNITIES + 1) for g in range(1, GRIDS + 1)]  # fmt: skip
+
+
+def region_rows(now: datetime) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for grid in grids():
+        for digits, level in ((9, "street"), (12, "community"), (15, "grid")):
+            code = grid[:digits]
+            rows[code] = {"code": code, "name": f"{level}{code[-3:]}", "level": level,
+                          "parent_code": code[:-3], "created_at": now}  # fmt: skip
+    return sorted(rows.values(), key=lambda r: len(r["code"]))
+
+
+def build(engine: Engine, env: dict[str, str], trips: int) -> None:
+    from fangkong.models import Person, Region  # noqa: PLC0415
+    from fangkong.models.arrivals import ArrivalTask, Trip  # noqa: PLC0415
+
+    fangkong(env, "db", "upgrade")
+    with engine.connect() as connection:
+        if connection.execute(text("SELECT count(*) FROM trips")).scalar_one() == trips:
+            return
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        for table in ("arrival_tasks", "arrival_reports", "trips", "people"):
+            connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text("DELETE FROM regions WHERE length(code) > 6"))
+        connection.execute(insert(Region), region_rows(now))
+    cells, rng = grids(), random.Random(8)
+    for first in range(1, trips + 1, CHUNK):
+        last = min(trips, first + CHUNK - 1)
+        people, trip_rows, tasks = [], [], []
+        for n in range(first, last + 1):
+            grid = cells[rng.randrange(len(cells))]
+            arrived = now - timedelta(days=(trips - n) / PER_DAY)
+            people.append({"id": n, "name": f"抵返{n}", "id_type": "resident_id",
+                           "id_number_enc": b"x", "id_number_hash": f"h{n}",
+                           "id_number_masked": "2301**********0000", "sex": "1",
+                           "birth_date": datetime(1980, 1, 1).date(), "grid_code": grid,
+                           "status": "active", "created_at": now, "updated_at": now,
+                           "phone_masked": "139****0000"})  # fmt: skip
+            trip_rows.append({"id": n, "person_id": n, "origin_province": "北京市",
+                              "origin_city": "北京市", "origin_district": "朝阳区",
+                              "origin_code": "110105", "arrived_at": arrived,
+                              "channels": ["self"], "report_count": 1,
+                              "grade": rng.choice(("none", "none", "none", "low", "high")),
+                              "matched_area_ids": [], "measure": "none", "test_days": [],
+                              "edition_id": "harbin-2022-12", "grid_code": grid,
+                              "status": "open", "created_at": arrived,
+                              "classified_at": arrived})  # fmt: skip
+            tasks += [_task(2 * n - 1, n, "landing_test", grid, arrived, now, rng),
+                      _task(2 * n, n, "screening", grid, arrived, now, rng)]  # fmt: skip
+        with engine.begin() as connection:
+            connection.execute(insert(Person), people)
+            connection.execute(insert(Trip), trip_rows)
+            connection.execute(insert(ArrivalTask), tasks)
+        print(f"  trips: {last:,}", flush=True)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    print(f"  world: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _task(task_id: int, trip: int, kind: str, grid: str, arrived: datetime, now: datetime,
+          rng: random.Random) -> dict[str, Any]:  # fmt: skip
+    due = arrived + timedelta(hours=24)
+    answered = rng.random() < (0.95 if due < now - timedelta(hours=12) else 0.5)
+    done_at = arrived + timedelta(hours=rng.uniform(1, 30)) if answered else None
+    if done_at is not None and done_at > now:
+        done_at = None
+    escalation = "none"
+    if done_at is None and kind == "screening" and due < now:
+        escalation = "district" if due < now - timedelta(hours=12) else "street"
+    return {"id": task_id, "trip_id": trip, "person_id": trip, "kind": kind, "grid_code": grid,
+            "due_at": due, "status": "done" if done_at else "open", "done_at": done_at,
+            "note": "", "escalation": escalation, "created_at": arrived,
+            "escalated_at": due if escalation != "none" else None}  # fmt: skip
+
+
+def callers() -> dict[str, Any]:
+    from fangkong.core.principal import Principal  # noqa: PLC0415
+
+    grid = grids()[0]
+    return {name: Principal(id=1, username=name, role=role, region_code=code)
+            for name, role, code in (("grid worker", "grid_worker", grid),
+                                     ("street officer", "street_officer", grid[:9]),
+                                     ("district officer", "district_officer", grid[:6]),
+                                     ("city admin", "city_admin", "230100"))}  # fmt: skip
+
+
+def calls(today: Any) -> list[tuple[str, str, Callable[[Any, Any], Any]]]:
+    from fangkong.arrivals.screening import reports, service  # noqa: PLC0415
+    from fangkong.arrivals.screening.schemas import Level  # noqa: PLC0415
+    from fangkong.core.pagination import PageParams  # noqa: PLC0415
+
+    page = PageParams(limit=50)
+    todo = service.TaskFilter()
+    overdue_tasks = service.TaskFilter(kind="screening", overdue=True)
+    out: list[tuple[str, str, Callable[[Any, Any], Any]]] = []
+    for who in ("grid worker", "street officer", "district officer", "city admin"):
+        out.append(("GET /arrivals/tasks (to-do, 50)", who, lambda s, a: service.list_tasks(
+            s, actor=a, where=todo, page=page)))  # fmt: skip
+        out.append(("GET /arrivals/tasks?overdue (50)", who, lambda s, a: service.list_tasks(
+            s, actor=a, where=overdue_tasks, page=page)))  # fmt: skip
+        out.append(("GET /arrivals/overview", who,
+                    lambda s, a: reports.overview(s, actor=a)))  # fmt: skip
+    for who in ("district officer", "city admin"):
+        for level in Level:
+            out.append((f"GET /arrivals/overdue?level={level.value}", who,
+                        lambda s, a, lv=level: reports.overdue(s, actor=a, level=lv)))  # fmt: skip
+        out.append(("GET /arrivals/accountability (yesterday)", who, lambda s, a:
+                    reports.accountability(s, actor=a, day=today - timedelta(days=1))))  # fmt: skip
+        out.append(("GET /arrivals/figures (yesterday)", who, lambda s, a:
+                    reports.figures(s, actor=a, day=today - timedelta(days=1))))  # fmt: skip
+    return out
+
+
+def timed(url: str, runs: int) -> list[tuple[str, str, float, float]]:
+    from fangkong.core import clock  # noqa: PLC0415
+    from fangkong.db import Database, make_engine  # noqa: PLC0415
+
+    db = Database(make_engine(url))
+    people = callers()
+    rows = []
+    for name, who, call in calls(clock.local_today()):
+        spent = []
+        with db.transaction() as session:
+            call(session, people[who])  # warm
+            for _ in range(runs):
+                started = time.perf_counter()
+                call(session, people[who])
+                spent.append((time.perf_counter() - started) * 1000)
+                session.expire_all()
+        spent.sort()
+        p50 = statistics.median(spent)
+        p99 = spent[min(len(spent) - 1, int(len(spent) * 0.99))]
+        rows.append((name, who, p50, p99))
+        print(f"  {name:<42} {who:<17} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms", flush=True)
+    db.engine.dispose()
+    return rows
+
+
+def explain(url: str) -> None:
+    from fangkong.arrivals.screening import repository  # noqa: PLC0415
+    from fangkong.arrivals.screening.repository import TaskFilter  # noqa: PLC0415
+    from fangkong.core import clock  # noqa: PLC0415
+    from fangkong.db import make_engine  # noqa: PLC0415
+
+    engine = make_engine(url)
+    prefix = "EXPLAIN QUERY PLAN " if url.startswith("sqlite") else "EXPLAIN ANALYZE "
+    for who, actor in callers().items():
+        statement = repository.tasks_statement(actor.region_code, TaskFilter(), clock.now())
+        statement = statement.order_by(text("arrival_tasks.due_at"), text("arrival_tasks.id"))
+        compiled = statement.limit(51).compile(engine, compile_kwargs={"literal_binds": True})
+        with engine.connect() as connection:
+            plan = connection.execute(text(prefix + str(compiled))).all()
+        print(f"--- {who}")
+        for line in plan:
+            print("   ", " | ".join(str(cell) for cell in line))
+    engine.dispose()
+
+
+def section(args: argparse.Namespace, rows: list[tuple[str, str, float, float]]) -> str:
+    info = report.machine()
+    backend = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    worst = max(rows, key=lambda r: r[3])
+    verdict = "met" if worst[3] < GOAL_MS else "not met"
+    table = ["| list | caller | p50 ms | p99 ms |", "|---|---|---|---|"]
+    table += [f"| {n} | {w} | {p50:.1f} | {p99:.1f} |" for n, w, p50, p99 in rows]
+    return "\n".join([
+        f"## {info['date']} — screening lists, commit {info['commit']}",
+        "",
+        f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. "
+        f"{backend}; {args.trips:,} trips at {PER_DAY:,} a day, {2 * args.trips:,} tasks "
+        f"(`bench/arrivals_lists.py`); the services behind the routes, {args.runs} calls each.",
+        "",
+        *table,
+        "",
+        f"- Every list under {GOAL_MS:.0f} ms (p99): **{verdict}** (worst: {worst[0]} as "
+        f"{worst[1]}, p99 {worst[3]:.1f} ms).",
+        "",
+    ])  # fmt: skip
+
+
+def main() -> int:
+    args = parse_args()
+    env = environment(args.database_url)
+    os.environ.update(env)
+    engine = create_engine(args.database_url)
+    try:
+        build(engine, env, args.trips)
+    finally:
+        engine.dispose()
+    if args.explain:
+        explain(args.database_url)
+    rows = timed(args.database_url, args.runs)
+    if not args.no_append:
+        report.append(RESULTS, section(args, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

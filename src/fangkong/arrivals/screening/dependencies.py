@@ -1,0 +1,20 @@
+"""Query types of the screening routes (permissions: ``fangkong.arrivals.dependencies``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import AwareDatetime
+
+from fangkong.arrivals.screening.schemas import TaskKind, TaskStatus
+from fangkong.core.pagination import PageParams, page_params
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
+
+RegionQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
+DateQuery = Annotated[date | None, Query()]
+KindQuery = Annotated[TaskKind | None, Query()]
+StatusQuery = Annotated[TaskStatus | None, Query()]
+Paging = Annotated[PageParams, Depends(page_params)]
+DueBeforeQuery = Annotated[AwareDatetime | None, Query()]
