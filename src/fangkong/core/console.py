@@ -68,6 +68,21 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def print_report(report: Any, summary: str, *, as_json: bool, place: bool = False) -> None:
+    """A bulk command's report: each refused line (code and message in the CLI's language) on
+    stderr, then ``summary``; or the whole report as JSON. ``place``: lines name their place."""
+    locale = cli_locale()
+    for row in report.rejected_lines:
+        row.message = i18n.gettext(locale, row.message)
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+        return
+    for row in report.rejected_lines:
+        where = f" {row.place}:" if place else ""
+        typer.echo(f"line {row.line}: {row.code}:{where} {row.message}", err=True)
+    typer.echo(summary)
+
+
 def is_terminal() -> bool:
     return sys.stderr.isatty()
 

@@ -11,7 +11,7 @@ import typer
 
 from fangkong.arrivals.riskareas import importer, service
 from fangkong.arrivals.riskareas.schemas import ImportReport
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.clock import LOCAL_TZ
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
@@ -47,19 +47,12 @@ def import_list(
 
 
 def _print(report: ImportReport, *, as_json: bool) -> None:
-    locale = console.cli_locale()
-    for row in report.rejected_lines:
-        row.message = i18n.gettext(locale, row.message)
-    if as_json:
-        console.print_json(report.model_dump(mode="json"))
-        return
-    for row in report.rejected_lines:
-        typer.echo(f"line {row.line}: {row.code}: {row.place}: {row.message}", err=True)
     written = "" if not report.rejected else " (nothing written: fix the refused rows)"
-    typer.echo(
+    summary = (
         f"rows {report.rows}: opened {report.opened}, changed {report.changed}, closed "
         f"{report.closed}, unchanged {report.unchanged}, rejected {report.rejected}{written}"
     )
+    console.print_report(report, summary, as_json=as_json, place=True)
 
 
 @areas.command("list")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 from fangkong.testing.results import importer, service
@@ -42,20 +42,13 @@ def upload(
 
 
 def _print(report: UploadReport, *, as_json: bool, dry_run: bool) -> None:
-    locale = console.cli_locale()
-    for line in report.rejected_lines:
-        line.message = i18n.gettext(locale, line.message)
-    if as_json:
-        console.print_json(report.model_dump())
-        return
-    for line in report.rejected_lines:
-        typer.echo(f"line {line.line}: {line.code}: {line.message}", err=True)
-    typer.echo(
+    summary = (
         f"accepted {report.accepted} (negative {report.negative_tubes}, positive "
         f"{report.positive_tubes}), unchanged {report.unchanged}, conflicts {report.conflicts}, "
         f"rejected {report.rejected}, retest tasks {report.retest_tasks}"
         f"{' (dry run)' if dry_run else ''}"
     )
+    console.print_report(report, summary, as_json=as_json)
 
 
 @results.command("template")
