@@ -57,3 +57,16 @@ def test_demo_testing_staff_have_a_site_and_a_lab(session, settings, tmp_path):
     [lab] = session.scalars(select(Lab)).all()
     assert session.get(LabMember, (lab.id, lab_user.id)) is not None
     assert "caiyang" in logins.read_text() and "jiance" in logins.read_text()
+
+
+def test_demo_checkpoint_staff_scan_at_the_demo_checkpoint(session, settings, tmp_path):
+    from fangkong.models.arrivals import Checkpoint, CheckpointStaff
+
+    make_tree(session, "230102")
+    logins = tmp_path / "logins.txt"
+    demo.setup(session, settings, logins)
+    gate = session.scalars(select(User).where(User.username == "kakou")).one()
+    [checkpoint] = session.scalars(select(Checkpoint)).all()
+    assert (gate.role, checkpoint.name) == ("venue_operator", demo.DEMO_CHECKPOINT)
+    assert session.get(CheckpointStaff, (checkpoint.id, gate.id)) is not None
+    assert "kakou" in logins.read_text()

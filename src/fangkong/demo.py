@@ -8,6 +8,8 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from fangkong import deployment
+from fangkong.arrivals.intake import checkpoints
+from fangkong.arrivals.intake.schemas import CheckpointIn
 from fangkong.auth import repository, service
 from fangkong.auth.permissions import Role
 from fangkong.auth.schemas import UserCreate
@@ -34,6 +36,9 @@ DEMO_TESTING_ACCOUNTS = (
     ("caiyang", "示例采样员", Role.SAMPLER, "230102"),
     ("jiance", "示例检测中心", Role.LAB, "230102"),
 )
+# With a demo city: the staff of a demo checkpoint (卡口、三站一场) scanning arrivals.
+DEMO_CHECKPOINT_ACCOUNT = ("kakou", "示例卡口值守", Role.VENUE_OPERATOR, "230102")
+DEMO_CHECKPOINT = "哈尔滨西站（示例卡口）"
 DEMO_LAB = "示例核酸检测中心"
 DEMO_SITE = "示例社区采样点"
 # The grid worker of the first grid of 道里区 when the demo city has one.
@@ -67,18 +72,27 @@ def setup(session: Session, settings: Settings, logins_file: Path) -> None:
             user, _ = service.create_user(
                 session, actor=SYSTEM, settings=settings, data=data, is_demo=True
             )
-            if role == Role.GRID_WORKER:
-                regions.assign_worker(session, actor=SYSTEM, grid_code=region, user_id=user.id)
-            if role == Role.VENUE_OPERATOR:
-                _demo_venues(session, grid_code=region, operator_id=user.id)
-            if role == Role.SAMPLER and grid is not None:
-                _demo_site(session, grid_code=grid)
-            if role == Role.LAB:
-                _demo_lab(session, user_id=user.id)
+            _places_of(session, username, role, region, user_id=user.id, grid=grid)
             lines.append(f"  {username:<10} {password:<16} {role.value} {region}")
     logins_file.parent.mkdir(parents=True, exist_ok=True)
     logins_file.write_text("\n".join(lines) + "\n")
     logins_file.chmod(0o600)
+
+
+def _places_of(
+    session: Session, username: str, role: Role, region: str, *, user_id: int, grid: str | None
+) -> None:
+    """What a demo account works at: its grid, venues, checkpoint, sampling site or lab."""
+    if role == Role.GRID_WORKER:
+        regions.assign_worker(session, actor=SYSTEM, grid_code=region, user_id=user_id)
+    if username == DEMO_CHECKPOINT_ACCOUNT[0]:
+        _demo_checkpoint(session, user_id=user_id)
+    elif role == Role.VENUE_OPERATOR:
+        _demo_venues(session, grid_code=region, operator_id=user_id)
+    if role == Role.SAMPLER and grid is not None:
+        _demo_site(session, grid_code=grid)
+    if role == Role.LAB:
+        _demo_lab(session, user_id=user_id)
 
 
 def _first_daoli_grid(session: Session) -> str | None:
@@ -89,11 +103,11 @@ def _first_daoli_grid(session: Session) -> str | None:
 
 def _grid_accounts(grid: str | None) -> list[tuple[str, str, Role, str]]:
     """With a demo city: the grid worker and the venue operator of the first grid of 道里区,
-    and the testing staff of 道里区."""
+    the testing staff of 道里区 and the staff of its demo checkpoint."""
     if grid is None:
         return []
     staff = [(*account, grid) for account in (DEMO_GRID_WORKER, DEMO_VENUE_OPERATOR)]
-    return [*staff, *DEMO_TESTING_ACCOUNTS]
+    return [*staff, *DEMO_TESTING_ACCOUNTS, DEMO_CHECKPOINT_ACCOUNT]
 
 
 def _demo_venues(session: Session, *, grid_code: str, operator_id: int) -> None:
@@ -109,6 +123,13 @@ def _demo_site(session: Session, *, grid_code: str) -> None:
     """A sampling site in the demo grid, for the demo sampler's page."""
     data = SiteCreate(name=DEMO_SITE, region_code=grid_code, address=f"{DEMO_SITE}（社区广场）")
     sampling.create_site(session, actor=SYSTEM, data=data)
+
+
+def _demo_checkpoint(session: Session, *, user_id: int) -> None:
+    """A railway-station checkpoint of 道里区 with the demo checkpoint account as its staff."""
+    data = CheckpointIn(name=DEMO_CHECKPOINT, kind="railway_station", region_code="230102")
+    checkpoint = checkpoints.create(session, actor=SYSTEM, data=data)
+    checkpoints.add_staff(session, actor=SYSTEM, checkpoint_id=checkpoint.id, user_id=user_id)
 
 
 def _demo_lab(session: Session, *, user_id: int) -> None:
