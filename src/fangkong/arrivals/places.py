@@ -34,8 +34,12 @@ class Place:
 
     @property
     def label(self) -> str:
-        parts = dict.fromkeys((self.province, self.city, self.district))
-        return "".join(parts)
+        return label(self.province, self.city, self.district)
+
+
+def label(province: str, city: str, district: str) -> str:
+    """The place as one name, a municipality's once: 北京市 北京市 朝阳区 → 北京市朝阳区."""
+    return "".join(dict.fromkeys((province, city, district)))
 
 
 def short(name: str) -> str:

@@ -67,7 +67,8 @@ def test_trips_list_and_detail_in_zh_and_en(app_client, session, settings, world
     detail = app_client.get(f"/arrivals/trips/{trip.id}?lang=en")
     assert detail.status_code == 200
     assert 'data-testid="timeline"' in detail.text and "Landing test" in detail.text
-    assert "Quarantine placement" in detail.text and "arrival.high_risk" in detail.text
+    assert "Quarantine placement" in detail.text
+    assert "Arrival from a high-risk area under isolation" in detail.text  # the reason, named
     assert app_client.get(f"/arrivals/trips/{trip.id}").status_code == 200
     assert app_client.get("/arrivals?grade=nope").status_code == 422
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fangkong.core.errors import N_
+from fangkong.healthcode.labels import REASON_LABELS
 
 CHANNELS = {"self": N_("Self-report"), "pushed": N_("Pushed list"),
             "checkpoint": N_("Checkpoint scan"), "officer": N_("Officer entry")}  # fmt: skip
@@ -11,7 +12,7 @@ GRADES = {"high": N_("High risk"), "medium": N_("Medium risk"), "low": N_("Low r
 MEASURES = {"none": N_("Landing test only"), "self_monitor": N_("3 days, 2 tests"),
             "home_isolation": N_("Home isolation"), "home_monitoring": N_("Home monitoring"),
             "centralized": N_("Centralized isolation")}  # fmt: skip
-TASKS = {"landing_test": N_("Landing test"), "screening": N_("Screening"),
+TASKS = {"landing_test": N_("Landing test"), "screening": N_("Screening by the grid worker"),
          "placement": N_("Quarantine placement")}  # fmt: skip
 STATUSES = {"open": N_("Open"), "screened": N_("Screened"), "closed": N_("Closed"),
             "done": N_("Done"), "cancelled": N_("Cancelled")}  # fmt: skip
@@ -22,6 +23,6 @@ KINDS = {"highway_exit": N_("Highway exit"), "railway_station": N_("Railway stat
 TIMELINE = {"report": N_("Report received"), "classified": N_("Classified"),
             "task": N_("Task created"), "fact": N_("Health-code fact raised"),
             "fact_ended": N_("Health-code fact ended")}  # fmt: skip
-ALL = {"channels": CHANNELS, "grades": GRADES, "measures": MEASURES, "task_kinds": TASKS,
-       "statuses": STATUSES, "transports": TRANSPORTS, "kinds": KINDS,
+ALL = {"reasons": REASON_LABELS, "channels": CHANNELS, "grades": GRADES, "measures": MEASURES,
+       "task_kinds": TASKS, "statuses": STATUSES, "transports": TRANSPORTS, "kinds": KINDS,
        "timeline": TIMELINE}  # fmt: skip

@@ -37,8 +37,3 @@ def trips(session: Session, actor: Principal, person_id: int) -> Iterable[Entry]
         )
         for trip in service.trips_of_person(session, person_id)
     ]
-
-
-def _origin(*names: str) -> str:
-    """北京市北京市朝阳区 → 北京市朝阳区: a municipality's name once."""
-    return "".join(dict.fromkeys(names))

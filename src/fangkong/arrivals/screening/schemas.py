@@ -30,7 +30,7 @@ OUTCOME_LABELS: dict[str, str] = {
 
 KIND_LABELS: dict[str, str] = {
     "landing_test": N_("Landing test"),
-    "screening": N_("Screening"),
+    "screening": N_("Screening by the grid worker"),
     "placement": N_("Quarantine placement"),
 }
 

@@ -16,6 +16,7 @@ from typing import Any
 from asgi_correlation_id import correlation_id
 from sqlalchemy.orm import Session
 
+from fangkong.arrivals import places
 from fangkong.arrivals.screening import errors, repository
 from fangkong.arrivals.screening.repository import TaskFilter
 from fangkong.arrivals.screening.schemas import EscalationOut, ScreenIn, TaskOut
@@ -142,7 +143,8 @@ def task_out(task: ArrivalTask, trip: Trip, name: str, phone_masked: str | None,
              now: datetime) -> TaskOut:  # fmt: skip
     late = task.status == repository.OPEN and task.due_at < now
     hours = (now - task.due_at).total_seconds() / 3600 if late else 0.0
-    origin = f"{trip.origin_province}{trip.origin_city}{trip.origin_district}{trip.origin_area}"
+    origin = places.label(trip.origin_province, trip.origin_city, trip.origin_district)
+    origin += trip.origin_area or ""
     return TaskOut(
         id=task.id, trip_id=task.trip_id, person_id=task.person_id, kind=task.kind,
         grid_code=task.grid_code, status=task.status, due_at=task.due_at, overdue=late,
