@@ -73,6 +73,11 @@ def test_personal_tables_have_rules_that_act():
         "tube_results",
         "test_tasks",
         "antigen_reports",
+        "arrival_reports",
+        "trips",
+        "arrival_tasks",
+        "zone_cases",
+        "zone_residents",
     }
 
 
