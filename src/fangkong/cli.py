@@ -10,17 +10,20 @@ import typer
 from fangkong import demo, migrate
 from fangkong.arrivals import cli as arrivals_cli
 from fangkong.auth import cli as users_cli
+from fangkong.cases import cli as cases_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
 from fangkong.healthcode import cli as healthcode_cli
 from fangkong.jobs import cli as jobs_cli
 from fangkong.people import cli as people_cli
 from fangkong.policy import cli as policy_cli
+from fangkong.quarantine import cli as quarantine_cli
 from fangkong.regions import cli as regions_cli
 from fangkong.retention import cli as retention_cli
 from fangkong.scans import cli as scans_cli
 from fangkong.simulate import cli as simulate_cli
 from fangkong.testing import cli as testing_cli
+from fangkong.tracing import cli as tracing_cli
 from fangkong.venues import cli as venues_cli
 
 app = typer.Typer(
@@ -44,6 +47,9 @@ app.add_typer(healthcode_cli.app, name="health-code")
 app.add_typer(scans_cli.app, name="scans")
 app.add_typer(testing_cli.app, name="testing")
 app.add_typer(arrivals_cli.app, name="arrivals")
+app.add_typer(cases_cli.app, name="cases")
+app.add_typer(tracing_cli.app, name="tracing")
+app.add_typer(quarantine_cli.app, name="quarantine")
 
 
 @db_app.command("upgrade")

@@ -24,6 +24,8 @@ from fangkong.auth import views as auth_views
 from fangkong.auth.dependencies import LoginRedirect, csrf_token
 from fangkong.auth.permissions import Perm
 from fangkong.auth.tokens import UserStateCache, VerifiedTokens
+from fangkong.cases import api as cases_api
+from fangkong.cases import views as cases_views
 from fangkong.citizens import api as citizens_api
 from fangkong.citizens import views as citizens_views
 from fangkong.config import Settings
@@ -42,6 +44,8 @@ from fangkong.people import api as people_api
 from fangkong.people import views as people_views
 from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
+from fangkong.quarantine import api as quarantine_api
+from fangkong.quarantine import views as quarantine_views
 from fangkong.regions import api as regions_api
 from fangkong.regions import views as regions_views
 from fangkong.retention import api as retention_api
@@ -50,6 +54,8 @@ from fangkong.scans import api as scans_api
 from fangkong.scans import views as scans_views
 from fangkong.testing import api as testing_api
 from fangkong.testing import views as testing_views
+from fangkong.tracing import api as tracing_api
+from fangkong.tracing import views as tracing_views
 from fangkong.venues import api as venues_api
 from fangkong.venues import views as venues_views
 
@@ -72,6 +78,13 @@ NAV = (
     ("/arrivals/checkpoint", N_("Checkpoint"), Perm.ARRIVALS_CHECKPOINT),
     ("/risk-areas", N_("Risk areas"), Perm.ZONES_READ),
     ("/zones", N_("Zones"), Perm.ZONES_READ),
+    ("/cases", N_("Cases"), Perm.CASES_READ),
+    ("/chains", N_("Transmission chains"), Perm.CASES_READ),
+    ("/tracing/contacts", N_("Contacts"), Perm.TRACING_READ),
+    ("/tracing/publications", N_("Public trajectories"), Perm.TRACING_READ),
+    ("/quarantine/sites", N_("Isolation sites"), Perm.QUARANTINE_READ),
+    ("/quarantine/placements", N_("Under control"), Perm.QUARANTINE_READ),
+    ("/quarantine/releases", N_("Release queue"), Perm.QUARANTINE_MANAGE),
     ("/users", N_("Users"), Perm.USERS_READ),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
@@ -106,6 +119,12 @@ ROUTERS = (
     testing_views.router,
     arrivals_api.router,
     arrivals_views.router,
+    cases_api.router,
+    cases_views.router,
+    tracing_api.router,
+    tracing_views.router,
+    quarantine_api.router,
+    quarantine_views.router,
 )
 
 

@@ -78,6 +78,18 @@ def test_personal_tables_have_rules_that_act():
         "arrival_tasks",
         "zone_cases",
         "zone_residents",
+        "cases",
+        "case_events",
+        "case_links",
+        "travel_records",
+        "interview_entries",
+        "publications",
+        "published_stops",
+        "contacts",
+        "contact_links",
+        "placements",
+        "quarantine_tests",
+        "check_ins",
     }
 
 

@@ -71,6 +71,19 @@ class Perm(enum.StrEnum):
     ZONES_READ = "zones.read"
     ZONES_MANAGE = "zones.manage"
     ZONES_DECIDE = "zones.decide"
+    # Cases, tracing and quarantine (issue 9): reading case files; creating, classifying and
+    # closing cases, clusters and infector links; reading trajectories and contacts; building
+    # trajectories, importing carriers' lists and deciding contacts (流调); publishing the
+    # anonymised public trajectories; reading quarantine lists; running isolation sites and
+    # placements through release; recording a person's daily check-in (the grid worker).
+    CASES_READ = "cases.read"
+    CASES_MANAGE = "cases.manage"
+    TRACING_READ = "tracing.read"
+    TRACING_MANAGE = "tracing.manage"
+    TRACING_PUBLISH = "tracing.publish"
+    QUARANTINE_READ = "quarantine.read"
+    QUARANTINE_MANAGE = "quarantine.manage"
+    QUARANTINE_CHECKIN = "quarantine.checkin"
 
 
 _OFFICER = {
@@ -102,6 +115,15 @@ _OFFICER = {
     Perm.ARRIVALS_CHECKPOINT,
     Perm.ZONES_READ,
     Perm.ZONES_MANAGE,
+    # Officers create epidemiologists and isolation-site officers, so they hold their grants.
+    Perm.CASES_READ,
+    Perm.CASES_MANAGE,
+    Perm.TRACING_READ,
+    Perm.TRACING_MANAGE,
+    Perm.TRACING_PUBLISH,
+    Perm.QUARANTINE_READ,
+    Perm.QUARANTINE_MANAGE,
+    Perm.QUARANTINE_CHECKIN,
     # Officers create venue operators, so they hold every grant an operator has.
     Perm.ENTRY_CHECK,
     Perm.HEALTH_CODE_VERIFY,
@@ -124,9 +146,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_OFFICER: frozenset(_OFFICER),
     Role.STREET_OFFICER: frozenset(_OFFICER),
     # Grid workers read coverage and the not-yet-tested and overdue lists of their grids,
-    # and screen (排查) the arrivals of their grids.
+    # and screen (排查) the arrivals of their grids; they keep the home-isolation lists of
+    # their grids and record the daily check-ins (体温、症状) of the people on them.
     Role.GRID_WORKER: frozenset(
-        _TRACER - {Perm.SCANS_READ} | {Perm.PEOPLE_WRITE, Perm.TESTING_READ, Perm.ARRIVALS_SCREEN}
+        _TRACER - {Perm.SCANS_READ}
+        | {
+            Perm.PEOPLE_WRITE,
+            Perm.TESTING_READ,
+            Perm.ARRIVALS_SCREEN,
+            Perm.QUARANTINE_READ,
+            Perm.QUARANTINE_CHECKIN,
+        }
     ),
     # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
     Role.SAMPLER: frozenset(
@@ -134,8 +164,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     # Labs see tubes by barcode and upload results; they never see who is in a tube.
     Role.LAB: frozenset({Perm.POLICY_READ, Perm.TESTING_RESULTS}),
-    Role.EPIDEMIOLOGIST: frozenset(_TRACER),
-    Role.ISOLATION_OFFICER: frozenset(_TRACER),
+    # Epidemiologists own cases and their investigations (流调); isolation-site officers run
+    # sites, placements, test days and releases, and read the cases they transfer.
+    Role.EPIDEMIOLOGIST: frozenset(
+        _TRACER
+        | {
+            Perm.CASES_READ,
+            Perm.CASES_MANAGE,
+            Perm.TRACING_READ,
+            Perm.TRACING_MANAGE,
+            Perm.QUARANTINE_READ,
+        }
+    ),
+    Role.ISOLATION_OFFICER: frozenset(
+        _TRACER
+        | {
+            Perm.CASES_READ,
+            Perm.TRACING_READ,
+            Perm.QUARANTINE_READ,
+            Perm.QUARANTINE_MANAGE,
+            Perm.QUARANTINE_CHECKIN,
+        }
+    ),
     # Operators see and check in at their own venues only (venue_operators rows); staff of a
     # checkpoint (卡口、三站一场) are operators named in checkpoint_staff and scan arrivals there.
     Role.VENUE_OPERATOR: frozenset(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import fangkong.arrivals.jobs
 import fangkong.auth.jobs
+import fangkong.cases.jobs
 import fangkong.healthcode.jobs
 import fangkong.people.jobs
+import fangkong.quarantine.jobs
 import fangkong.retention.jobs
 import fangkong.scans.jobs
-import fangkong.testing.jobs  # noqa: F401
+import fangkong.testing.jobs
+import fangkong.tracing.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

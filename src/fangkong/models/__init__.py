@@ -48,9 +48,13 @@ __all__ = [
 # Domains import their own tables from their modules (``fangkong.models.venue``, ...); these
 # imports, last so that those modules may import the names above, register the tables.
 import fangkong.models.arrivals
+import fangkong.models.cases
 import fangkong.models.citizen
+import fangkong.models.contacts
 import fangkong.models.healthcode
+import fangkong.models.quarantine
 import fangkong.models.scan
 import fangkong.models.testing
+import fangkong.models.tracing
 import fangkong.models.venue
 import fangkong.models.zones  # noqa: F401

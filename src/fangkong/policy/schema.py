@@ -109,12 +109,25 @@ class SecondaryContactRules(PolicyModel):
         return self
 
 
+class TransportRule(PolicyModel):
+    """Who on the same flight, train or coach is a close contact of a case aboard: on a plane
+    the case's row and ``flight_rows_around`` rows before and after it; on a train the whole
+    carriage when ``train_whole_carriage``, else the same ``train_rows_around`` rule; on a
+    coach everyone when ``coach_everyone``."""
+
+    flight_rows_around: Days
+    train_whole_carriage: bool
+    train_rows_around: Days
+    coach_everyone: bool
+
+
 class ContactRules(PolicyModel):
     close: CloseContactRules
     secondary: SecondaryContactRules
     # Counted back from onset, or from the first positive sample when asymptomatic.
     trace_back_days_before_onset: Days
     same_place_window_minutes: Minutes
+    same_transport: TransportRule
 
 
 class HighLift(PolicyModel):

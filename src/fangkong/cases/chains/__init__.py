@@ -1,0 +1,1 @@
+"""Transmission chains (传播链): infector links between cases and the chain graph."""

@@ -1,0 +1,1 @@
+"""Scheduled jobs of ``cases.chains`` (none yet)."""

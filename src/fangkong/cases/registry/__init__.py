@@ -1,0 +1,1 @@
+"""Cases from detection to outcome, clusters, line-list entry and bulletin counts."""

@@ -1,0 +1,1 @@
+"""Event handlers of ``cases.registry`` (none yet)."""

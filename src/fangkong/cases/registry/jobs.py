@@ -1,0 +1,1 @@
+"""Scheduled jobs of ``cases.registry`` (none yet)."""

@@ -1,0 +1,1 @@
+"""Scheduled jobs of ``quarantine.placements`` (none yet)."""

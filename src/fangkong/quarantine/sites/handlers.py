@@ -1,0 +1,1 @@
+"""Event handlers of ``quarantine.sites`` (none yet)."""

@@ -1,0 +1,1 @@
+"""Close and secondary contacts (密接、次密接): generated, deduplicated, decided."""

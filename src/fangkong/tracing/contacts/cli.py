@@ -1,0 +1,7 @@
+"""Commands of ``tracing.contacts`` (to be built)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

@@ -1,0 +1,1 @@
+"""Scheduled jobs of ``tracing.contacts`` (none yet)."""

@@ -1,0 +1,1 @@
+"""Anonymised public trajectories and the citizen self-check (轨迹自查)."""

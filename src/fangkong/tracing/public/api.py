@@ -1,0 +1,7 @@
+"""JSON routes of ``tracing.public`` (to be built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

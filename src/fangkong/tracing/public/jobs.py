@@ -1,0 +1,1 @@
+"""Scheduled jobs of ``tracing.public`` (none yet)."""

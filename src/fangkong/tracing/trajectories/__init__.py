@@ -1,0 +1,1 @@
+"""A case's trajectory: scans, trips, carriers' passenger lists and the interview."""

@@ -1,0 +1,1 @@
+"""Event handlers of ``tracing.trajectories`` (none yet)."""

@@ -1,0 +1,1 @@
+"""The ``cases.chains`` part in the generic harness (to be registered)."""

@@ -1,0 +1,1 @@
+"""The ``cases.registry`` part in the generic harness (to be registered)."""

@@ -1,0 +1,1 @@
+"""The ``quarantine.placements`` part in the generic harness (to be registered)."""

@@ -1,0 +1,1 @@
+"""The ``quarantine.sites`` part in the generic harness (to be registered)."""

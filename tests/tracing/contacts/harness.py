@@ -1,0 +1,1 @@
+"""The ``tracing.contacts`` part in the generic harness (to be registered)."""

@@ -1,0 +1,1 @@
+"""The ``tracing.public`` part in the generic harness (to be registered)."""

@@ -1,0 +1,1 @@
+"""The ``tracing.trajectories`` part in the generic harness (to be registered)."""
