@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on every CPU (pytest-xdist); each worker has its own database (tests/databases.py).
+PYTEST_WORKERS ?= auto
 
 .PHONY: install demo test lint pytest fuzz system-deps bench i18n clean
 
@@ -41,7 +43,7 @@ lint: install
 
 # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
 pytest: install system-deps
-	@set +e; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@set +e; $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test: lint pytest

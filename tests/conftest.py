@@ -1,6 +1,7 @@
 """One database per test session, migrated once; each test runs in a rolled-back transaction.
 
-SQLite (a temporary file) by default; PostgreSQL when FANGKONG_TEST_DATABASE_URL is set.
+SQLite (a temporary file) by default; PostgreSQL when FANGKONG_TEST_DATABASE_URL is set, with a
+database of its own per xdist worker (``tests/databases.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from cli_support import CliHome
+from databases import database_name, recreate_postgres, with_database, worker_suffix
 from factories import auth_headers, make_tree, make_user
 from fangkong.config import Settings
 from fangkong.core import security
@@ -26,24 +28,36 @@ from fangkong.migrate import upgrade
 TEST_KEYS = {"secret_key": security.new_key(), "data_key": security.new_key()}
 
 
-def _database_url(tmp: Path) -> str:
-    return os.environ.get("FANGKONG_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
-
-
 def _reset_postgres(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
 
 
+def _postgres_url(url: str) -> Iterator[str]:
+    """The named database itself, or under xdist a database of this worker's own."""
+    suffix = worker_suffix()
+    if suffix:
+        url = with_database(url, database_name(url) + suffix)
+        recreate_postgres(url, create=True)
+    else:
+        engine = make_engine(url)
+        _reset_postgres(engine)
+        engine.dispose()
+    upgrade(url)
+    yield url
+    if suffix:
+        recreate_postgres(url, create=False)
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
+    postgres = os.environ.get("FANGKONG_TEST_DATABASE_URL")
+    if postgres:
+        yield from _postgres_url(postgres)
+        return
     with tempfile.TemporaryDirectory(prefix="fangkong-test-") as tmp:
-        url = _database_url(Path(tmp))
-        if url.startswith("postgresql"):
-            engine = make_engine(url)
-            _reset_postgres(engine)
-            engine.dispose()
+        url = f"sqlite:///{Path(tmp) / 'test.db'}"
         upgrade(url)
         yield url
 

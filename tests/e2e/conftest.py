@@ -20,12 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, Response, sync_playwright
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
+from databases import database_name, recreate_postgres, with_database, worker_suffix
 from e2e.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -47,35 +45,16 @@ def _free_port() -> int:
 # --- the database ------------------------------------------------------------------------
 
 
-def _e2e_database_name(base: str) -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return f"{base}_e2e" + (f"_{worker}" if worker else "")
-
-
-def _recreate_postgres(url: str, *, create: bool) -> None:
-    """Drop (and create) a database through the ``postgres`` maintenance database."""
-    parsed = make_url(url)
-    maintenance = parsed.set(drivername="postgresql", database="postgres")
-    conninfo = maintenance.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        name = sql.Identifier(parsed.database or "")
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if create:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
 @pytest.fixture(scope="session")
 def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     main = os.environ.get("FANGKONG_TEST_DATABASE_URL")
     if not main:
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
         return
-    parsed = make_url(main)
-    url = parsed.set(database=_e2e_database_name(parsed.database or "fangkong"))
-    rendered = url.render_as_string(hide_password=False)
-    _recreate_postgres(rendered, create=True)
+    rendered = with_database(main, f"{database_name(main)}_e2e{worker_suffix()}")
+    recreate_postgres(rendered, create=True)
     yield rendered
-    _recreate_postgres(rendered, create=False)
+    recreate_postgres(rendered, create=False)
 
 
 # --- the server --------------------------------------------------------------------------

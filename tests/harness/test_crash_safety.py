@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from cli_support import FANGKONG, CliHome
+from databases import database_name, recreate_postgres, with_database
 from fangkong.core import security
 from fangkong.db import make_engine
 from harness.registry import BulkPath, load
@@ -33,6 +33,9 @@ def test_bulk_paths_are_registered():
     assert "people import" in {path.name for path in BULK_PATHS}
 
 
+NAMES = ("reference", "killed")
+
+
 @pytest.fixture
 def database_urls(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """Two empty databases of the suite's kind: SQLite files, or PostgreSQL databases beside
@@ -40,20 +43,12 @@ def database_urls(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]
     if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'reference.db'}", f"sqlite:///{tmp_path / 'killed.db'}"
         return
-    base = make_url(database_url)
-    names = [f"{base.database}_reference", f"{base.database}_killed"]
-    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield tuple(base.set(database=n).render_as_string(hide_password=False) for n in names)  # type: ignore[misc]
-    finally:
-        with server.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    urls = [with_database(database_url, f"{database_name(database_url)}_{n}") for n in NAMES]
+    for url in urls:
+        recreate_postgres(url, create=True)
+    yield urls[0], urls[1]
+    for url in urls:
+        recreate_postgres(url, create=False)
 
 
 def _home(tmp_path: Path, url: str, keys: dict[str, str]) -> CliHome:

@@ -19,10 +19,10 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from conftest import TEST_KEYS
+from databases import database_name, recreate_postgres, with_database
 from factories import resident_id
 from fangkong.citizens import nonces, personal_code
 from fangkong.config import Settings
@@ -57,18 +57,10 @@ def committed_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
     if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path_factory.mktemp('fast') / 'fast.db'}"
         return
-    url = make_url(database_url)
-    name = f"{url.database}_fast"
-    admin = make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    url = with_database(database_url, f"{database_name(database_url)}_fast")
+    recreate_postgres(url, create=True)
+    yield url
+    recreate_postgres(url, create=False)
 
 
 @pytest.fixture(scope="module")
