@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -161,15 +160,6 @@ def _read_xlsx(
         yield from _rows(records, aliases, required, strict)
     finally:
         workbook.close()
-
-
-def batched(
-    rows: Iterator[tuple[int, Row]] | Any, size: int
-) -> Iterator[tuple[tuple[int, Row], ...]]:
-    """Consecutive chunks of ``size`` rows (``itertools.batched`` arrives only in Python 3.12)."""
-    iterator = iter(rows)
-    while chunk := tuple(islice(iterator, size)):
-        yield chunk
 
 
 def template_csv(headers: Iterable[str], example: Iterable[object]) -> bytes:

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from fangkong.core.errors import DomainError
-from fangkong.core.tabular import Row, batched, read_file
+from fangkong.core.iterables import batched
+from fangkong.core.tabular import Row, read_file
 from fangkong.models import KeyGroup
 from fangkong.people.import_columns import (
     COLUMNS,

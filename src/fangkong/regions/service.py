@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core.errors import DomainError, NotFound
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
-from fangkong.core.tabular import Row, UnreadableFile, batched, read_upload
+from fangkong.core.tabular import Row, UnreadableFile, read_upload
 from fangkong.models import GridAssignment, Region, RegionLevel, User
 from fangkong.regions import errors, repository
 from fangkong.regions.schemas import (

@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import csv
 import functools
-import itertools
 import json
 import operator
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any, Literal
@@ -44,6 +43,7 @@ from sqlalchemy.orm import Session
 from fangkong.audit import service as audit
 from fangkong.config import Settings
 from fangkong.core.errors import N_
+from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.people import idcard
 from fangkong.people.protect import Protector
@@ -121,7 +121,7 @@ def ingest(
     records = _csv_records(stream) if fmt == "csv" else _ndjson_records(stream)
     # On an error the caller rolls back, and the staging tables with it.
     stage = repository.Staging(session)
-    for chunk in _chunks(records, BATCH):
+    for chunk in batched(records, BATCH):
         stage.add(checker.check(chunk, tally))
     outcome = stage.insert(batch=batch_id, created_at=now, listed=MAX_LISTED)
     stage.close()
@@ -147,12 +147,6 @@ def ingest(
 
 def _code(person_unknown: bool) -> str:
     return "scan.person_unknown" if person_unknown else "scan.duplicate_in_file"
-
-
-def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(records)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _csv_records(stream: IO[str]) -> Iterator[Record]:
@@ -202,7 +196,7 @@ class _Checker:
         self.regions: dict[int, str | None] = {}  # venue → region code, None when refused
         self.protector = _protector_for(settings.data_key_bytes)
 
-    def check(self, chunk: list[Record], tally: Tally) -> list[repository.Staged]:
+    def check(self, chunk: Sequence[Record], tally: Tally) -> list[repository.Staged]:
         checked: list[Checked] = []
         append, one = checked.append, self._one
         for record in chunk:

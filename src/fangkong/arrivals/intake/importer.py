@@ -36,6 +36,7 @@ from fangkong.audit import service as audit
 from fangkong.config import Settings
 from fangkong.core import clock, tabular
 from fangkong.core.errors import DomainError
+from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
@@ -248,7 +249,7 @@ class Import:
     def run(self, rows: Rows, progress: Callable[[int], None] | None = None) -> ImportReport:
         self.started = clock.now()
         checker = Checker(now=self.started, today=clock.local_today())
-        for chunk in tabular.batched(iter(rows), CHUNK):
+        for chunk in batched(rows, CHUNK):
             good = []
             for line, raw in chunk:
                 self.report.rows += 1

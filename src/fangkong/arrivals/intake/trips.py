@@ -23,7 +23,7 @@ ends (``ref=trip:<id>``); a reclassification that no longer warrants it ends it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from fangkong.arrivals.events import TripClassified
 from fangkong.arrivals.riskareas.matching import NONE, Match, Origin, match_many
 from fangkong.core import clock, events
+from fangkong.core.iterables import batched
 from fangkong.healthcode.events import FactEnded, FactRaised, FactsRaisedEach
 from fangkong.models import Person
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
@@ -77,14 +78,9 @@ def travel_origin(place: Place) -> Origin:
     return Origin(place.code, place.area, min(start, place.arrived_at), place.arrived_at)
 
 
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
-
-
 def _grids(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
     grids: dict[int, str] = {}
-    for chunk in _chunks(person_ids):
+    for chunk in batched(person_ids, CHUNK):
         grids.update(session.execute(select(Person.id, Person.grid_code)
                                      .where(Person.id.in_(chunk))).all())  # fmt: skip
     return grids
@@ -94,7 +90,7 @@ def _candidates(
     session: Session, person_ids: Sequence[int], start: datetime, end: datetime
 ) -> dict[int, list[Trip]]:
     found: dict[int, list[Trip]] = defaultdict(list)
-    for chunk in _chunks(person_ids):
+    for chunk in batched(person_ids, CHUNK):
         statement = select(Trip).where(
             Trip.person_id.in_(chunk), Trip.arrived_at >= start, Trip.arrived_at <= end
         )
@@ -295,7 +291,7 @@ def _publish(session: Session, later: Sequence[object]) -> None:
 
 def _open_tasks(session: Session, trip_ids: Sequence[int]) -> dict[int, list[ArrivalTask]]:
     found: dict[int, list[ArrivalTask]] = defaultdict(list)
-    for chunk in _chunks(trip_ids):
+    for chunk in batched(trip_ids, CHUNK):
         for task in session.scalars(select(ArrivalTask).where(ArrivalTask.trip_id.in_(chunk))):
             found[task.trip_id].append(task)
     return found

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
+from fangkong.core.iterables import batched
 from fangkong.healthcode import engine, repository
 from fangkong.healthcode.service.codes import REF_LENGTH, SOURCE_LENGTH
 from fangkong.models.healthcode import HealthCode
@@ -26,10 +27,8 @@ from fangkong.policy.types import Colour, Reason
 CHUNK = 1000  # ids per statement: well under either database's parameter limit
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
+def _chunks(ids: Iterable[int]) -> Iterator[tuple[int, ...]]:
+    return batched(sorted(set(ids)), CHUNK)
 
 
 def raise_facts(

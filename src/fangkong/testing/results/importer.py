@@ -19,9 +19,8 @@ received is refused.
 
 from __future__ import annotations
 
-import itertools
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core import clock, tabular
+from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
 from fangkong.models.testing import Lab
@@ -92,7 +92,7 @@ def upload_lines(session: Session, *, actor: Principal, lab: Lab, lines: Lines) 
     session.flush()  # the staging SQL runs on the connection, past the ORM
     stage = ResultStaging(session)
     staged = 0
-    for chunk in _chunks(checker.check(lines, refused), BATCH):
+    for chunk in batched(checker.check(lines, refused), BATCH):
         stage.add(chunk)
         staged += len(chunk)
     if staged + refused.count == 0:
@@ -105,11 +105,6 @@ def upload_lines(session: Session, *, actor: Principal, lab: Lab, lines: Lines) 
     stage.close()
     _audit(session, actor, lab, report)
     return report
-
-
-def _chunks(lines: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while chunk := list(itertools.islice(lines, size)):
-        yield chunk
 
 
 def _report(lab: Lab, outcome: Outcome, refused: Refusals) -> UploadReport:
