@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fangkong.arrivals import places
 from fangkong.core.errors import N_
 from fangkong.healthcode.labels import REASON_LABELS
 
@@ -23,6 +26,14 @@ KINDS = {"highway_exit": N_("Highway exit"), "railway_station": N_("Railway stat
 TIMELINE = {"report": N_("Report received"), "classified": N_("Classified"),
             "task": N_("Task created"), "fact": N_("Health-code fact raised"),
             "fact_ended": N_("Health-code fact ended")}  # fmt: skip
-ALL = {"reasons": REASON_LABELS, "channels": CHANNELS, "grades": GRADES, "measures": MEASURES,
+
+
+def origin(record: Any) -> str:
+    """Where a report or trip came from as one name (a municipality's once), then the area."""
+    name = places.label(record.origin_province, record.origin_city, record.origin_district)
+    return f"{name} {getattr(record, 'origin_area', '') or ''}".strip()
+
+
+ALL = {"origin": origin, "reasons": REASON_LABELS, "channels": CHANNELS, "grades": GRADES, "measures": MEASURES,
        "task_kinds": TASKS, "statuses": STATUSES, "transports": TRANSPORTS, "kinds": KINDS,
        "timeline": TIMELINE}  # fmt: skip
