@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+R = TypeVar("R")
 
 
 @cache
@@ -43,6 +44,28 @@ def database() -> Database:
 def unit_of_work() -> Iterator[Session]:
     with database().transaction() as session:
         yield session
+
+
+def bulk_write(work: Callable[[Session], R], *, dry_run: bool = False) -> R:
+    """A bulk command's one transaction: ``work`` runs in it and its report is returned; a dry
+    run rolls it back (so the report says what would be written); a ``DomainError``, or a file
+    that cannot be read, is bad input (one line, exit 2) and writes nothing."""
+    try:
+        with unit_of_work() as session:
+            report = work(session)
+            if dry_run:
+                session.rollback()
+    except DomainError as exc:
+        fail(exc)
+    except OSError as exc:  # unreadable (permissions), or gone since it was checked
+        bad_input(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+    return report
+
+
+def existing_file(path: Path) -> Path:
+    if not path.is_file():
+        bad_input(f"{path}: no such file")
+    return path
 
 
 def cli_locale() -> str:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from fangkong.config import decode_key
 from fangkong.core import clock, console, i18n
-from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 from fangkong.people import importer, keys
 from fangkong.people.import_schemas import ImportReport
@@ -40,15 +39,10 @@ def import_file(
     if file != STDIN and not file.is_file():
         console.bad_input(f"{file}: no such file")
     protector = Protector(console.settings().data_key_bytes)
-    try:
-        with console.unit_of_work() as session, _progress(file) as progress:
-            report = _import(session, file, protector, progress)
-            if dry_run:
-                session.rollback()
-    except DomainError as exc:
-        console.fail(exc)
-    except OSError as exc:
-        console.bad_input(f"{file}: {exc.strerror}")
+    with _progress(file) as progress:
+        report = console.bulk_write(
+            lambda session: _import(session, file, protector, progress), dry_run=dry_run
+        )
     _print_report(report, as_json=as_json, dry_run=dry_run)
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from fangkong.core import console, i18n
-from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 from fangkong.core.tabular import read_file
 from fangkong.regions import service
@@ -27,18 +26,10 @@ def import_file(
     """Import streets, communities and grids from CSV or XLSX: code,name,level,parent_code."""
     # Checked here, not with Argument(exists=True): typer's parameter error escapes
     # ``fangkong.cli.main`` as a traceback with exit 1 instead of one line and exit 2.
-    if not file.is_file():
-        console.bad_input(f"{file}: no such file")
-    try:
-        with console.unit_of_work() as session:
-            rows = read_file(file, service.IMPORT_COLUMNS, service.IMPORT_REQUIRED)
-            report = service.import_regions(session, actor=SYSTEM, rows=rows)
-            if dry_run:
-                session.rollback()
-    except DomainError as exc:
-        console.fail(exc)
-    except OSError as exc:  # unreadable (permissions), or gone since the check
-        console.bad_input(f"{file}: {exc.strerror}")
+    console.existing_file(file)
+    report = console.bulk_write(lambda session: service.import_regions(
+        session, actor=SYSTEM, rows=read_file(file, service.IMPORT_COLUMNS, service.IMPORT_REQUIRED)
+    ), dry_run=dry_run)  # fmt: skip
     locale = console.cli_locale()
     for rejected in report.rejected:
         rejected.message = i18n.gettext(locale, rejected.message)

@@ -29,15 +29,10 @@ def import_file(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
 ) -> None:
     """Import venues; a venue is matched on (区划代码, 名称), so a re-import changes nothing."""
-    if not file.is_file():
-        console.bad_input(f"{file}: no such file")
-    try:
-        with console.unit_of_work() as session:
-            report = importer.import_path(session, actor=SYSTEM, path=file)
-            if dry_run:
-                session.rollback()
-    except DomainError as exc:
-        console.fail(exc)
+    console.existing_file(file)
+    report = console.bulk_write(
+        lambda session: importer.import_path(session, actor=SYSTEM, path=file), dry_run=dry_run
+    )
     report.dry_run = dry_run
     _print_report(report, as_json=as_json)
 

@@ -13,7 +13,6 @@ import typer
 from fangkong.arrivals.intake import importer
 from fangkong.arrivals.intake.schemas import ImportReport
 from fangkong.core import console
-from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 
 app = typer.Typer(no_args_is_help=True)
@@ -28,21 +27,15 @@ def import_list(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
 ) -> None:
     """Import a pushed list of arrivals (大数据推送); the same file again changes nothing."""
-    if not file.is_file():
-        console.bad_input(f"{file}: no such file")
+    console.existing_file(file)
     total = importer.count_rows(file) if console.is_terminal() and not as_json else None
     bar: Any = (typer.progressbar(length=total, label="rows", file=sys.stderr)
                 if total else nullcontext(None))  # fmt: skip
-    try:
-        with bar as progress, console.unit_of_work() as session:
-            report = importer.import_path(
-                session, console.settings(), actor=SYSTEM, path=file,
-                progress=progress.update if progress is not None else None,
-            )  # fmt: skip
-            if dry_run:
-                session.rollback()
-    except DomainError as exc:
-        console.fail(exc)
+    with bar as progress:
+        report = console.bulk_write(lambda session: importer.import_path(
+            session, console.settings(), actor=SYSTEM, path=file,
+            progress=progress.update if progress is not None else None,
+        ), dry_run=dry_run)  # fmt: skip
     _print(report, as_json=as_json, dry_run=dry_run)
 
 

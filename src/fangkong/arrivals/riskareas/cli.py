@@ -31,16 +31,11 @@ def import_list(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
 ) -> None:
     """Import the list: a snapshot closes places absent from it; re-importing changes nothing."""
-    if not file.is_file():
-        console.bad_input(f"{file}: no such file")
+    console.existing_file(file)
     if console.is_terminal():
         typer.echo(f"reading {file} …", err=True)
-    try:
-        with console.unit_of_work() as session:
-            report = importer.import_path(session, actor=SYSTEM, path=file, mode=mode,
-                                          as_of=as_of)  # fmt: skip
-    except DomainError as exc:
-        console.fail(exc)
+    report = console.bulk_write(lambda session: importer.import_path(
+        session, actor=SYSTEM, path=file, mode=mode, as_of=as_of))  # fmt: skip
     _print(report, as_json=as_json)
     if report.rejected:
         raise typer.Exit(console.EXIT_BAD_INPUT)

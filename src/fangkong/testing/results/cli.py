@@ -29,15 +29,11 @@ def upload(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
 ) -> None:
     """Upload a lab's results; a re-sent file changes nothing, a conflicting line is flagged."""
-    if not file.is_file():
-        console.bad_input(f"{file}: no such file")
-    try:
-        with console.unit_of_work() as session:
-            report = importer.upload_path(session, actor=SYSTEM, lab_id=lab, path=file)
-            if dry_run:
-                session.rollback()
-    except DomainError as exc:
-        console.fail(exc)
+    console.existing_file(file)
+    report = console.bulk_write(
+        lambda session: importer.upload_path(session, actor=SYSTEM, lab_id=lab, path=file),
+        dry_run=dry_run,
+    )
     _print(report, as_json=as_json, dry_run=dry_run)
 
 
