@@ -19,7 +19,7 @@ from fangkong.arrivals.dependencies import (
     ArrivalsReadPage,
 )
 from fangkong.arrivals.intake import checkpoints, detail, importer, service
-from fangkong.arrivals.intake.labels import ALL
+from fangkong.arrivals.intake.labels import ALL, MEASURES
 from fangkong.arrivals.intake.schemas import CheckpointIn, CheckpointScan, SelfReport
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.citizens.dependencies import PageCitizen, citizen_page
@@ -129,7 +129,7 @@ def trips_page(
     region: Annotated[str, Query(pattern=r"^([0-9]{2,15})?$")] = "",
     name: Annotated[str, Query(max_length=20)] = "", cursor: Cursor = None,
 ) -> Response:  # fmt: skip
-    filters = {"grade": grade, "measure": measure if measure in ALL["measures"] else "",
+    filters = {"grade": grade, "measure": measure if measure in MEASURES else "",
                "channel": channel, "status": status, "region": region, "name": name}  # fmt: skip
     where = service.TripFilter(grade=grade or None, measure=filters["measure"] or None,
                                channel=channel or None, status=status or None,
