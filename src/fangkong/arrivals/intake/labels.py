@@ -34,6 +34,6 @@ def origin(record: Any) -> str:
     return f"{name} {getattr(record, 'origin_area', '') or ''}".strip()
 
 
-ALL = {"origin": origin, "reasons": REASON_LABELS, "channels": CHANNELS, "grades": GRADES, "measures": MEASURES,
-       "task_kinds": TASKS, "statuses": STATUSES, "transports": TRANSPORTS, "kinds": KINDS,
-       "timeline": TIMELINE}  # fmt: skip
+ALL = {"origin": origin, "reasons": REASON_LABELS, "channels": CHANNELS, "grades": GRADES,
+       "measures": MEASURES, "task_kinds": TASKS, "statuses": STATUSES,
+       "transports": TRANSPORTS, "kinds": KINDS, "timeline": TIMELINE}  # fmt: skip
