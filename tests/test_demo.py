@@ -70,3 +70,19 @@ def test_demo_checkpoint_staff_scan_at_the_demo_checkpoint(session, settings, tm
     assert (gate.role, checkpoint.name) == ("venue_operator", demo.DEMO_CHECKPOINT)
     assert session.get(CheckpointStaff, (checkpoint.id, gate.id)) is not None
     assert "kakou" in logins.read_text()
+
+
+def test_demo_tracing_staff_and_the_isolation_site(session, settings, tmp_path):
+    from fangkong.models.quarantine import IsolationSite, Room
+
+    make_tree(session, "230102")
+    logins = tmp_path / "logins.txt"
+    demo.setup(session, settings, logins)
+    epi = session.scalars(select(User).where(User.username == "liudiao")).one()
+    officer = session.scalars(select(User).where(User.username == "geli")).one()
+    assert (epi.role, officer.role) == ("epidemiologist", "isolation_officer")
+    [site] = session.scalars(select(IsolationSite)).all()
+    assert (site.name, site.region_code) == (demo.DEMO_ISOLATION_SITE, "230102")
+    beds = [room.beds for room in session.scalars(select(Room).where(Room.site_id == site.id))]
+    assert (len(beds), sum(beds)) == (40, 50)
+    assert "liudiao" in logins.read_text() and "geli" in logins.read_text()

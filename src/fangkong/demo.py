@@ -18,6 +18,9 @@ from fangkong.core import security
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM
 from fangkong.policy.types import VenueType
+from fangkong.quarantine.sites import service as isolation
+from fangkong.quarantine.sites.schemas import RoomsCreate, SiteKind
+from fangkong.quarantine.sites.schemas import SiteCreate as IsolationSiteCreate
 from fangkong.regions import service as regions
 from fangkong.testing.results import service as labs
 from fangkong.testing.results.schemas import LabCreate
@@ -38,6 +41,12 @@ DEMO_TESTING_ACCOUNTS = (
 )
 # With a demo city: the staff of a demo checkpoint (卡口、三站一场) scanning arrivals.
 DEMO_CHECKPOINT_ACCOUNT = ("kakou", "示例卡口值守", Role.VENUE_OPERATOR, "230102")
+# With a demo city: an epidemiologist (流调人员) and the officer of a demo isolation site (隔离点).
+DEMO_TRACING_ACCOUNTS = (
+    ("liudiao", "道里区流调员", Role.EPIDEMIOLOGIST, "230102"),
+    ("geli", "示例隔离酒店值守", Role.ISOLATION_OFFICER, "230102"),
+)
+DEMO_ISOLATION_SITE = "示例隔离酒店"
 DEMO_CHECKPOINT = "哈尔滨西站（示例卡口）"
 DEMO_LAB = "示例核酸检测中心"
 DEMO_SITE = "示例社区采样点"
@@ -93,6 +102,8 @@ def _places_of(
         _demo_site(session, grid_code=grid)
     if role == Role.LAB:
         _demo_lab(session, user_id=user_id)
+    if role == Role.ISOLATION_OFFICER:
+        _demo_isolation_site(session)
 
 
 def _first_daoli_grid(session: Session) -> str | None:
@@ -103,11 +114,12 @@ def _first_daoli_grid(session: Session) -> str | None:
 
 def _grid_accounts(grid: str | None) -> list[tuple[str, str, Role, str]]:
     """With a demo city: the grid worker and the venue operator of the first grid of 道里区,
-    the testing staff of 道里区 and the staff of its demo checkpoint."""
+    the testing staff of 道里区, the staff of its demo checkpoint, an epidemiologist and the
+    officer of a demo isolation site."""
     if grid is None:
         return []
     staff = [(*account, grid) for account in (DEMO_GRID_WORKER, DEMO_VENUE_OPERATOR)]
-    return [*staff, *DEMO_TESTING_ACCOUNTS, DEMO_CHECKPOINT_ACCOUNT]
+    return [*staff, *DEMO_TESTING_ACCOUNTS, DEMO_CHECKPOINT_ACCOUNT, *DEMO_TRACING_ACCOUNTS]
 
 
 def _demo_venues(session: Session, *, grid_code: str, operator_id: int) -> None:
@@ -138,3 +150,13 @@ def _demo_lab(session: Session, *, user_id: int) -> None:
         session, actor=SYSTEM, data=LabCreate(name=DEMO_LAB, region_code="230102")
     )
     labs.add_member(session, actor=SYSTEM, lab_id=lab.id, user_id=user_id)
+
+
+def _demo_isolation_site(session: Session) -> None:
+    """A hotel of 道里区 used as an isolation site: 30 single rooms and 10 double rooms."""
+    data = IsolationSiteCreate(name=DEMO_ISOLATION_SITE, kind=SiteKind.HOTEL, region_code="230102",
+                               address="道里区示例大街8号")  # fmt: skip
+    site = isolation.create_site(session, actor=SYSTEM, data=data)
+    for numbers, beds in (("801-830", 1), ("901-910", 2)):
+        rooms = RoomsCreate(numbers=numbers, beds=beds)
+        isolation.add_rooms(session, actor=SYSTEM, site_id=site.id, data=rooms)

@@ -7,4 +7,5 @@ Importing the package registers its event handlers (``fangkong.core.events``) an
 the person timeline (``fangkong.people.timeline``).
 """
 
-import fangkong.cases.handlers  # noqa: F401
+import fangkong.cases.handlers
+import fangkong.cases.registry.timeline  # noqa: F401

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+from fastapi.responses import RedirectResponse
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationError,
+)
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
-from fangkong.core.errors import InvalidInput
+from fangkong.core.errors import DomainError, InvalidInput
 
 if TYPE_CHECKING:
     from fangkong.config import Settings
@@ -91,6 +99,25 @@ def json_of(model: BaseModel, status_code: int = 200) -> Response:
     encode it; a Response skips that while ``response_model`` still documents the schema.
     """
     return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+def form_post(
+    session: Session,
+    action: Callable[[], object],
+    *,
+    location: str,
+    again: Callable[[DomainError], Response],
+    form_error: Callable[[], DomainError],
+) -> Response:
+    """A page form's POST: run ``action``, then 303 to ``location``; on bad input (a domain
+    error, or a form value the schema refuses: ``form_error``) roll back and show the page
+    ``again`` with the error, so nothing is half written."""
+    try:
+        action()
+    except (ValidationError, ValueError, DomainError) as exc:
+        session.rollback()
+        return again(exc if isinstance(exc, DomainError) else form_error())
+    return RedirectResponse(location, status_code=303)
 
 
 def local_path(value: str, default: str = "/") -> str:

@@ -3,6 +3,7 @@
 - ``TravelRecord``: one passenger of a flight, train, coach or ship on one day, imported from
   a carrier's list (carriage and seat, ``seat_row`` parsed for the edition's seat rule). The
   identity number and phone are sealed as in ``people``; ``person_id`` null while unmatched.
+  ``region_code`` scopes it: the matched person's grid, else the importer's region.
 - ``InterviewEntry``: what the epidemiologist writes down in the interview (流调): a place and
   a span of time, optionally a venue; it joins the scans, trips and travel records of the
   automatic trajectory (those are read where they live, not copied).
@@ -66,6 +67,7 @@ class TravelRecord(CreatedAt, Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_masked: Mapped[str | None] = mapped_column(String(16))
     carrier: Mapped[str] = mapped_column(String(40), default="")
+    region_code: Mapped[str] = mapped_column(region_code_type())
     batch_ref: Mapped[str | None] = mapped_column(String(64))
     row_no: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(Integer)
@@ -74,7 +76,9 @@ class TravelRecord(CreatedAt, Base):
         Index("ix_travel_records_trip", "mode", "number", "travel_on", "carriage", "seat_row"),
         Index("ix_travel_records_person", "person_id", "travel_on"),
         Index("ix_travel_records_id_hash", "id_number_hash", "travel_on"),
+        Index("ix_travel_records_phone_hash", "phone_hash", "travel_on"),
         Index("ix_travel_records_batch", "batch_ref", "row_no"),
+        Index("ix_travel_records_region", "region_code", "id"),
         retention(DeleteAfterEmergency(WINDOW)),
     )
 

@@ -138,3 +138,29 @@ def region_totals(session: Session, region_code: str) -> dict[str, int]:
     columns = [func.coalesce(func.sum(getattr(GridCounts, m)), 0) for m in ("households", *METRICS)]
     row = session.execute(select(*columns).where(within(GridCounts.grid_code, region_code))).one()
     return dict(zip(("households", *METRICS), (int(v) for v in row), strict=True))
+
+
+CONTROL_METRICS = ("home_isolated_or_monitored", "positives_and_centrally_isolated")
+
+
+def set_control_counts(session: Session, values: dict[str, tuple[int, int]]) -> int:
+    """Store the two control counts per grid as the quarantine domain computed them (home
+    isolation + monitoring; positives + centralized); the people counts are left alone."""
+    if not values:
+        return 0
+    now = clock.now()
+    rows = [
+        {"grid_code": code, CONTROL_METRICS[0]: home, CONTROL_METRICS[1]: positives,
+         "updated_at": now}
+        for code, (home, positives) in sorted(values.items())
+    ]  # fmt: skip
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(GridCounts)
+    statement = statement.on_conflict_do_update(
+        index_elements=[GridCounts.grid_code],
+        set_={name: statement.excluded[name] for name in (*CONTROL_METRICS, "updated_at")},
+    )
+    session.execute(statement, rows)
+    session.flush()
+    return len(rows)

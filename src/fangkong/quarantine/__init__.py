@@ -6,4 +6,5 @@ Importing the package registers its event handlers (``fangkong.core.events``) an
 the person timeline (``fangkong.people.timeline``).
 """
 
-import fangkong.quarantine.handlers  # noqa: F401
+import fangkong.quarantine.handlers
+import fangkong.quarantine.placements.timeline  # noqa: F401

@@ -7,4 +7,6 @@ Importing the package registers its event handlers (``fangkong.core.events``) an
 the person timeline (``fangkong.people.timeline``).
 """
 
-import fangkong.tracing.handlers  # noqa: F401
+import fangkong.tracing.contacts.timeline
+import fangkong.tracing.handlers
+import fangkong.tracing.trajectories.timeline  # noqa: F401

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from asgi_correlation_id import correlation_id
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals import places
@@ -65,6 +66,22 @@ def sweep_landing(session: Session) -> dict[str, Any]:
                      object_type="arrival_tasks", object_id="landing_test",
                      after={"closed": closed})  # fmt: skip
     return {"closed": closed}
+
+
+def placement_done(session: Session, *, trip_id: int, placement_ref: str) -> int:
+    """The quarantine placed the trip's person: its open ``placement`` tasks are done."""
+    tasks = session.scalars(
+        select(ArrivalTask).where(ArrivalTask.trip_id == trip_id,
+                                  ArrivalTask.kind == "placement", ArrivalTask.status == "open")
+    ).all()  # fmt: skip
+    now = clock.now()
+    for task in tasks:
+        task.status, task.done_at, task.done_ref = "done", now, placement_ref
+        audit.record(session, actor=SYSTEM, action="arrivals.placement_task.done",
+                     object_type="arrival_task", object_id=task.id, region_code=task.grid_code,
+                     after={"status": "done", "done_ref": placement_ref})  # fmt: skip
+    session.flush()
+    return len(tasks)
 
 
 # --- screening -----------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ def upgrade() -> None:
         sa.Column("phone_hash", sa.String(length=64), nullable=True),
         sa.Column("phone_masked", sa.String(length=16), nullable=True),
         sa.Column("carrier", sa.String(length=40), nullable=False),
+        sa.Column(
+            "region_code",
+            sa.String(length=15).with_variant(sa.String(length=15, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("batch_ref", sa.String(length=64), nullable=True),
         sa.Column("row_no", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
@@ -60,6 +65,10 @@ def upgrade() -> None:
             "ix_travel_records_id_hash", ["id_number_hash", "travel_on"], unique=False
         )
         batch_op.create_index("ix_travel_records_person", ["person_id", "travel_on"], unique=False)
+        batch_op.create_index(
+            "ix_travel_records_phone_hash", ["phone_hash", "travel_on"], unique=False
+        )
+        batch_op.create_index("ix_travel_records_region", ["region_code", "id"], unique=False)
         batch_op.create_index(
             "ix_travel_records_trip",
             ["mode", "number", "travel_on", "carriage", "seat_row"],
@@ -162,7 +171,9 @@ def downgrade() -> None:
     op.drop_table("interview_entries")
     with op.batch_alter_table("travel_records", schema=None) as batch_op:
         batch_op.drop_index("ix_travel_records_trip")
+        batch_op.drop_index("ix_travel_records_region")
         batch_op.drop_index("ix_travel_records_person")
+        batch_op.drop_index("ix_travel_records_phone_hash")
         batch_op.drop_index("ix_travel_records_id_hash")
         batch_op.drop_index("ix_travel_records_batch")
 

@@ -46,6 +46,12 @@ def recount_grids(session: Session, grid_codes: Iterable[str]) -> int:
     return counts.recount_grids(session, grid_codes)
 
 
+def set_control_counts(session: Session, values: dict[str, tuple[int, int]]) -> int:
+    """The quarantine domain's two counts per grid: (home isolated or monitored, positives and
+    centrally isolated)."""
+    return counts.set_control_counts(session, values)
+
+
 def recount_all(session: Session, *, today: date | None = None) -> int:
     return counts.recount_grids(session, counts.populated_grids(session), today=today)
 

@@ -1,1 +1,58 @@
-"""Event handlers of ``quarantine.placements`` (none yet)."""
+"""Subscriptions of placements (run in the publisher's transaction):
+
+- ``ContactConfirmed`` → place the contact (or move day 0 of the open placement);
+- ``ContactClosed`` → cancel a placement that has not started;
+- ``TripClassified`` → place the arrival's measure (a lighter one cancels a pending placement);
+- ``CaseReported`` → the person's open placements end ``transferred``; the grid's counts;
+- ``PeopleSampled`` / ``NegativeTest`` → the test day sampled, then done negative.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from fangkong.arrivals.events import TripClassified
+from fangkong.cases.events import CaseReported
+from fangkong.core.events import subscribe
+from fangkong.healthcode.events import NegativeTest
+from fangkong.quarantine.placements import service
+from fangkong.testing.events import PeopleSampled
+from fangkong.tracing.events import ContactClosed, ContactConfirmed
+
+
+@subscribe(ContactConfirmed)
+def on_contact_confirmed(session: Session, event: ContactConfirmed) -> None:
+    service.place_contact(
+        session,
+        contact_id=event.contact_id,
+        person_id=event.person_id,
+        degree=event.degree,
+        last_exposure_at=event.last_exposure_at,
+    )
+
+
+@subscribe(ContactClosed)
+def on_contact_closed(session: Session, event: ContactClosed) -> None:
+    service.cancel_contact(session, contact_id=event.contact_id, status=event.status)
+
+
+@subscribe(TripClassified)
+def on_trip_classified(session: Session, event: TripClassified) -> None:
+    service.place_trip(session, trip_id=event.trip_id, measure=event.measure)
+
+
+@subscribe(CaseReported)
+def on_case_reported(session: Session, event: CaseReported) -> None:
+    service.transfer_person(session, person_id=event.person_id)
+    service.recount(session, [event.region_code])
+
+
+@subscribe(PeopleSampled)
+def on_people_sampled(session: Session, event: PeopleSampled) -> None:
+    service.tests_sampled(session, event.person_ids, event.tube_id, event.sampled_at)
+
+
+@subscribe(NegativeTest)
+def on_negative_test(session: Session, event: NegativeTest) -> None:
+    if event.single_tube:
+        service.test_negative(session, event.person_id, event.sampled_at)

@@ -1,1 +1,36 @@
-"""Event handlers of ``tracing.contacts`` (none yet)."""
+"""Event handlers of ``tracing.contacts`` (same transaction as the publisher).
+
+- ``CaseReported``: upgrade the secondary contacts of a close contact who turned positive
+  (when the edition says so), then generate the new case's contact candidates.
+- ``PlacementEnded``: an isolation period (centralized or home isolation, not home
+  monitoring) of a contact ended without a follow-on: the contact is released, its fact ends.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from fangkong.cases.events import CaseReported
+from fangkong.core.events import subscribe
+from fangkong.core.principal import SYSTEM
+from fangkong.quarantine.events import PlacementEnded
+from fangkong.tracing.contacts import service
+
+ISOLATION = ("centralized", "home_isolation")
+ENDED = ("released", "transferred", "cancelled")
+
+
+@subscribe(CaseReported)
+def trace_reported_case(session: Session, event: CaseReported) -> None:
+    service.on_case_reported(session, actor=SYSTEM, case_id=event.case_id)
+
+
+@subscribe(PlacementEnded)
+def release_contact(session: Session, event: PlacementEnded) -> None:
+    if event.contact_id is None or event.follow_on:
+        return
+    if event.measure in ISOLATION and event.status in ENDED:
+        service.release_for_placement(
+            session, actor=SYSTEM, contact_id=event.contact_id,
+            transferred=event.status == "transferred",
+        )  # fmt: skip

@@ -1,0 +1,144 @@
+"""Shared helpers of the placement verbs: lookups that answer 404, the audit row, the test
+days, the events and the two control counts of the grids touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from fangkong.audit import service as audit
+from fangkong.core.events import publish
+from fangkong.core.principal import Principal
+from fangkong.healthcode.service import current_edition
+from fangkong.models.quarantine import Placement, QuarantineTest
+from fangkong.people.service.ledger import set_control_counts
+from fangkong.policy.loader import get_edition
+from fangkong.policy.schema import Edition
+from fangkong.quarantine.events import PlacementEnded, PlacementStarted
+from fangkong.quarantine.placements import errors, repository, schedule
+
+SNAPSHOT = (
+    "person_id",
+    "measure",
+    "basis",
+    "status",
+    "day0_at",
+    "ends_at",
+    "days",
+    "test_days",
+    "site_id",
+    "room_id",
+    "certificate_no",
+    "edition_id",
+)
+
+
+def edition_now(session: Session) -> Edition:
+    return current_edition(session)
+
+
+def edition_of(placement: Placement) -> Edition:
+    return get_edition(placement.edition_id)
+
+
+def get_placement(session: Session, *, actor: Principal, placement_id: int) -> Placement:
+    placement = repository.get(session, actor, placement_id)
+    if placement is None:
+        raise errors.PlacementNotFound()
+    return placement
+
+
+def snapshot(placement: Placement) -> dict[str, Any]:
+    return {name: getattr(placement, name) for name in SNAPSHOT}
+
+
+def write_audit(
+    session: Session,
+    actor: Principal,
+    action: str,
+    placement: Placement,
+    before: dict[str, Any] | None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="placement",
+        object_id=placement.id,
+        region_code=placement.region_code,
+        before=before,
+        after=snapshot(placement),
+    )
+
+
+def set_schedule(session: Session, placement: Placement, day0_at: datetime) -> None:
+    """Day 0, the end and the open test days (re)computed from ``day0_at``; tests already
+    sampled or done stay as they are."""
+    placement.day0_at = day0_at
+    placement.starts_at = min(placement.starts_at or day0_at, day0_at)
+    placement.ends_at = schedule.ends_at(day0_at, placement.days)
+    session.flush()
+    session.execute(
+        delete(QuarantineTest).where(
+            QuarantineTest.placement_id == placement.id,
+            QuarantineTest.status == "open",
+            QuarantineTest.sampled_at.is_(None),
+        )
+    )
+    kept = {t.day_no for t in repository.tests_of(session, placement.id)}
+    session.add_all(
+        QuarantineTest(
+            placement_id=placement.id,
+            person_id=placement.person_id,
+            day_no=n,
+            due_on=schedule.due_on(day0_at, n),
+            status="open",
+        )
+        for n in placement.test_days
+        if n not in kept
+    )
+    session.flush()
+
+
+def started(session: Session, placement: Placement) -> None:
+    publish(
+        session,
+        PlacementStarted(
+            placement_id=placement.id,
+            person_id=placement.person_id,
+            measure=placement.measure,
+            contact_id=placement.contact_id,
+            trip_id=placement.trip_id,
+            day0_at=placement.day0_at,
+            ends_at=placement.ends_at,
+        ),
+    )
+
+
+def ended(session: Session, placement: Placement, *, follow_on: bool = False) -> None:
+    publish(
+        session,
+        PlacementEnded(
+            placement_id=placement.id,
+            person_id=placement.person_id,
+            measure=placement.measure,
+            status=placement.status,
+            contact_id=placement.contact_id,
+            trip_id=placement.trip_id,
+            follow_on=follow_on,
+        ),
+    )
+
+
+def recount(session: Session, grids: Iterable[str]) -> int:
+    """The two control counts of these grids, from the placements and cases now in force."""
+    codes = sorted(set(grids))
+    return set_control_counts(session, repository.control_counts(session, codes))
+
+
+def recount_all(session: Session) -> int:
+    return recount(session, repository.grids_with_placements(session))

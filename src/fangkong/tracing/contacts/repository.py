@@ -1,0 +1,176 @@
+"""Queries of contacts. Every read a caller sees starts from ``contacts(actor)``: a contact is
+visible where the person lives (``region_code``) and to the district of the case that named
+them (``owner_region``), so a handed-over contact shows in both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, or_, select, text
+from sqlalchemy.orm import Session
+
+from fangkong.core.pagination import PageParams, fetch_page
+from fangkong.core.principal import Principal
+from fangkong.core.scoping import within
+from fangkong.models import Person
+from fangkong.models.cases import Case
+from fangkong.models.contacts import Contact, ContactLink
+
+# The predicate of the partial unique index ``uq_contacts_open_person``, written as the index
+# states it: SQLite uses a partial index only when the query repeats its predicate, and
+# ``is_open = 1`` (what ``Contact.is_open.is_(True)`` renders) is not that (a full scan).
+OPEN = text("contacts.is_open")
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    degree: str | None = None
+    status: str | None = None
+    reason: str | None = None
+    district: str | None = None  # the person's district (region-code prefix)
+    grid: str | None = None  # the person's grid (region-code prefix)
+    case_id: int | None = None
+
+
+def contacts(actor: Principal) -> Select[Contact]:
+    scope = actor.region_code
+    return select(Contact).where(
+        or_(within(Contact.region_code, scope), within(Contact.owner_region, scope))
+    )
+
+
+def cases(actor: Principal) -> Select[Case]:
+    return select(Case).where(within(Case.region_code, actor.region_code))
+
+
+def get_case(session: Session, actor: Principal, case_id: int) -> Case | None:
+    return session.scalars(cases(actor).where(Case.id == case_id)).one_or_none()
+
+
+def case_by_no(session: Session, actor: Principal, case_no: str) -> Case | None:
+    return session.scalars(cases(actor).where(Case.case_no == case_no)).one_or_none()
+
+
+def get_contact(session: Session, actor: Principal, contact_id: int) -> Contact | None:
+    return session.scalars(contacts(actor).where(Contact.id == contact_id)).one_or_none()
+
+
+def visible_contacts(session: Session, actor: Principal, ids: Iterable[int]) -> list[Contact]:
+    wanted = list(set(ids))
+    statement = contacts(actor).where(Contact.id.in_(wanted)).order_by(Contact.id)
+    return list(session.scalars(statement).all())
+
+
+def _prefixed(column: Any, prefix: str) -> Any:
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (column >= prefix) & (column < upper)
+
+
+def _linked(statement: Select[Contact], where: ContactFilter) -> Select[Contact]:
+    links = select(ContactLink.contact_id)
+    if where.reason:
+        links = links.where(ContactLink.reason == where.reason)
+    if where.case_id:
+        links = links.where(ContactLink.case_id == where.case_id)
+    return statement.where(Contact.id.in_(links))
+
+
+def contact_page(
+    session: Session, actor: Principal, where: ContactFilter, params: PageParams
+) -> tuple[Sequence[Contact], str | None]:
+    statement = contacts(actor)
+    if where.degree:
+        statement = statement.where(Contact.degree == where.degree)
+    if where.status:
+        statement = statement.where(Contact.status == where.status)
+    for prefix in (where.district, where.grid):
+        if prefix:
+            statement = statement.where(_prefixed(Contact.region_code, prefix))
+    if where.reason or where.case_id:
+        statement = _linked(statement, where)
+    return fetch_page(session, statement, Contact.id, params, descending=True)
+
+
+def links_of(session: Session, contact_ids: Iterable[int]) -> Sequence[Any]:
+    """Links of the contacts with their case numbers: (ContactLink, case_no)."""
+    wanted = list(set(contact_ids))
+    if not wanted:
+        return []
+    statement = (
+        select(ContactLink, Case.case_no)
+        .join(Case, Case.id == ContactLink.case_id)
+        .where(ContactLink.contact_id.in_(wanted))
+        .order_by(ContactLink.id)
+    )
+    return session.execute(statement).all()
+
+
+def people_of(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
+    wanted = list(set(person_ids))
+    if not wanted:
+        return {}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+
+
+def open_contact(session: Session, person_id: int, degree: str) -> Contact | None:
+    statement = select(Contact).where(
+        Contact.person_id == person_id, Contact.degree == degree, OPEN
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def open_contacts_for(
+    session: Session, person_ids: Iterable[int], degree: str
+) -> dict[int, Contact]:
+    """The open contacts of the degree of many people, in one index range per person."""
+    wanted = list(set(person_ids))
+    if not wanted:
+        return {}
+    statement = select(Contact).where(Contact.person_id.in_(wanted), Contact.degree == degree, OPEN)
+    return {c.person_id: c for c in session.scalars(statement)}
+
+
+def link_keys(session: Session, case_id: int) -> set[tuple[int, str, str, int | None]]:
+    """What the case already names: (person_id, degree, reason, via_contact_id)."""
+    statement = (
+        select(Contact.person_id, Contact.degree, ContactLink.reason, ContactLink.via_contact_id)
+        .join(Contact, Contact.id == ContactLink.contact_id)
+        .where(ContactLink.case_id == case_id)
+    )
+    return {(r[0], r[1], r[2], r[3]) for r in session.execute(statement)}
+
+
+def confirmed_close_of_case(session: Session, case_id: int) -> Sequence[Contact]:
+    linked = select(ContactLink.contact_id).where(ContactLink.case_id == case_id)
+    statement = select(Contact).where(
+        Contact.id.in_(linked), Contact.degree == "close", Contact.status == "confirmed"
+    )
+    return session.scalars(statement).all()
+
+
+def secondaries_via(session: Session, contact_id: int) -> Sequence[tuple[Contact, ContactLink]]:
+    statement = (
+        select(Contact, ContactLink)
+        .join(ContactLink, ContactLink.contact_id == Contact.id)
+        .where(ContactLink.via_contact_id == contact_id, OPEN)
+        .order_by(Contact.id)
+    )
+    return [(row[0], row[1]) for row in session.execute(statement)]
+
+
+def first_case_of(session: Session, contact_id: int) -> Case | None:
+    statement = (
+        select(Case)
+        .join(ContactLink, ContactLink.case_id == Case.id)
+        .where(ContactLink.contact_id == contact_id)
+        .order_by(ContactLink.exposure_start_at)
+        .limit(1)
+    )
+    return session.scalars(statement).first()
+
+
+def contacts_of_person(session: Session, person_id: int) -> Sequence[Contact]:
+    statement = select(Contact).where(Contact.person_id == person_id).order_by(Contact.id)
+    return session.scalars(statement).all()

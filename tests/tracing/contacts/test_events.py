@@ -1,0 +1,209 @@
+"""What decisions publish and what contacts react to: ``ContactConfirmed`` and the health-code
+fact on confirmation (again when a new link moves the last exposure later), ``ContactClosed``
+and the fact's end on rejection, release when an isolation period ends, generation and the
+upgrade of secondary contacts on ``CaseReported``."""
+
+from __future__ import annotations
+
+import pytest
+
+from fangkong.cases.events import CaseReported
+from fangkong.core import events
+from fangkong.quarantine.events import PlacementEnded
+from fangkong.tracing.contacts import service
+from fangkong.tracing.contacts.schemas import Action, DecisionIn
+from fangkong.tracing.events import ContactClosed, ContactConfirmed
+from outbreak_world import at, make_case, make_contact, make_placement, make_resident
+from tracing.contacts.helpers import (
+    EPI,
+    activate,
+    audit_actions,
+    family,
+    make_venue,
+    open_contacts,
+    open_reasons,
+    scan,
+)
+
+
+@pytest.fixture
+def seen():
+    found: list[object] = []
+
+    def keep(_session, event):
+        found.append(event)
+
+    for kind in (ContactConfirmed, ContactClosed):
+        events.subscribe(kind)(keep)
+    yield found
+    for kind in (ContactConfirmed, ContactClosed):
+        events.unsubscribe(kind, keep)
+
+
+@pytest.fixture
+def pair(session, settings, world):
+    a, member = family(session, settings, "甲病例", "甲家属")
+    activate(session, settings, "cn-9th-2022-06")
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    return case, member, open_contacts(session, "close")[member.id]
+
+
+def _decide(session, action, *ids, reason=""):
+    data = DecisionIn(action=action, ids=list(ids), reason=reason)
+    return service.decide(session, actor=EPI, data=data)
+
+
+def test_confirm_publishes_and_raises_the_fact(session, pair, seen):
+    _, member, contact = pair
+    _decide(session, Action.CONFIRM, contact.id)
+    assert [type(e) for e in seen] == [ContactConfirmed]
+    assert seen[0].last_exposure_at == contact.last_exposure_at
+    assert "contact.close" in open_reasons(session, member.id)
+    assert audit_actions(session, contact.id)[-1] == "contact.confirm"
+
+
+def test_reject_of_a_confirmed_contact_closes_it(session, pair, seen):
+    _, member, contact = pair
+    _decide(session, Action.CONFIRM, contact.id)
+    _decide(session, Action.REJECT, contact.id, reason="误判")
+    assert isinstance(seen[-1], ContactClosed) and seen[-1].status == "rejected"
+    assert "contact.close" not in open_reasons(session, member.id)
+    assert open_contacts(session, "close") == {}
+
+
+def test_a_second_case_adds_a_link_and_moves_the_last_exposure(session, settings, pair, seen):
+    _, member, contact = pair
+    _decide(session, Action.CONFIRM, contact.id)
+    other = make_resident(session, settings, name="乙病例")
+    venue = make_venue(session, "道里超市")
+    scan(session, venue, other, at(5, 10))
+    scan(session, venue, member, at(5, 10, 5))
+    second = make_case(session, other, sampled_at=at(6, 8))
+    service.generate(session, actor=EPI, case_id=second.id)
+    contacts = open_contacts(session, "close")
+    assert list(contacts) == [member.id] and contacts[member.id].id == contact.id
+    assert contacts[member.id].last_exposure_at == at(5, 10, 5)
+    assert [type(e) for e in seen] == [ContactConfirmed, ContactConfirmed]
+    assert seen[-1].last_exposure_at == at(5, 10, 5)
+
+
+def test_an_active_case_is_never_a_contact(session, settings, world):
+    a, member = family(session, settings, "甲病例", "甲家属")
+    make_case(session, member, sampled_at=at(2, 8))
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    assert open_contacts(session, "close") == {}
+
+
+def test_the_end_of_isolation_releases_the_contact(session, pair, seen):
+    _, member, contact = pair
+    _decide(session, Action.CONFIRM, contact.id)
+    monitoring = PlacementEnded(
+        1, member.id, "home_monitoring", "released", contact.id, None, False
+    )
+    follow_on = PlacementEnded(2, member.id, "centralized", "released", contact.id, None, True)
+    for event in (monitoring, follow_on):
+        events.publish(session, event)
+    assert open_contacts(session, "close")[member.id].status == "confirmed"
+    events.publish(session, PlacementEnded(3, member.id, "centralized", "released", contact.id,
+                                           None, False))  # fmt: skip
+    session.expire_all()
+    assert contact.status == "released" and not contact.is_open
+    assert "contact.close" not in open_reasons(session, member.id)
+    assert isinstance(seen[-1], ContactClosed) and seen[-1].status == "released"
+
+
+def test_case_reported_generates_candidates(session, settings, world):
+    a, member = family(session, settings, "甲病例", "甲家属")
+    case = make_case(session, a, sampled_at=at(3, 8))
+    events.publish(session, CaseReported(case.id, a.id, "asymptomatic", case.sampled_at, None,
+                                         case.region_code, case.channel))  # fmt: skip
+    assert set(open_contacts(session, "close")) == {member.id}
+
+
+def _secondary_world(session, settings):
+    a = make_resident(session, settings, name="甲病例")
+    b, b_member = family(session, settings, "乙密接", "乙家属")
+    venue = make_venue(session, "老厨家饭店")
+    scan(session, venue, a, at(2, 12))
+    scan(session, venue, b, at(2, 12, 20))
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    close = open_contacts(session, "close")[b.id]
+    _decide(session, Action.CONFIRM, close.id)
+    secondary = open_contacts(session, "secondary")[b_member.id]
+    _decide(session, Action.CONFIRM, secondary.id)
+    return b, b_member, close, secondary
+
+
+def test_a_positive_close_contact_upgrades_its_secondary_contacts(session, settings, world, seen):
+    activate(session, settings, "cn-9th-2022-06")
+    b, b_member, _, secondary = _secondary_world(session, settings)
+    seen.clear()
+    b_case = make_case(session, b, sampled_at=at(4, 8))
+    events.publish(session, CaseReported(b_case.id, b.id, "asymptomatic", b_case.sampled_at,
+                                         None, b_case.region_code, b_case.channel))  # fmt: skip
+    session.expire_all()
+    assert secondary.status == "upgraded" and not secondary.is_open
+    upgraded = open_contacts(session, "close")[b_member.id]
+    assert upgraded.status == "confirmed"
+    assert upgraded.last_exposure_at == secondary.last_exposure_at
+    assert [(type(e).__name__, getattr(e, "status", None)) for e in seen][:2] == [
+        ("ContactClosed", "upgraded"),
+        ("ContactConfirmed", None),
+    ]
+    assert "contact.close" in open_reasons(session, b_member.id)
+    assert "contact.secondary" not in open_reasons(session, b_member.id)
+
+
+def test_transfer_first_still_upgrades(session, settings, world):
+    """Quarantine may end the placement (transferred) before the case handler runs."""
+    activate(session, settings, "cn-9th-2022-06")
+    b, b_member, close, _ = _secondary_world(session, settings)
+    make_case(session, b, sampled_at=at(4, 8))
+    placement = make_placement(session, b, contact_id=close.id, day0_at=at(2, 12, 20))
+    events.publish(session, PlacementEnded(placement.id, b.id, "centralized", "transferred",
+                                           close.id, None, False))  # fmt: skip
+    session.expire_all()
+    assert close.status == "released"
+    assert open_contacts(session, "close")[b_member.id].status == "confirmed"
+
+
+def test_secondary_window_ends_when_put_under_control(session, settings, world):
+    """A companion before the placement started is a secondary contact; one after is not."""
+    activate(session, settings, "cn-9th-2022-06")
+    a = make_resident(session, settings, name="甲病例")
+    b = make_resident(session, settings, name="乙密接")
+    early = make_resident(session, settings, name="丁早到")
+    late = make_resident(session, settings, name="丙晚到")
+    restaurant, shop = make_venue(session, "老厨家饭店"), make_venue(session, "中央大街商店")
+    scan(session, restaurant, a, at(2, 12))
+    scan(session, restaurant, b, at(2, 12, 20))
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    close = open_contacts(session, "close")[b.id]
+    make_placement(session, b, contact_id=close.id, day0_at=at(2, 12, 20),
+                   starts_at=at(3, 20), created_at=at(3, 20))  # fmt: skip
+    scan(session, shop, b, at(3, 10))
+    scan(session, shop, early, at(3, 10, 5))
+    scan(session, shop, b, at(4, 10))
+    scan(session, shop, late, at(4, 10, 5))
+    _decide(session, Action.CONFIRM, close.id)
+    assert set(open_contacts(session, "secondary")) == {early.id}
+
+
+def test_one_batch_confirming_a_secondary_then_its_close_contact(session, settings, world):
+    """The secondary contact is upgraded by the close one later in the batch: the person ends
+    with the close contact's fact only, never a secondary fact left open."""
+    activate(session, settings, "cn-9th-2022-06")
+    a, member = make_resident(session, settings, name="甲病例"), make_resident(session, settings)
+    case = make_case(session, a, sampled_at=at(3, 8))
+    secondary = make_contact(session, member, case, degree="secondary", status="candidate",
+                             reason="secondary")  # fmt: skip
+    close = make_contact(session, member, case, status="candidate")
+    _decide(session, Action.CONFIRM, secondary.id, close.id)
+    session.expire_all()
+    assert (secondary.status, close.status) == ("upgraded", "confirmed")
+    assert "contact.close" in open_reasons(session, member.id)
+    assert "contact.secondary" not in open_reasons(session, member.id)
