@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from urllib.parse import parse_qs, urlparse
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.auth import tokens
 from fangkong.config import Settings
-from fangkong.core import security
+from fangkong.core import clock, security
 from fangkong.models import Region, RegionLevel, User
 from fangkong.people import idcard
 
@@ -118,3 +118,12 @@ def person_payload(grid: str, seed: int = 0, **overrides: object) -> dict[str, o
     }
     body.update(overrides)
     return body
+
+
+def earlier_today(hours: float) -> datetime:
+    """``hours`` ago, or, when that would fall on yesterday in Asia/Shanghai (the suite runs
+    at any hour), halfway between local midnight and now: for records a test counts as
+    "today's" whatever the time of day."""
+    now = clock.now()
+    midnight = datetime.combine(clock.local_today(), time(0), tzinfo=clock.LOCAL_TZ)
+    return max(now - timedelta(hours=hours), midnight + (now - midnight) / 2)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from factories import earlier_today
 from fangkong.arrivals.riskareas.matching import area_key
 from fangkong.core import clock
 from fangkong.models import Person
@@ -94,8 +95,8 @@ def make_trip(
     kinds: tuple[str, ...] = ("landing_test", "screening"),
 ) -> Trip:
     """A classified trip from ``ORIGIN`` with one report and open tasks due ``due_hours``
-    after the arrival (default: two hours ago)."""
-    at = arrived_at or clock.now() - timedelta(hours=2)
+    after the arrival (default: two hours ago, but today)."""
+    at = arrived_at or earlier_today(2)
     province, city, district = ORIGIN
     trip = Trip(
         person_id=person.id,

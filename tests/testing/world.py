@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from factories import resident_id
+from factories import earlier_today, resident_id
 from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.core.principal import Principal
@@ -94,8 +94,8 @@ def make_tube(
     status: str = "sealed",
     purpose: str = "screening",
 ) -> Tube:
-    """A tube with its members sampled at ``sampled_at`` (default: an hour ago), sealed."""
-    at = sampled_at or clock.now() - timedelta(hours=1)
+    """A tube with its members sampled at ``sampled_at`` (default: an hour ago, but today), sealed."""
+    at = sampled_at or earlier_today(1)
     tube = Tube(
         barcode=next_barcode(),
         kind=kind,
