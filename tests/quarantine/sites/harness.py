@@ -79,10 +79,9 @@ DOMAIN = register(
         prefixes=(SITES,),
         seed=seed,
         order=90,
-        # ``site_id`` is the sampling site's id kind (testing), merged across domains, so this
-        # part seeds its own as ``isolation_site`` (its bad inputs use it); the cross-district
-        # reads of the site routes are checked in tests/quarantine/test_access.py.
-        id_names={"room_id": "room"},
+        # ``isolation_site_id``, not ``site_id``: id kinds are merged across domains, and
+        # ``site`` is the testing domain's sampling site.
+        id_names={"isolation_site_id": "isolation_site", "room_id": "room"},
         requests={f"POST {SITES}": _new_site_in},
         bad_inputs=BAD_INPUTS,
     )

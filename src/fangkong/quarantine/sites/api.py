@@ -12,7 +12,7 @@ from fangkong.core.scoping import REGION_PREFIX_PATTERN
 from fangkong.core.web import DbSession
 from fangkong.quarantine.dependencies import QuarantineManage, QuarantineRead
 from fangkong.quarantine.sites import service
-from fangkong.quarantine.sites.dependencies import RoomIdPath, SiteIdPath
+from fangkong.quarantine.sites.dependencies import IsolationSiteId, RoomIdPath
 from fangkong.quarantine.sites.schemas import (
     RoomOut,
     RoomsCreate,
@@ -50,34 +50,36 @@ def create_site(session: DbSession, actor: QuarantineManage, data: SiteCreate) -
     return service.detail(session, actor=actor, site_id=site.id)
 
 
-@router.get(f"{SITES}/{{site_id}}", response_model=SiteDetail)
-def get_site(session: DbSession, actor: QuarantineRead, site_id: SiteIdPath) -> SiteDetail:
+@router.get(f"{SITES}/{{isolation_site_id}}", response_model=SiteDetail)
+def get_site(session: DbSession, actor: QuarantineRead, site_id: IsolationSiteId) -> SiteDetail:
     return service.detail(session, actor=actor, site_id=site_id)
 
 
-@router.patch(f"{SITES}/{{site_id}}", response_model=SiteDetail)
+@router.patch(f"{SITES}/{{isolation_site_id}}", response_model=SiteDetail)
 def update_site(
-    session: DbSession, actor: QuarantineManage, site_id: SiteIdPath, data: SiteUpdate
+    session: DbSession, actor: QuarantineManage, site_id: IsolationSiteId, data: SiteUpdate
 ) -> SiteDetail:
     service.update_site(session, actor=actor, site_id=site_id, data=data)
     return service.detail(session, actor=actor, site_id=site_id)
 
 
 @router.post(
-    f"{SITES}/{{site_id}}/rooms", response_model=SiteDetail, status_code=status.HTTP_201_CREATED
+    f"{SITES}/{{isolation_site_id}}/rooms",
+    response_model=SiteDetail,
+    status_code=status.HTTP_201_CREATED,
 )
 def add_rooms(
-    session: DbSession, actor: QuarantineManage, site_id: SiteIdPath, data: RoomsCreate
+    session: DbSession, actor: QuarantineManage, site_id: IsolationSiteId, data: RoomsCreate
 ) -> SiteDetail:
     service.add_rooms(session, actor=actor, site_id=site_id, data=data)
     return service.detail(session, actor=actor, site_id=site_id)
 
 
-@router.patch(f"{SITES}/{{site_id}}/rooms/{{room_id}}", response_model=RoomOut)
+@router.patch(f"{SITES}/{{isolation_site_id}}/rooms/{{room_id}}", response_model=RoomOut)
 def update_room(
     session: DbSession,
     actor: QuarantineManage,
-    site_id: SiteIdPath,
+    site_id: IsolationSiteId,
     room_id: RoomIdPath,
     data: RoomUpdate,
 ) -> RoomOut:
