@@ -8,8 +8,10 @@ and wrk's own time. Before each run the harness also waits (bounded) for a quiet
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -81,3 +83,49 @@ def wait_quiet(max_wait_s: float) -> float:
     while busy >= QUIET_CPUS and time.monotonic() < deadline:
         busy = busy_cpus()
     return busy
+
+
+REFERENCE_ROWS = 50_000
+
+
+def _python_work() -> None:
+    """Hashing, string formatting and dict/set work, the mix a row parser does."""
+    seen: dict[str, int] = {}
+    for i in range(REFERENCE_ROWS):
+        key = hashlib.sha256(f"{i:018d}|name-{i % 977}".encode()).hexdigest()
+        seen[key[:16]] = len(key.split("a"))
+    assert len(seen) == REFERENCE_ROWS
+
+
+def _sqlite_work() -> None:
+    """Inserts into an in-memory table with a random-key index, as an import's writer does."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, h TEXT, b BLOB, n TEXT)")
+    connection.execute("CREATE UNIQUE INDEX ix_t_h ON t (h)")
+    rows = [(i, hashlib.md5(str(i).encode()).hexdigest(), b"x" * 40, "n" * 20)
+            for i in range(REFERENCE_ROWS)]  # fmt: skip
+    connection.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    connection.close()
+
+
+def reference_ms(rounds: int = 5) -> tuple[float, float]:
+    """CPU milliseconds of two fixed workloads (the best of ``rounds``): pure Python, and
+    SQLite inserts. The same code's figures from machines (or days) whose reference differs are
+    not comparable: on 2026-12-01 one unchanged people import cost 57 CPU s in one session and
+    about 157 in another, on machines of the same name."""
+    best: list[float] = []
+    for work in (_python_work, _sqlite_work):
+        times = []
+        for _ in range(rounds):
+            started = time.process_time()
+            work()
+            times.append((time.process_time() - started) * 1000)
+        best.append(min(times))
+    return best[0], best[1]
+
+
+def reference_text() -> str:
+    python_ms, sqlite_ms = reference_ms()
+    return (
+        f"reference workloads {python_ms:.0f} ms Python, {sqlite_ms:.0f} ms SQLite (`bench/cpu.py`)"
+    )

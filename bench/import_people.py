@@ -35,6 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+import cpu
 import report
 from fangkong.core import security
 from fangkong.people import idcard
@@ -287,7 +288,8 @@ def markdown(runs: list[Run], rows: int) -> str:
         f"## {info['date']} — people import, commit {info['commit']}",
         "",
         f"Machine: {info['cpus']} CPUs ({info['cpu']}, `uname -m` {os.uname().machine}), "
-        f"Python {info['python']}. `fangkong people import` of {rows:,} synthetic people "
+        f"Python {info['python']}, {cpu.reference_text()}. `fangkong people import` of "
+        f"{rows:,} synthetic people "
         "(`bench/import_people.py`): rows over the command's wall time, start-up included.",
         "",
         "| database | run | rows/s | seconds | CPU s (command + server) | of which writer "

@@ -101,6 +101,12 @@ def json_of(model: BaseModel, status_code: int = 200) -> Response:
     return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
+def page_error(exc: Exception, form_error: Callable[[], DomainError]) -> DomainError:
+    """What a page shows for a refused form: the domain's own error, else the page's
+    ``form_error`` (a value the schema refused)."""
+    return exc if isinstance(exc, DomainError) else form_error()
+
+
 def form_post(
     session: Session,
     action: Callable[[], object],
@@ -116,7 +122,7 @@ def form_post(
         action()
     except (ValidationError, ValueError, DomainError) as exc:
         session.rollback()
-        return again(exc if isinstance(exc, DomainError) else form_error())
+        return again(page_error(exc, form_error))
     return RedirectResponse(location, status_code=303)
 
 

@@ -25,7 +25,7 @@ from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession
+from fangkong.core.web import DbSession, page_error
 from fangkong.healthcode.service import current_edition
 
 router = APIRouter(include_in_schema=False)
@@ -63,10 +63,6 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     response = render(request, f"arrivals/{name}", context | {"labels": LABELS}, status)
     response.headers.update(NO_STORE)
     return response
-
-
-def _invalid(exc: Exception) -> DomainError:
-    return exc if isinstance(exc, DomainError) else FormInvalid()
 
 
 def _local(text: str) -> datetime:
@@ -153,7 +149,7 @@ def declare_zone(
         zone = service.declare(session, actor=actor, data=data)
     except (ValidationError, ValueError, DomainError) as exc:
         session.rollback()
-        return _new_form(request, actor, fields, _invalid(exc))
+        return _new_form(request, actor, fields, page_error(exc, FormInvalid))
     return RedirectResponse(f"{ZONES}/{zone.id}", status_code=303)
 
 
@@ -210,7 +206,7 @@ def _after(
         action()
     except (ValidationError, ValueError, DomainError) as exc:
         session.rollback()
-        return _detail(request, session, actor, zone_id, _invalid(exc), fields)
+        return _detail(request, session, actor, zone_id, page_error(exc, FormInvalid), fields)
     return RedirectResponse(f"{ZONES}/{zone_id}", status_code=303)
 
 

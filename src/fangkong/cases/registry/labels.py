@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "handed_over": N_("Handed over"),
     "clustered": N_("Cluster changed"),
     "linked": N_("Infector link changed"),
+    "person_merged": N_("Person record merged"),
 }
 OPEN_STATUSES = ("pending", "active")
 OUTCOMES = ("discharged", "released", "died")

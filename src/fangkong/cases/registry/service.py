@@ -38,6 +38,7 @@ from fangkong.core.events import publish
 from fangkong.core.masking import mask_person_name
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM, Principal
+from fangkong.core.repoint import repoint
 from fangkong.healthcode.events import FactEnded, FactRaised
 from fangkong.healthcode.service import current_edition
 from fangkong.models.cases import Case, CaseEvent
@@ -72,6 +73,15 @@ def add_event(
     """A step of the case file's history (also used by ``cases.chains`` for links)."""
     session.add(CaseEvent(case_id=case.id, kind=step, at=clock.now(), actor_id=actor.id,
                           data=data, note=note))  # fmt: skip
+
+
+def person_merged(session: Session, *, actor: Principal, merged_id: int, kept_id: int) -> None:
+    """The merged record's cases now belong to the kept person; each moved case's history
+    says so (two open cases of one person are left for the officer to close one)."""
+    moved = repository.cases_of_person(session, merged_id)
+    repoint(session, (Case.person_id,), merged_id, kept_id)
+    for case in moved:
+        add_event(session, case, "person_merged", actor, merged_id=merged_id, kept_id=kept_id)
 
 
 def ref_of(case: Case) -> str:

@@ -35,7 +35,7 @@ from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, page_error
 from fangkong.healthcode.service import current_edition
 from fangkong.people.protect import Protector
 
@@ -73,10 +73,6 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     response = render(request, f"cases/{name}", context | {"labels": LABELS}, status)
     response.headers.update(NO_STORE)
     return response
-
-
-def _invalid(exc: Exception) -> DomainError:
-    return exc if isinstance(exc, DomainError) else FormInvalid()
 
 
 def _local(text: str) -> datetime | None:
@@ -188,7 +184,7 @@ def create_case(
         case = service.create_case(session, actor=actor, data=data)
     except (ValidationError, ValueError, DomainError) as exc:
         session.rollback()
-        return _new_form(request, fields, _invalid(exc))
+        return _new_form(request, fields, page_error(exc, FormInvalid))
     return RedirectResponse(f"{CASES}/{case.id}", status_code=303)
 
 
@@ -222,7 +218,7 @@ def _after(
         action()
     except (ValidationError, ValueError, DomainError) as exc:
         session.rollback()
-        return _detail(request, session, actor, case_id, _invalid(exc), fields)
+        return _detail(request, session, actor, case_id, page_error(exc, FormInvalid), fields)
     return RedirectResponse(to or f"{CASES}/{case_id}", status_code=303)
 
 
@@ -318,7 +314,7 @@ def create_cluster(
         clusters.create(session, actor=actor, data=data)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _clusters(request, session, actor, _invalid(exc), fields)
+        return _clusters(request, session, actor, page_error(exc, FormInvalid), fields)
     return RedirectResponse("/clusters", status_code=303)
 
 
@@ -332,5 +328,5 @@ def rename_cluster(
         clusters.update(session, actor=actor, cluster_id=cluster_id, data=data)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _clusters(request, session, actor, _invalid(exc), fields)
+        return _clusters(request, session, actor, page_error(exc, FormInvalid), fields)
     return RedirectResponse("/clusters", status_code=303)

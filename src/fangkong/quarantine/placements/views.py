@@ -21,7 +21,7 @@ from fangkong.core.errors import N_, Conflict, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, form_post
+from fangkong.core.web import DbSession, form_post, page_error
 from fangkong.quarantine.dependencies import (
     QuarantineCheckInPage,
     QuarantineManagePage,
@@ -66,10 +66,6 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     response = render(request, f"quarantine/{name}", context | {"labels": LABELS}, status)
     response.headers.update(NO_STORE)
     return response
-
-
-def _invalid(exc: Exception) -> DomainError:
-    return exc if isinstance(exc, DomainError) else FormInvalid()
 
 
 # --- the list -----------------------------------------------------------------------------
@@ -151,7 +147,7 @@ async def assign_bulk(
         result = service.assign_bulk(session, actor=actor, data=data)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _list(request, session, actor, filters, error=_invalid(exc))
+        return _list(request, session, actor, filters, error=page_error(exc, FormInvalid))
     return _list(request, session, actor, filters, result=result)
 
 
@@ -310,5 +306,5 @@ def my_check_in(
         service.self_check_in(session, person_id=citizen.person_id, data=data)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _mine(request, session, citizen.person_id, error=_invalid(exc))
+        return _mine(request, session, citizen.person_id, error=page_error(exc, FormInvalid))
     return RedirectResponse("/me/quarantine?done=1", status_code=303)

@@ -18,7 +18,7 @@ from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, form_post
+from fangkong.core.web import DbSession, form_post, page_error
 from fangkong.quarantine.dependencies import QuarantineManagePage, QuarantineReadPage
 from fangkong.quarantine.sites import service
 from fangkong.quarantine.sites.dependencies import RoomIdPath, SiteIdPath
@@ -43,10 +43,6 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     response = render(request, f"quarantine/{name}", context | {"labels": LABELS}, status)
     response.headers.update(NO_STORE)
     return response
-
-
-def _invalid(exc: Exception) -> DomainError:
-    return exc if isinstance(exc, DomainError) else FormInvalid()
 
 
 def _list(
@@ -95,7 +91,7 @@ def create_site(
         site = service.create_site(session, actor=actor, data=SiteCreate.model_validate(form))
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _list(request, session, actor, _invalid(exc), form)
+        return _list(request, session, actor, page_error(exc, FormInvalid), form)
     return RedirectResponse(f"{SITES}/{site.id}", status_code=303)
 
 

@@ -10,6 +10,11 @@
   var CONTACTS_APART = 2000;
   var FORCE_LIMIT = 1500;
   var KIND_COLOURS = { confirmed: "#c62828", asymptomatic: "#ef6c00", pending: "#8e24aa" };
+  // The legend lists clusters (click one to hide or show it), not colours: a case node is
+  // coloured by its kind, so a cluster's legend mark is a neutral square and the contacts'
+  // mark is their own grey, never a palette colour that no node carries.
+  var CONTACT_COLOUR = "#b0bec5";
+  var CLUSTER_MARK = { icon: "roundRect", itemStyle: { color: "#78909c" } };
 
   function caseNodes(data, labels, categoryOf) {
     return data.c.map(function (c) {
@@ -26,7 +31,7 @@
     if (data.k.length <= CONTACTS_APART) {
       var nodes = data.k.map(function (k) {
         return { id: "k" + k[0], name: labels.degrees[k[1]] || k[1], symbolSize: 5,
-                 itemStyle: { color: "#b0bec5" }, category: 0 };
+                 itemStyle: { color: CONTACT_COLOUR }, category: 0 };
       });
       var edges = data.e.map(function (e) { return { source: "c" + e[0], target: "k" + e[1] }; });
       return { nodes: nodes, edges: edges };
@@ -55,10 +60,11 @@
   function render(box, data, labels) {
     var status = document.getElementById("chain-status");
     if (status) { status.textContent = data.c.length + " / " + data.k.length; }
-    var categories = [{ name: labels.contacts }];
+    var categories = [{ name: labels.contacts, itemStyle: { color: CONTACT_COLOUR } }];
+    var cluster = function (name) { return Object.assign({ name: name }, CLUSTER_MARK); };
     var index = {};
-    data.g.forEach(function (g) { index[g[0]] = categories.length; categories.push({ name: g[1] }); });
-    categories.push({ name: labels.noCluster });
+    data.g.forEach(function (g) { index[g[0]] = categories.length; categories.push(cluster(g[1])); });
+    categories.push(cluster(labels.noCluster));
     var none = categories.length - 1;
     var categoryOf = function (id) { return id in index ? index[id] : none; };
     var contacts = contactParts(data, labels);
@@ -73,7 +79,9 @@
     chart.setOption({
       textStyle: { fontFamily: "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif" },
       tooltip: { formatter: function (p) { return p.data.name + (p.data.value ? " · " + p.data.value : ""); } },
-      legend: { type: "scroll", top: 0, data: categories.map(function (c) { return c.name; }) },
+      legend: { type: "scroll", top: 0, data: categories.map(function (c) {
+        return { name: c.name, icon: c.icon || "circle", itemStyle: c.itemStyle };
+      }) },
       animation: force,
       series: [{
         type: "graph", layout: force ? "force" : "circular", roam: true, draggable: force,

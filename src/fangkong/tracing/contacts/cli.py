@@ -18,7 +18,7 @@ app = typer.Typer(no_args_is_help=True)
 contacts = typer.Typer(help="Close and secondary contacts (密接、次密接).", no_args_is_help=True)
 app.add_typer(contacts, name="contacts")
 DEGREES = ("close", "secondary")
-STATUSES = ("candidate", "confirmed", "rejected", "released", "upgraded")
+STATUSES = ("candidate", "confirmed", "rejected", "released", "upgraded", "merged")
 
 
 @contacts.command("generate")

@@ -11,6 +11,7 @@ STATUSES = {
     "rejected": N_("Rejected"),
     "released": N_("Released"),
     "upgraded": N_("Upgraded"),
+    "merged": N_("Merged"),
 }
 REASONS = {
     "household": N_("Household"),

@@ -28,6 +28,7 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
     RELEASED = "released"
     UPGRADED = "upgraded"
+    MERGED = "merged"
 
 
 class LinkReason(enum.StrEnum):

@@ -30,6 +30,7 @@ from fangkong.people.schemas import PersonSearch
 from fangkong.policy.schema import Edition
 from fangkong.tracing.contacts import candidates, decisions, errors, exposures, repository, store
 from fangkong.tracing.contacts.candidates import Candidate
+from fangkong.tracing.contacts.merging import person_merged
 from fangkong.tracing.contacts.repository import ContactFilter
 from fangkong.tracing.contacts.schemas import (
     Action,
@@ -43,7 +44,7 @@ from fangkong.tracing.contacts.schemas import (
 )
 from fangkong.tracing.window import trace_window
 
-__all__ = ["ContactFilter"]
+__all__ = ["ContactFilter", "person_merged"]
 
 
 # --- generation -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.core.repoint import repoint
 from fangkong.healthcode.service import current_edition
 from fangkong.models.cases import Case
 from fangkong.models.tracing import InterviewEntry, TravelRecord
@@ -197,3 +198,8 @@ def subject_of(session: Session, case: Case) -> tuple[str, list[str]]:
         return "", []
     homes = [person.address or "", repository.household_address(session, person.household_id)]
     return person.name, [home.strip() for home in homes if home and home.strip()]
+
+
+def person_merged(session: Session, *, merged_id: int, kept_id: int) -> None:
+    """Travel records matched to the merged record now name the kept person."""
+    repoint(session, (TravelRecord.person_id,), merged_id, kept_id)

@@ -17,7 +17,7 @@ from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession
+from fangkong.core.web import DbSession, page_error
 from fangkong.testing.dependencies import TestingManagePage, TestingReadPage
 from fangkong.testing.sampling import service
 from fangkong.testing.sampling.dependencies import SiteIdPath
@@ -86,10 +86,6 @@ def sites_page(
     return _no_store(render(request, "testing/sampling_sites.html", context))
 
 
-def _invalid(exc: Exception) -> DomainError:
-    return exc if isinstance(exc, DomainError) else FormInvalid()
-
-
 @router.post(SITES, dependencies=[CsrfChecked])
 def create_site(
     request: Request, session: DbSession, actor: TestingManagePage, fields: FormFields
@@ -99,7 +95,7 @@ def create_site(
         site = service.create_site(session, actor=actor, data=SiteCreate.model_validate(values))
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        error = _invalid(exc)
+        error = page_error(exc, FormInvalid)
         context: dict[str, Any] = {
             "sites": [], "filters": {"q": "", "region": "", "active": ""}, "next_url": None,
             "manage": True, "form": fields, "error": error,
@@ -141,7 +137,7 @@ def edit_site(
         service.update_site(session, actor=actor, site_id=site_id, data=data)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        error = _invalid(exc)
+        error = page_error(exc, FormInvalid)
         return _detail(request, session, actor, site_id, error.status, form=fields, error=error)
     return RedirectResponse(f"{SITES}/{site_id}", status_code=303)
 
