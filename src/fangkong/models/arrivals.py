@@ -35,6 +35,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -200,7 +201,8 @@ class Trip(Base):
     __table_args__ = (
         Index("ix_trips_person", "person_id", "arrived_at"),
         Index("ix_trips_grid", "grid_code", "arrived_at"),
-        Index("ix_trips_grade", "grade", "arrived_at"),
+        # grid_code and id: a day's trips read from the index only (screening figures)
+        Index("ix_trips_grade", "grade", "arrived_at", "grid_code", "id"),
         retention(DeleteAfterEmergency(WINDOW)),
     )
 
@@ -233,9 +235,24 @@ class ArrivalTask(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     __table_args__ = (
-        Index("ix_arrival_tasks_trip", "trip_id", "kind"),
-        Index("ix_arrival_tasks_todo", "grid_code", "status", "due_at"),
-        Index("ix_arrival_tasks_due", "status", "due_at"),
+        # the trailing columns cover the screening figures (the join from a day's trips; the
+        # tasks due on a day, per grid or in a wide scope)
+        Index(
+            "ix_arrival_tasks_trip", "trip_id", "kind", "status", "due_at", "done_at", "grid_code"
+        ),
+        Index("ix_arrival_tasks_todo", "grid_code", "status", "due_at", "kind", "done_at"),
+        Index("ix_arrival_tasks_due", "status", "due_at", "kind", "grid_code", "done_at"),
         Index("ix_arrival_tasks_person", "person_id", "status"),
+        # screening figures: the open tasks per grid
+        Index(
+            "ix_arrival_tasks_open",
+            "grid_code",
+            "kind",
+            "due_at",
+            "escalation",
+            "status",  # SQLite reads a partial index alone only if it holds its WHERE's columns
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         retention(DeleteAfterEmergency(WINDOW)),
     )

@@ -155,3 +155,51 @@ def test_the_overview_per_child_region(app_client, session, settings, city, staf
     streets = app_client.get(f"{API}/overview", headers=staff["officer"]).json()
     assert {r["region_code"] for r in streets["rows"]} == {DAOLI + "001", DAOLI + "004"}
     assert sum(r["overdue"] for r in streets["rows"]) == 4
+
+
+def test_a_late_answer_ranks_its_grid_and_cancelled_tasks_do_not_count(
+    app_client, session, city, staff, monkeypatch
+):
+    """The worst grid of a region can be one whose screening was answered late (its hours
+    late), not only one still overdue; a cancelled screening is not due at all, and a region
+    left with none has no row."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    nangang = task_of(session, city["ng"], "screening")
+    nangang.status, nangang.done_at = "done", nangang.due_at + timedelta(hours=5, minutes=20)
+    task_of(session, city["g3"], "screening").status = "cancelled"
+    session.commit()
+    rows = {r["region_code"]: r for r in _get(app_client, "accountability", staff["admin"],
+                                                 date=DAY)["rows"]}  # fmt: skip
+    ng = rows[NANGANG]
+    assert (ng["due"], ng["in_time"], ng["late"], ng["overdue"]) == (1, 0, 1, 0)
+    assert ng["worst_hours"] == pytest.approx(5.3) and ng["worst_grids"] == [OTHER_GRID]
+    assert rows[NANGANG + "001"]["worst_hours"] == pytest.approx(5.3)
+    assert DAOLI + "004" not in rows  # its only screening was cancelled
+    daoli = rows[DAOLI]
+    assert (daoli["due"], daoli["in_time"], daoli["late"], daoli["overdue"]) == (5, 1, 1, 3)
+    assert set(daoli["worst_grids"]) == {GRID, GRID2}
+
+
+def test_the_overview_and_overdue_lists_count_open_tasks_only(
+    app_client, session, city, staff, monkeypatch
+):
+    """Done and cancelled tasks leave the open, overdue and escalated counts (the figures
+    read the open tasks by a partial index), and the levels still sum up."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    opened = task_of(session, city["open"], "screening")
+    opened.escalation = "street"
+    task_of(session, city["g2a"], "screening").status = "cancelled"
+    answered = task_of(session, city["g2b"], "screening")
+    answered.status, answered.done_at = "done", NOW - timedelta(hours=1)
+    session.commit()
+    streets = {r["region_code"]: r for r in _get(app_client, "overview", staff["officer"])["rows"]}
+    open_tasks = session.query(ArrivalTask).filter(
+        ArrivalTask.status == "open", ArrivalTask.grid_code.startswith(DAOLI + "001")
+    )
+    assert streets[DAOLI + "001"]["open_tasks"] == open_tasks.count()
+    assert (streets[DAOLI + "001"]["overdue"], streets[DAOLI + "001"]["escalated"]) == (1, 1)
+    grids = _get(app_client, "overdue", staff["officer"], level="grid")
+    assert {r["region_code"]: r["overdue"] for r in grids["rows"]} == {GRID: 1, GRID3: 1}
+    assert {r["region_code"]: r["at_street"] for r in grids["rows"]} == {GRID: 1, GRID3: 0}
+    district = _get(app_client, "overdue", staff["officer"], level="district")
+    assert district["total"] == grids["total"] == 2

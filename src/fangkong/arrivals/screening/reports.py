@@ -2,8 +2,10 @@
 accountability job's result, kept in its job-run row): overdue lists per level, the daily
 accountability report (问责通报), daily figures and the district overview.
 
-Every figure groups by a prefix of the grid code in SQL (district 6 digits, street 9,
-community 12, grid 15), so a parent's count is the sum of its children's."""
+Every figure of the tasks is counted per grid in one pass of SQL and rolled up here to the
+level asked for (a prefix of the grid code: district 6 digits, street 9, community 12, grid
+15), so a parent's count is the sum of its children's. The trips' figures group by the prefix
+in SQL."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers, scope_prefix
 
 WORST_GRIDS = 3
+LEVELS = (("district", 6), ("street", 9))  # the accountability report's rows
 FIRST_DAY = date(2000, 1, 1)  # no arrival is older; earlier days would overflow in UTC
 
 
@@ -65,6 +68,22 @@ def _hours(delta: timedelta) -> float:
     return round(max(delta.total_seconds(), 0) / 3600, 1)
 
 
+def roll_up(grids: Sequence[Any], digits: int, sums: Sequence[str],
+            firsts: Sequence[str] = ()) -> dict[str, dict[str, Any]]:  # fmt: skip
+    """Per-grid rows (``key`` and the fields named) rolled up to their ``digits``-long prefix:
+    ``sums`` added, ``firsts`` the least that is not None."""
+    out: dict[str, dict[str, Any]] = {}
+    for g in grids:
+        parent = out.setdefault(g.key[:digits], dict.fromkeys(sums, 0) | dict.fromkeys(firsts))
+        for field in sums:
+            parent[field] += int(getattr(g, field) or 0)
+        for field in firsts:
+            value = getattr(g, field)
+            if value is not None and (parent[field] is None or value < parent[field]):
+                parent[field] = value
+    return out
+
+
 def child_digits(scope: str) -> int:
     """The code length one level below ``scope`` (a city's districts, a district's streets)."""
     length = len(scope_prefix(scope))
@@ -80,13 +99,15 @@ def overdue(
     scope = checked_region(session, actor, region)
     now = clock.now()
     digits = LEVEL_DIGITS[level]
-    groups = repository.overdue_groups(session, actor.region_code, digits, now, scope)
-    names = repository.region_names(session, [g.key for g in groups])
+    repository.plan_with_values(session)
+    grids = repository.overdue_grids(session, actor.region_code, now, scope)
+    groups = roll_up(grids, digits, ("n", "street", "district"), ("first_due",))
+    names = repository.region_names(session, list(groups))
     rows = [
-        OverdueRow(region_code=g.key, name=names.get(g.key, ""), overdue=int(g.n),
-                   worst_hours=_hours(now - g.first_due), at_street=int(g.street or 0),
-                   at_district=int(g.district or 0))
-        for g in groups
+        OverdueRow(region_code=key, name=names.get(key, ""), overdue=g["n"],
+                   worst_hours=_hours(now - g["first_due"]), at_street=g["street"],
+                   at_district=g["district"])
+        for key, g in groups.items()
     ]  # fmt: skip
     rows.sort(key=lambda r: (-r.worst_hours, r.region_code))
     return OverdueOut(level=level, region=scope, total=sum(r.overdue for r in rows), rows=rows)
@@ -95,20 +116,22 @@ def overdue(
 # --- accountability (问责通报) -------------------------------------------------------------------
 
 
-def _worst_grids(session: Session, scope: str, start: datetime, end: datetime,
-                 now: datetime) -> dict[str, list[tuple[float, str]]]:  # fmt: skip
-    """Per grid, hours overdue of its worst task (open past due, or answered late)."""
-    worst: dict[str, float] = defaultdict(float)
-    for g in repository.accountability_groups(session, scope, 15, start=start, end=end, now=now):
-        if g.first_due is not None:
-            worst[g.key] = max(worst[g.key], _hours(now - g.first_due))
-    for grid, due, done in repository.late_tasks(session, scope, start, end):
-        worst[grid] = max(worst[grid], _hours(done - due))
+ACCOUNTED = ("due", "in_time", "late", "overdue")
+
+
+def _worst_grids(grids: Sequence[Any], now: datetime) -> dict[str, list[tuple[float, str]]]:
+    """Per district and street, (hours, grid) of its grids' worst tasks: the hours overdue of
+    the oldest still open, or of the latest late answer."""
     by_parent: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for grid, hours in worst.items():
+    for g in grids:
+        hours = 0.0
+        if g.first_due is not None:
+            hours = _hours(now - g.first_due)
+        if g.late_seconds is not None:
+            hours = max(hours, _hours(timedelta(seconds=float(g.late_seconds))))
         if hours > 0:
             for digits in (6, 9):
-                by_parent[grid[:digits]].append((hours, grid))
+                by_parent[g.key[:digits]].append((hours, g.key))
     return by_parent
 
 
@@ -121,20 +144,20 @@ def accountability(
     scope = checked_region(session, actor, region)
     start, end = day_bounds(day)
     now = clock.now()
-    worst = _worst_grids(session, scope, start, end, now)
+    repository.plan_with_values(session)
+    grids = repository.accountability_grids(session, scope, start=start, end=end, now=now)
+    worst = _worst_grids(grids, now)
+    levels = {level: roll_up(grids, digits, ACCOUNTED) for level, digits in LEVELS}
+    names = repository.region_names(session, [key for groups in levels.values() for key in groups])
     rows: list[AccountabilityRow] = []
-    for level, digits in (("district", 6), ("street", 9)):
-        groups = repository.accountability_groups(
-            session, scope, digits, start=start, end=end, now=now
-        )
-        names = repository.region_names(session, [g.key for g in groups])
-        for g in groups:
-            grids = sorted(worst.get(g.key, []), reverse=True)
+    for level, groups in levels.items():
+        for key, g in groups.items():
+            ranked = sorted(worst.get(key, []), reverse=True)
             rows.append(AccountabilityRow(
-                region_code=g.key, name=names.get(g.key, ""), level=level, due=int(g.due),
-                in_time=int(g.in_time or 0), late=int(g.late or 0), overdue=int(g.overdue or 0),
-                worst_hours=grids[0][0] if grids else 0.0,
-                worst_grids=[grid for _, grid in grids[:WORST_GRIDS]],
+                region_code=key, name=names.get(key, ""), level=level, due=g["due"],
+                in_time=g["in_time"], late=g["late"], overdue=g["overdue"],
+                worst_hours=ranked[0][0] if ranked else 0.0,
+                worst_grids=[grid for _, grid in ranked[:WORST_GRIDS]],
             ))  # fmt: skip
     rows.sort(key=lambda r: (r.region_code[:6], len(r.region_code), r.region_code))
     return AccountabilityOut(date=day, computed_at=now, rows=rows)
@@ -167,10 +190,11 @@ def figures(
     day = checked_day(day)
     scope = checked_region(session, actor, region)
     start, end = day_bounds(day)
+    repository.plan_with_values(session)
     channels = repository.reports_by_channel(session, scope, start, end)
     grades = repository.trips_by_grade(session, scope, start, end)
-    landing = repository.task_counts(session, scope, repository.LANDING, start, end)
-    screening = repository.task_counts(session, scope, repository.SCREENING, start, end)
+    counts = repository.task_counts(session, scope, start, end)
+    landing, screening = counts[repository.LANDING], counts[repository.SCREENING]
     return FiguresOut(
         date=day, region=scope, trips=sum(n for _, n in grades),
         reports_by_channel=[CountRow(key=k, count=n) for k, n in channels],
@@ -191,8 +215,11 @@ def overview(session: Session, *, actor: Principal, region: str | None = None) -
     today = clock.local_today()
     start, end = day_bounds(today)
     now = clock.now()
-    trips = repository.overview_trips(session, scope, digits, start, end)
-    open_ = {g.key: g for g in repository.overview_open(session, scope, digits, now)}
+    repository.plan_with_values(session)
+    per_grid = repository.trips_per_grid(session, scope, start, end)
+    trips = {key: g["n"] for key, g in roll_up(per_grid, digits, ("n",)).items()}
+    open_ = roll_up(repository.open_grids(session, scope, now), digits,
+                    ("open", "overdue", "escalated"))  # fmt: skip
     landing = {g.key: g for g in repository.overview_landing(session, scope, digits, start, end)}
     keys = sorted(set(trips) | set(open_) | set(landing))
     names = repository.region_names(session, keys)
@@ -201,14 +228,15 @@ def overview(session: Session, *, actor: Principal, region: str | None = None) -
     return OverviewOut(region=scope, date=today, rows=rows)
 
 
-def _overview_row(key: str, name: str, trips: int, open_: Any, landing: Any) -> OverviewRow:
+def _overview_row(key: str, name: str, trips: int, open_: dict[str, int] | None,
+                  landing: Any) -> OverviewRow:  # fmt: skip
     total = int(landing.total) if landing else 0
     done = int(landing.done or 0) if landing else 0
+    open_ = open_ or {}
     return OverviewRow(
         region_code=key, name=name, arrivals_today=trips,
-        open_tasks=int(open_.open) if open_ else 0,
-        overdue=int(open_.overdue or 0) if open_ else 0,
+        open_tasks=open_.get("open", 0), overdue=open_.get("overdue", 0),
         landing_tests_today=total, landing_done_today=done,
         landing_rate=round(done / total, 3) if total else None,
-        escalated=int(open_.escalated or 0) if open_ else 0,
+        escalated=open_.get("escalated", 0),
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """Queries of screening. Tasks are scoped by their grid code (a region-code prefix range, so
-``ix_arrival_tasks_todo`` and ``ix_arrival_tasks_due`` serve every list); figures group by a
-prefix of the grid code in SQL."""
+``ix_arrival_tasks_todo`` and ``ix_arrival_tasks_due`` serve every list); figures count per
+grid in one pass over a covering index (migration 0015) and the reports roll the grids up."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
+    FunctionElement,
     Select,
     String,
     and_,
@@ -20,9 +22,11 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     tuple_,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from fangkong.core.scoping import scope_prefix, within
@@ -37,13 +41,13 @@ DONE = "done"
 SCREENING = "screening"
 LANDING = "landing_test"
 UNSCREENED = Reason.ARRIVAL_UNSCREENED.value
-# Every grade a trip can have: naming them all lets ``ix_trips_grade (grade, arrived_at)``
-# serve a day's trips (one range per grade) instead of a scan of the jurisdiction's trips.
+# Every grade a trip can have: naming them all lets ``ix_trips_grade (grade, arrived_at,
+# grid_code, id)`` serve a day's trips (one range per grade) from the index alone.
 TRIP_GRADES = (*(g.value for g in Grade), "none")
 # A scope wider than a street (a district, the city) holds too many tasks to range over by
 # grid code: such a scope is written as a prefix comparison no index serves, so that the
 # planners of both databases walk ``ix_arrival_tasks_due`` (status, due_at) — in due order,
-# stopping after a page — or ``ix_trips_grade`` (grade, arrived_at) instead.
+# stopping after a page — or ``ix_trips_grade`` (grade, arrived_at, ...) instead.
 WIDE_SCOPE_DIGITS = 9
 LIVE = ("open", "done")  # every status but cancelled, as an IN list an index can serve
 
@@ -240,84 +244,125 @@ def other_open_screening(session: Session, trip_id: int, task_id: int) -> bool:
 
 
 # --- grouped figures -----------------------------------------------------------------------------
+# Each figure is one pass over an index that holds every column it reads (migration 0015). The
+# tasks' figures count per grid and the reports roll the grids up to the level asked for (a
+# parent's count is the sum of its children's). The open tasks' status is written inline
+# (``const``) so that both planners match it to the partial index ``ix_arrival_tasks_open``
+# (... WHERE status = 'open'). The two planners need the scope and a day's join written
+# differently (``in_scope``, ``_tasks_of_trips``).
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def plan_with_values(session: Session) -> None:
+    """On PostgreSQL, plan the rest of this transaction's statements with their values. The
+    driver prepares a statement it has run five times, and the server then plans it once for
+    any values: blind to the day and the scope, it sorts a city's rows or joins them row by
+    row (the figures took twice as long after ten calls)."""
+    if _postgresql(session):
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def const(value: str) -> ColumnElement[str]:
+    """A constant written into the SQL text (not a bound parameter): a partial index's
+    condition is matched against the text of the query's."""
+    return literal(value, literal_execute=True)
+
+
+def is_open() -> ColumnElement[bool]:
+    return ArrivalTask.status == const(OPEN)
+
+
+def in_scope(session: Session, column: Any, scope: str) -> ColumnElement[bool]:
+    """``column`` inside ``scope``, for the figures. PostgreSQL gets the range (``within``):
+    its planner estimates a range from the column's statistics, where it takes a prefix test
+    for a few hundred rows and then sorts a city's rows (on disk) instead of counting them by
+    hash, or joins them row by row. SQLite gets ``scoped``: its planner then walks the grids
+    one by one (a skip-scan) instead of every row of the scope in the index."""
+    if _postgresql(session):
+        return within(column, scope)
+    return scoped(column, scope)
 
 
 def prefix(column: Any, digits: int) -> ColumnElement[str]:
     return func.substr(column, 1, digits)
 
 
-def overdue_groups(
-    session: Session, scope: str, digits: int, now: datetime, region: str | None
-) -> Sequence[Any]:
-    """Per region prefix: open overdue screenings, the earliest deadline, escalations."""
-    key = prefix(ArrivalTask.grid_code, digits).label("key")
+class seconds_between(FunctionElement[float]):  # noqa: N801 - an SQL function
+    """``later - earlier`` in seconds (two UTC timestamps), written per dialect."""
+
+    type = Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def overdue_grids(session: Session, scope: str, now: datetime, region: str | None) -> Sequence[Any]:
+    """Per grid: open overdue screenings, the earliest deadline, escalations."""
     statement = (
         select(
-            key,
+            ArrivalTask.grid_code.label("key"),
             func.count().label("n"),
             func.min(ArrivalTask.due_at).label("first_due"),
             func.sum(case((ArrivalTask.escalation == "street", 1), else_=0)).label("street"),
             func.sum(case((ArrivalTask.escalation == "district", 1), else_=0)).label("district"),
         )
         .where(
-            ArrivalTask.status == OPEN,
+            is_open(),
             ArrivalTask.kind == SCREENING,
             ArrivalTask.due_at < now,
-            scoped(ArrivalTask.grid_code, scope),
+            in_scope(session, ArrivalTask.grid_code, scope),
         )
-        .group_by(key)
-        .order_by(key)
+        .group_by(ArrivalTask.grid_code)
     )
     if region:
-        statement = statement.where(scoped(ArrivalTask.grid_code, region))
+        statement = statement.where(in_scope(session, ArrivalTask.grid_code, region))
     return session.execute(statement).all()
 
 
-def accountability_groups(
-    session: Session, scope: str, digits: int, *, start: datetime, end: datetime, now: datetime
+def accountability_grids(
+    session: Session, scope: str, *, start: datetime, end: datetime, now: datetime
 ) -> Sequence[Any]:
-    """Per region prefix: screenings due in [start, end), screened in time, late, still open
-    past due, the earliest open deadline and the latest late answer's lateness inputs."""
-    key = prefix(ArrivalTask.grid_code, digits).label("key")
+    """Per grid, in one pass: screenings due in [start, end), screened in time, late, still
+    open past due, the earliest open deadline and the seconds of the latest late answer."""
     done = ArrivalTask.status == DONE
     in_time = and_(done, ArrivalTask.done_at <= ArrivalTask.due_at)
     late = and_(done, ArrivalTask.done_at > ArrivalTask.due_at)
     overdue = and_(ArrivalTask.status == OPEN, ArrivalTask.due_at < now)
+    lateness = seconds_between(ArrivalTask.done_at, ArrivalTask.due_at)
     statement = (
         select(
-            key,
+            ArrivalTask.grid_code.label("key"),
             func.count().label("due"),
             func.sum(case((in_time, 1), else_=0)).label("in_time"),
             func.sum(case((late, 1), else_=0)).label("late"),
             func.sum(case((overdue, 1), else_=0)).label("overdue"),
             func.min(case((overdue, ArrivalTask.due_at), else_=None)).label("first_due"),
+            func.max(case((late, lateness), else_=None)).label("late_seconds"),
         )
         .where(
             ArrivalTask.kind == SCREENING,
             ArrivalTask.status.in_(LIVE),
             ArrivalTask.due_at >= start,
             ArrivalTask.due_at < end,
-            scoped(ArrivalTask.grid_code, scope),
+            in_scope(session, ArrivalTask.grid_code, scope),
         )
-        .group_by(key)
-        .order_by(key)
+        .group_by(ArrivalTask.grid_code)
     )
     return session.execute(statement).all()
-
-
-def late_tasks(
-    session: Session, scope: str, start: datetime, end: datetime
-) -> Sequence[tuple[str, datetime, datetime]]:
-    """(grid, due_at, done_at) of screenings due in the day and answered late."""
-    statement = select(ArrivalTask.grid_code, ArrivalTask.due_at, ArrivalTask.done_at).where(
-        ArrivalTask.kind == SCREENING,
-        ArrivalTask.status == DONE,
-        ArrivalTask.done_at > ArrivalTask.due_at,
-        ArrivalTask.due_at >= start,
-        ArrivalTask.due_at < end,
-        scoped(ArrivalTask.grid_code, scope),
-    )
-    return [(str(g), d, a) for g, d, a in session.execute(statement).all() if a is not None]
 
 
 def reports_by_channel(
@@ -336,13 +381,40 @@ def reports_by_channel(
     return [(str(c), int(n)) for c, n in session.execute(statement).all()]
 
 
-def _trips_between(start: datetime, end: datetime, scope: str) -> ColumnElement[bool]:
+def _trips_between(
+    session: Session, start: datetime, end: datetime, scope: str, *, by_grade: bool = True
+) -> ColumnElement[bool]:
     """Trips arrived in [start, end) inside ``scope``: by ``ix_trips_grid`` for a street or
-    narrower, by ``ix_trips_grade`` (every grade named) for a wider scope."""
-    between = and_(Trip.arrived_at >= start, Trip.arrived_at < end, scoped(Trip.grid_code, scope))
-    if len(scope_prefix(scope)) >= WIDE_SCOPE_DIGITS:
+    narrower, by ``ix_trips_grade`` (every grade named; it holds the grid code and the id) for
+    a wider scope unless not ``by_grade``."""
+    between = and_(
+        Trip.arrived_at >= start, Trip.arrived_at < end, in_scope(session, Trip.grid_code, scope)
+    )
+    if len(scope_prefix(scope)) >= WIDE_SCOPE_DIGITS or not by_grade:
         return between
     return and_(Trip.grade.in_(TRIP_GRADES), between)
+
+
+def _tasks_of_trips(
+    session: Session, start: datetime, end: datetime, scope: str
+) -> list[ColumnElement[bool]]:
+    """The conditions of a join of the tasks to the trips arrived in [start, end) inside
+    ``scope``. On PostgreSQL also the range of those trips' ids (looked up first, so that the
+    planner knows it), which the join implies: it would otherwise hash every task of every day,
+    where with it it reads the tasks of the day's ids from ``ix_arrival_tasks_trip`` (ids
+    follow arrivals closely). SQLite looks each trip's tasks up in that index anyway."""
+    between = _trips_between(session, start, end, scope)
+    if not _postgresql(session):
+        return [between]
+    # ``id + 0``: the lowest and highest of the day's ids from ``ix_trips_grade``, not a walk
+    # of the primary key from either end past every other day's trips
+    shifted = Trip.id + 0
+    lowest, highest = session.execute(
+        select(func.min(shifted), func.max(shifted)).where(between)
+    ).one()
+    if lowest is None:
+        return [between]
+    return [between, ArrivalTask.trip_id.between(int(lowest), int(highest))]
 
 
 def trips_by_grade(
@@ -350,56 +422,70 @@ def trips_by_grade(
 ) -> Sequence[tuple[str, int]]:
     statement = (
         select(Trip.grade, func.count())
-        .where(_trips_between(start, end, scope))
+        .where(_trips_between(session, start, end, scope))
         .group_by(Trip.grade)
         .order_by(Trip.grade)
     )
     return [(str(g), int(n)) for g, n in session.execute(statement).all()]
 
 
+TaskCounts = tuple[int, int, int]  # all, done, done by the due time
+
+
 def task_counts(
-    session: Session, scope: str, kind: str, start: datetime, end: datetime
-) -> tuple[int, int, int]:
-    """Tasks of ``kind`` of the trips arrived in [start, end): all, done, done by the due time."""
+    session: Session, scope: str, start: datetime, end: datetime
+) -> dict[str, TaskCounts]:
+    """Landing tests and screenings of the trips arrived in [start, end), per kind: all, done,
+    done by the due time. One pass over the join (``ix_arrival_tasks_trip`` covers it), no
+    grouping: SQLite would sort every task (and one pass per kind costs more than testing the
+    kind in each sum)."""
     done = ArrivalTask.status == DONE
+    timely = and_(done, ArrivalTask.done_at <= ArrivalTask.due_at)
+    columns = []
+    for kind in (LANDING, SCREENING):
+        of_kind = ArrivalTask.kind == kind
+        columns += [func.sum(case((of_kind, 1), else_=0)),
+                    func.sum(case((and_(of_kind, done), 1), else_=0)),
+                    func.sum(case((and_(of_kind, timely), 1), else_=0))]  # fmt: skip
     statement = (
-        select(
-            func.count(),
-            func.sum(case((done, 1), else_=0)),
-            func.sum(case((and_(done, ArrivalTask.done_at <= ArrivalTask.due_at), 1), else_=0)),
-        )
+        select(*columns)
         .join(Trip, Trip.id == ArrivalTask.trip_id)
         .where(
-            ArrivalTask.kind == kind,
+            ArrivalTask.kind.in_((LANDING, SCREENING)),
             ArrivalTask.status.in_(LIVE),
-            _trips_between(start, end, scope),
-            scoped(ArrivalTask.grid_code, scope),
+            in_scope(session, ArrivalTask.grid_code, scope),
+            *_tasks_of_trips(session, start, end, scope),
         )
     )
-    total, finished, timely = session.execute(statement).one()
-    return int(total or 0), int(finished or 0), int(timely or 0)
+    n = [int(v or 0) for v in session.execute(statement).one()]
+    return {LANDING: (n[0], n[1], n[2]), SCREENING: (n[3], n[4], n[5])}
 
 
-def overview_trips(
-    session: Session, scope: str, digits: int, start: datetime, end: datetime
-) -> dict[str, int]:
-    key = prefix(Trip.grid_code, digits).label("key")
-    statement = select(key, func.count()).where(_trips_between(start, end, scope)).group_by(key)
-    return {str(k): int(n) for k, n in session.execute(statement).all()}
+def trips_per_grid(session: Session, scope: str, start: datetime, end: datetime) -> Sequence[Any]:
+    """Per grid: trips arrived in [start, end). SQLite walks ``ix_trips_grid`` (grid_code,
+    arrived_at) grid by grid, which holds all it needs unless the grades are named."""
+    by_grade = _postgresql(session)
+    statement = (
+        select(Trip.grid_code.label("key"), func.count().label("n"))
+        .where(_trips_between(session, start, end, scope, by_grade=by_grade))
+        .group_by(Trip.grid_code)
+    )
+    return session.execute(statement).all()
 
 
-def overview_open(session: Session, scope: str, digits: int, now: datetime) -> Sequence[Any]:
-    key = prefix(ArrivalTask.grid_code, digits).label("key")
+def open_grids(session: Session, scope: str, now: datetime) -> Sequence[Any]:
+    """Per grid, from ``ix_arrival_tasks_open`` in its order (no sort): open tasks, overdue
+    screenings among them, escalated ones."""
     screening_overdue = and_(ArrivalTask.kind == SCREENING, ArrivalTask.due_at < now)
     statement = (
         select(
-            key,
+            ArrivalTask.grid_code.label("key"),
             func.count().label("open"),
             func.sum(case((screening_overdue, 1), else_=0)).label("overdue"),
             func.sum(case((ArrivalTask.escalation != "none", 1), else_=0)).label("escalated"),
         )
-        .where(ArrivalTask.status == OPEN, scoped(ArrivalTask.grid_code, scope))
-        .group_by(key)
+        .where(is_open(), in_scope(session, ArrivalTask.grid_code, scope))
+        .group_by(ArrivalTask.grid_code)
     )
     return session.execute(statement).all()
 
@@ -418,8 +504,8 @@ def overview_landing(
         .where(
             ArrivalTask.kind == LANDING,
             ArrivalTask.status.in_(LIVE),
-            _trips_between(start, end, scope),
-            scoped(ArrivalTask.grid_code, scope),
+            in_scope(session, ArrivalTask.grid_code, scope),
+            *_tasks_of_trips(session, start, end, scope),
         )
         .group_by(key)
     )
