@@ -5,6 +5,8 @@
   origin and travel days it touches.
 - ``TripClassified``: a trip got (or changed) its grade and measure; later domains (the
   quarantine placements of issue 9, the dashboard) may subscribe.
+- ``TripsClassified``: many trips classified at once (a pushed list's chunk), each as a
+  ``TripClassified``; a subscriber of that one subscribes to this one too.
 """
 
 from __future__ import annotations
@@ -26,3 +28,8 @@ class TripClassified:
     person_id: int
     grade: str
     measure: str
+
+
+@dataclass(frozen=True)
+class TripsClassified:
+    trips: tuple[TripClassified, ...]

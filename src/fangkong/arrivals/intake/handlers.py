@@ -3,12 +3,12 @@ touches; a merge of two people re-points their reports, trips and tasks to the o
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.events import RiskAreasChanged
 from fangkong.arrivals.intake import service
 from fangkong.core.events import subscribe
+from fangkong.core.repoint import repoint
 from fangkong.healthcode import service as healthcode
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
 from fangkong.people.events import PersonMerged
@@ -23,12 +23,5 @@ def reclassify_touched(session: Session, event: RiskAreasChanged) -> None:
 
 @subscribe(PersonMerged)
 def repoint_merged(session: Session, event: PersonMerged) -> None:
-    session.flush()
-    for model in (ArrivalReport, Trip, ArrivalTask):
-        session.execute(
-            update(model)
-            .where(model.person_id == event.merged_id)
-            .values(person_id=event.kept_id)
-            .execution_options(synchronize_session=False)
-        )
-    session.expire_all()
+    columns = (ArrivalReport.person_id, Trip.person_id, ArrivalTask.person_id)
+    repoint(session, columns, event.merged_id, event.kept_id)

@@ -7,8 +7,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.intake import errors
@@ -82,4 +83,21 @@ def people_by_hash(session: Session, column: str, hashes: Collection[str]) -> di
         )
         for person in session.scalars(statement):
             found.setdefault(getattr(person, column), person)
+    return found
+
+
+def homes_by_hash(session: Session, column: str, hashes: Collection[str]) -> dict[str, Row[Any]]:
+    """``people_by_hash`` for a pushed list: only each person's id, grid and name (rows, not
+    objects: a list names tens of thousands)."""
+    found: dict[str, Row[Any]] = {}
+    values = sorted(set(hashes))
+    attribute = getattr(Person, column)
+    for i in range(0, len(values), CHUNK):
+        statement = (
+            select(attribute.label("hash"), Person.id, Person.grid_code, Person.name)
+            .where(attribute.in_(values[i : i + CHUNK]), Person.merged_into_id.is_(None))
+            .order_by(Person.id)
+        )
+        for row in session.execute(statement):
+            found.setdefault(row.hash, row)
     return found

@@ -40,7 +40,6 @@ from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
-from fangkong.models import Person
 from fangkong.models.arrivals import ArrivalReport
 
 CHUNK = 5_000
@@ -289,13 +288,14 @@ class Import:
         self.report.trips_merged += len(attached.merged_trips)
         self._write(kept)
 
-    def _people(self, rows: list[Row]) -> dict[int, Person]:
+    def _people(self, rows: list[Row]) -> dict[int, Any]:
+        """Each row's person (a row of id, grid and name) by line."""
         id_hashes = {r.line: self.protect.id_hash(identity.ID_TYPE, r.id_number)
                      for r in rows if r.id_number}  # fmt: skip
         phone_hashes = {r.line: self.protect.phone_hash(r.phone) for r in rows if r.phone}
-        by_id = identity.people_by_hash(self.session, "id_number_hash", id_hashes.values())
-        by_phone = identity.people_by_hash(self.session, "phone_hash", phone_hashes.values())
-        found: dict[int, Person] = {}
+        by_id = identity.homes_by_hash(self.session, "id_number_hash", id_hashes.values())
+        by_phone = identity.homes_by_hash(self.session, "phone_hash", phone_hashes.values())
+        found: dict[int, Any] = {}
         for row in rows:
             person = by_id.get(id_hashes.get(row.line, "")) or by_phone.get(
                 phone_hashes.get(row.line, "")

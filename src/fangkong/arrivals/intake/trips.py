@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from fangkong.arrivals.events import TripClassified
+from fangkong.arrivals.events import TripClassified, TripsClassified
 from fangkong.arrivals.riskareas.matching import NONE, Match, Origin, match_many
 from fangkong.core import clock, events
 from fangkong.core.iterables import batched
@@ -229,7 +229,7 @@ def classify(
     session.flush()
     if detach:  # a bulk caller keeps no object: each handler's flush then has little to scan
         session.expunge_all()
-    _publish(session, later)
+    _publish(session, later, bulk=detach)
     return changed
 
 
@@ -277,15 +277,19 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def _publish(session: Session, later: Sequence[object]) -> None:
+def _publish(session: Session, later: Sequence[object], *, bulk: bool = False) -> None:
     """The classification's events; the raised facts as one bulk event for the batch (the
-    health code stores and recomputes them in bulk)."""
+    health code stores and recomputes them in bulk); for a ``bulk`` caller (a pushed list's
+    chunk) the classified trips as one ``TripsClassified`` too (placed in bulk)."""
     raised = [event for event in later if isinstance(event, FactRaised)]
     if raised:
         items = tuple((event.person_id, event.ref, event.until) for event in raised)
         events.publish(session, FactsRaisedEach(Reason.ARRIVAL_HIGH_RISK, SOURCE, items))
+    classified = tuple(event for event in later if isinstance(event, TripClassified))
+    if bulk and classified:
+        events.publish(session, TripsClassified(classified))
     for event in later:
-        if not isinstance(event, FactRaised):
+        if not isinstance(event, FactRaised) and not (bulk and isinstance(event, TripClassified)):
             events.publish(session, event)
 
 

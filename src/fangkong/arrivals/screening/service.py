@@ -68,20 +68,34 @@ def sweep_landing(session: Session) -> dict[str, Any]:
     return {"closed": closed}
 
 
+_DONE_CHUNK = 500
+
+
 def placement_done(session: Session, *, trip_id: int, placement_ref: str) -> int:
     """The quarantine placed the trip's person: its open ``placement`` tasks are done."""
-    tasks = session.scalars(
-        select(ArrivalTask).where(ArrivalTask.trip_id == trip_id,
-                                  ArrivalTask.kind == "placement", ArrivalTask.status == "open")
-    ).all()  # fmt: skip
-    now = clock.now()
-    for task in tasks:
-        task.status, task.done_at, task.done_ref = "done", now, placement_ref
-        audit.record(session, actor=SYSTEM, action="arrivals.placement_task.done",
-                     object_type="arrival_task", object_id=task.id, region_code=task.grid_code,
-                     after={"status": "done", "done_ref": placement_ref})  # fmt: skip
+    return placements_done(session, {trip_id: placement_ref})
+
+
+def placements_done(session: Session, refs: dict[int, str]) -> int:
+    """``placement_done`` for many trips at once (``trip_id → placement_ref``; a pushed list's
+    placements): the open ``placement`` tasks read in chunks, each done with its audit row."""
+    now, done = clock.now(), 0
+    ids = sorted(refs)
+    for start in range(0, len(ids), _DONE_CHUNK):
+        tasks = session.scalars(
+            select(ArrivalTask).where(ArrivalTask.trip_id.in_(ids[start : start + _DONE_CHUNK]),
+                                      ArrivalTask.kind == "placement", ArrivalTask.status == "open")
+            .order_by(ArrivalTask.id)
+        ).all()  # fmt: skip
+        for task in tasks:
+            task.status, task.done_at, task.done_ref = "done", now, refs[task.trip_id]
+        audit.record_many(session, actor=SYSTEM, entries=[
+            audit.Entry("arrivals.placement_task.done", "arrival_task", task.id, task.grid_code,
+                        after={"status": "done", "done_ref": task.done_ref}) for task in tasks
+        ])  # fmt: skip
+        done += len(tasks)
     session.flush()
-    return len(tasks)
+    return done
 
 
 # --- screening -----------------------------------------------------------------------------------

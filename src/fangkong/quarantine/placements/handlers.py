@@ -3,18 +3,21 @@
 - ``ContactConfirmed`` → place the contact (or move day 0 of the open placement);
 - ``ContactClosed`` → cancel a placement that has not started;
 - ``TripClassified`` → place the arrival's measure (a lighter one cancels a pending placement);
+  ``TripsClassified`` (a pushed list's chunk) the same in bulk;
 - ``CaseReported`` → the person's open placements end ``transferred``; the grid's counts;
-- ``PeopleSampled`` / ``NegativeTest`` → the test day sampled, then done negative.
+- ``PeopleSampled`` / ``NegativeTest`` → the test day sampled, then done negative;
+- ``PersonMerged`` → the merged record's placements and test days move to the kept person.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from fangkong.arrivals.events import TripClassified
+from fangkong.arrivals.events import TripClassified, TripsClassified
 from fangkong.cases.events import CaseReported
 from fangkong.core.events import subscribe
 from fangkong.healthcode.events import NegativeTest
+from fangkong.people.events import PersonMerged
 from fangkong.quarantine.placements import service
 from fangkong.testing.events import PeopleSampled
 from fangkong.tracing.events import ContactClosed, ContactConfirmed
@@ -41,6 +44,11 @@ def on_trip_classified(session: Session, event: TripClassified) -> None:
     service.place_trip(session, trip_id=event.trip_id, measure=event.measure)
 
 
+@subscribe(TripsClassified)
+def on_trips_classified(session: Session, event: TripsClassified) -> None:
+    service.place_trips(session, [(trip.trip_id, trip.measure) for trip in event.trips])
+
+
 @subscribe(CaseReported)
 def on_case_reported(session: Session, event: CaseReported) -> None:
     service.transfer_person(session, person_id=event.person_id)
@@ -56,3 +64,8 @@ def on_people_sampled(session: Session, event: PeopleSampled) -> None:
 def on_negative_test(session: Session, event: NegativeTest) -> None:
     if event.single_tube:
         service.test_negative(session, event.person_id, event.sampled_at)
+
+
+@subscribe(PersonMerged)
+def move_merged_placements(session: Session, event: PersonMerged) -> None:
+    service.person_merged(session, merged_id=event.merged_id, kept_id=event.kept_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -319,3 +320,40 @@ def grids_with_placements(session: Session) -> list[str]:
     codes = set(session.scalars(select(Placement.region_code).distinct()))
     codes.update(session.scalars(select(Case.region_code).distinct()))
     return sorted(codes)
+
+
+# --- bulk (a pushed list's classified trips) ---
+
+
+def trips_with_open(session: Session, trip_ids: Sequence[int]) -> set[int]:
+    """Which of these trips have an open placement (read 500 ids at a time)."""
+    ids, found = sorted(set(trip_ids)), set[int]()
+    for start in range(0, len(ids), 500):
+        statement = select(Placement.trip_id).where(
+            Placement.trip_id.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
+        )
+        found.update(session.scalars(statement))
+    return found
+
+
+def trip_terms(session: Session, trip_ids: Sequence[int]) -> dict[int, Any]:
+    """What a placement takes from each trip: id, person, arrival, measure days, test days and
+    edition (read 500 ids at a time)."""
+    ids, found = sorted(set(trip_ids)), dict[int, Any]()
+    columns = (Trip.id, Trip.person_id, Trip.arrived_at, Trip.measure_days, Trip.test_days,
+               Trip.edition_id)  # fmt: skip
+    for start in range(0, len(ids), 500):
+        statement = select(*columns).where(Trip.id.in_(ids[start : start + 500]))
+        found.update((row.id, row) for row in session.execute(statement))
+    return found
+
+
+def people_homes(session: Session, person_ids: Sequence[int]) -> dict[int, Any]:
+    """Each person's id, household and grid (what a placement takes; 500 ids at a time)."""
+    ids, found = sorted(set(person_ids)), dict[int, Any]()
+    for start in range(0, len(ids), 500):
+        statement = select(Person.id, Person.household_id, Person.grid_code).where(
+            Person.id.in_(ids[start : start + 500])
+        )
+        found.update((row.id, row) for row in session.execute(statement))
+    return found

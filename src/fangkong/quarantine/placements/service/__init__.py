@@ -5,7 +5,12 @@ contacts, arrivals and by hand; cancel; transfer), ``rooms`` (one room, or in bu
 Services flush and never commit; every change writes an audit row."""
 
 from fangkong.quarantine.placements.repository import PlacementFilter
-from fangkong.quarantine.placements.service.common import get_placement, recount, recount_all
+from fangkong.quarantine.placements.service.common import (
+    get_placement,
+    person_merged,
+    recount,
+    recount_all,
+)
 from fangkong.quarantine.placements.service.daily import (
     check_in,
     fever_from,
@@ -19,6 +24,7 @@ from fangkong.quarantine.placements.service.placing import (
     place,
     place_contact,
     place_trip,
+    place_trips,
     transfer_person,
 )
 from fangkong.quarantine.placements.service.queries import (
@@ -56,9 +62,11 @@ __all__ = [
     "list_placements",
     "mark_missed",
     "outs",
+    "person_merged",
     "place",
     "place_contact",
     "place_trip",
+    "place_trips",
     "placements_of_person",
     "recount",
     "recount_all",

@@ -3,16 +3,17 @@ days, the events and the two control counts of the grids touched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, inspect
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
+from fangkong.core.repoint import repoint
 from fangkong.healthcode.service import current_edition
 from fangkong.models.quarantine import Placement, QuarantineTest
 from fangkong.people.service.ledger import set_control_counts
@@ -90,7 +91,15 @@ def set_schedule(session: Session, placement: Placement, day0_at: datetime) -> N
         )
     )
     kept = {t.day_no for t in repository.tests_of(session, placement.id)}
-    session.add_all(
+    session.add_all(open_tests(placement, day0_at, kept))
+    session.flush()
+
+
+def open_tests(
+    placement: Placement, day0_at: datetime, kept: set[int] | frozenset[int] = frozenset()
+) -> list[QuarantineTest]:
+    """The placement's open test days from ``day0_at``, but those ``kept``."""
+    return [
         QuarantineTest(
             placement_id=placement.id,
             person_id=placement.person_id,
@@ -100,8 +109,7 @@ def set_schedule(session: Session, placement: Placement, day0_at: datetime) -> N
         )
         for n in placement.test_days
         if n not in kept
-    )
-    session.flush()
+    ]
 
 
 def started(session: Session, placement: Placement) -> None:
@@ -142,3 +150,52 @@ def recount(session: Session, grids: Iterable[str]) -> int:
 
 def recount_all(session: Session) -> int:
     return recount(session, repository.grids_with_placements(session))
+
+
+def person_merged(session: Session, *, merged_id: int, kept_id: int) -> None:
+    """The merged record's placements and test days now name the kept person; their grids are
+    recounted (the counts take each person once)."""
+    grids = {placement.region_code for placement in repository.of_person(session, merged_id)}
+    repoint(session, (Placement.person_id, QuarantineTest.person_id), merged_id, kept_id)
+    recount(session, grids)
+
+
+# --- bulk (a pushed list's arrivals) ---------------------------------------------------------
+
+
+def _rows(model: type[Any], objects: Sequence[Any]) -> list[dict[str, Any]]:
+    """The column values of transient objects; a column none of them sets and that has a
+    default is left out (the insert applies the default, as a flush would)."""
+    table = model.__table__
+    keys = [a.key for a in inspect(model).column_attrs if a.key != "id"]
+    keys = [key for key in keys if table.c[key].default is None
+            or any(getattr(o, key) is not None for o in objects)]  # fmt: skip
+    return [{key: getattr(o, key) for key in keys} for o in objects]
+
+
+def insert_tests(session: Session, placements: Sequence[Placement]) -> None:
+    """The open test days of new placements (``open_tests`` of each), in one Core insert."""
+    rows = [
+        {"placement_id": p.id, "person_id": p.person_id, "day_no": n,
+         "due_on": schedule.due_on(p.day0_at, n), "status": "open", "tube_id": None,
+         "result": None, "sampled_at": None}
+        for p in placements for n in p.test_days
+    ]  # fmt: skip
+    if rows:
+        session.connection().execute(
+            insert(QuarantineTest.metadata.tables["quarantine_tests"]), rows
+        )
+
+
+def insert_placements(session: Session, placements: Sequence[Placement]) -> None:
+    """New placements of distinct trips stored with one Core insert; each gets its id (matched
+    by trip: the ids of a batch come back in no set order on SQLite). They stay transient."""
+    if not placements:
+        return
+    table = Placement.metadata.tables["placements"]
+    statement = insert(table).returning(table.c.id, table.c.trip_id)
+    rows = _rows(Placement, placements)
+    ids = {trip_id: placement_id for placement_id, trip_id
+           in session.connection().execute(statement, rows)}  # fmt: skip
+    for placement in placements:
+        placement.id = ids[placement.trip_id]

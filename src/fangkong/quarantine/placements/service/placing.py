@@ -10,11 +10,13 @@ is under control from then, waiting for transfer to a site or not).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.screening import service as screening
+from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.models import Person
@@ -25,6 +27,8 @@ from fangkong.quarantine.placements.schemas import PlacementCreate
 from fangkong.quarantine.placements.service.common import (
     edition_now,
     ended,
+    insert_placements,
+    insert_tests,
     recount,
     set_schedule,
     snapshot,
@@ -52,8 +56,29 @@ def new_placement(
     **links: int | None,
 ) -> Placement:
     """A placement of ``period`` from ``day0_at``, its test days, the audit row and the event."""
+    placement = _placement(actor, person, period, basis=basis, day0_at=day0_at,
+                           edition_id=edition_id, **links)  # fmt: skip
+    session.add(placement)
+    session.flush()
+    set_schedule(session, placement, day0_at)
+    write_audit(session, actor, "placement.create", placement, None)
+    started(session, placement)
+    recount(session, [placement.region_code])
+    return placement
+
+
+def _placement(
+    actor: Principal,
+    person: Person,
+    period: schedule.Period,
+    *,
+    basis: str,
+    day0_at: datetime,
+    edition_id: str,
+    **links: int | None,
+) -> Placement:
     pending = period.measure == Measure.CENTRALIZED.value and links.get("follows_id") is None
-    placement = Placement(
+    return Placement(
         person_id=person.id,
         measure=period.measure,
         basis=basis,
@@ -70,13 +95,6 @@ def new_placement(
         note="",
         **links,
     )
-    session.add(placement)
-    session.flush()
-    set_schedule(session, placement, day0_at)
-    write_audit(session, actor, "placement.create", placement, None)
-    started(session, placement)
-    recount(session, [placement.region_code])
-    return placement
 
 
 def cancel(session: Session, actor: Principal, placement: Placement, note: str) -> None:
@@ -164,6 +182,53 @@ def place_trip(session: Session, *, trip_id: int, measure: str) -> Placement | N
             session, trip_id=trip.id, placement_ref=f"placement:{placement.id}"
         )
     return placement
+
+
+def place_trips(session: Session, classified: Sequence[tuple[int, str]]) -> list[Placement]:
+    """``place_trip`` for a batch of classified trips ``(trip_id, measure)`` (a pushed list's
+    chunk): a trip with an open placement goes the one-by-one way; the others whose measure is
+    placed get theirs made together (one flush, one recount, their placement tasks done)."""
+    having = repository.trips_with_open(session, [trip_id for trip_id, _ in classified])
+    made: list[Placement] = []
+    fresh: dict[int, str] = {}
+    for trip_id, measure in classified:
+        if trip_id in having:
+            placement = place_trip(session, trip_id=trip_id, measure=measure)
+            made.extend([placement] if placement is not None else [])
+        elif measure in PLACED:
+            fresh[trip_id] = measure
+    return made + _place_fresh(session, fresh)
+
+
+def _place_fresh(session: Session, measures: dict[int, str]) -> list[Placement]:
+    """New placements of trips that have none open: what ``place_trip`` makes, in bulk (Core
+    inserts: the ORM would insert them one by one on SQLite to learn each id). The placements
+    returned are not in the session."""
+    if not measures:
+        return []
+    trips = repository.trip_terms(session, list(measures))
+    people = repository.people_homes(session, [trip.person_id for trip in trips.values()])
+    placements = [
+        _placement(SYSTEM, people[trip.person_id],  # a row: id, household, grid
+                   schedule.Period(measures[trip.id], trip.measure_days, tuple(trip.test_days)),
+                   basis="arrival", day0_at=trip.arrived_at, edition_id=trip.edition_id,
+                   trip_id=trip.id)
+        for trip in (trips[trip_id] for trip_id in measures if trip_id in trips)
+        if trip.person_id in people
+    ]  # fmt: skip
+    insert_placements(session, placements)
+    insert_tests(session, placements)
+    audit.record_many(session, actor=SYSTEM, entries=[
+        audit.Entry("placement.create", "placement", p.id, p.region_code, None, snapshot(p))
+        for p in placements
+    ])  # fmt: skip
+    for placement in placements:
+        started(session, placement)
+    recount(session, [placement.region_code for placement in placements])
+    done = {p.trip_id: f"placement:{p.id}" for p in placements
+            if p.status == "active" and p.trip_id is not None}  # fmt: skip
+    screening.placements_done(session, done)
+    return placements
 
 
 # --- by hand ------------------------------------------------------------------------------
