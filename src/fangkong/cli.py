@@ -13,12 +13,14 @@ from fangkong.auth import cli as users_cli
 from fangkong.cases import cli as cases_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
+from fangkong.exports import cli as exports_cli
 from fangkong.healthcode import cli as healthcode_cli
 from fangkong.jobs import cli as jobs_cli
 from fangkong.people import cli as people_cli
 from fangkong.policy import cli as policy_cli
 from fangkong.quarantine import cli as quarantine_cli
 from fangkong.regions import cli as regions_cli
+from fangkong.reports import cli as reports_cli
 from fangkong.retention import cli as retention_cli
 from fangkong.scans import cli as scans_cli
 from fangkong.simulate import cli as simulate_cli
@@ -50,6 +52,8 @@ app.add_typer(arrivals_cli.app, name="arrivals")
 app.add_typer(cases_cli.app, name="cases")
 app.add_typer(tracing_cli.app, name="tracing")
 app.add_typer(quarantine_cli.app, name="quarantine")
+app.add_typer(exports_cli.app, name="exports")
+app.add_typer(reports_cli.app, name="reports")
 
 
 @db_app.command("upgrade")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 from limits import parse_many
@@ -94,6 +95,16 @@ class Settings(BaseSettings):
     # Scans are kept this long even during the emergency: two incubation windows of look-back
     # for tracing; the trip card (行程卡) of 2022 kept 14 days.
     retention_scans_days: int = Field(default=28, ge=14, le=3650)
+    # Exports (docs/exports.md): files are written here; up to ``export_inline_rows`` rows are
+    # written during the request, more by the worker; personal data above
+    # ``export_approval_rows`` rows waits for a superior's approval; files are kept
+    # ``export_keep_hours``. ``export_worker``: a worker thread in each web process (None: yes,
+    # except in tests); without it ``fangkong exports run`` does the work.
+    export_dir: Path = Path("./var/exports")
+    export_inline_rows: int = Field(default=5_000, ge=0, le=1_000_000)
+    export_approval_rows: int = Field(default=1_000, ge=0, le=100_000_000)
+    export_keep_hours: int = Field(default=72, ge=1, le=24 * 90)
+    export_worker: bool | None = None
 
     @field_validator("secret_key", "data_key")
     @classmethod
@@ -134,6 +145,10 @@ class Settings(BaseSettings):
     @property
     def cookies_secure(self) -> bool:
         return self.env == "production" if self.secure_cookies is None else self.secure_cookies
+
+    @property
+    def export_worker_enabled(self) -> bool:
+        return self.env != "test" if self.export_worker is None else self.export_worker
 
     @property
     def is_sqlite(self) -> bool:

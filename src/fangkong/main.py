@@ -38,6 +38,9 @@ from fangkong.core.ratelimit import RateLimiter
 from fangkong.core.templating import make_templates
 from fangkong.core.web import refuse_nul_in_query
 from fangkong.db import Database, make_engine
+from fangkong.exports import api as exports_api
+from fangkong.exports import views as exports_views
+from fangkong.exports import worker as exports_worker
 from fangkong.healthcode import api as healthcode_api
 from fangkong.healthcode import views as healthcode_views
 from fangkong.people import api as people_api
@@ -48,6 +51,8 @@ from fangkong.quarantine import api as quarantine_api
 from fangkong.quarantine import views as quarantine_views
 from fangkong.regions import api as regions_api
 from fangkong.regions import views as regions_views
+from fangkong.reports import api as reports_api
+from fangkong.reports import views as reports_views
 from fangkong.retention import api as retention_api
 from fangkong.retention import views as retention_views
 from fangkong.scans import api as scans_api
@@ -87,7 +92,11 @@ NAV = (
     ("/quarantine/sites", N_("Isolation sites"), Perm.QUARANTINE_READ),
     ("/quarantine/placements", N_("People under control"), Perm.QUARANTINE_READ),
     ("/quarantine/releases", N_("Release queue"), Perm.QUARANTINE_MANAGE),
+    ("/reports/dashboard", N_("Dashboard"), Perm.REPORTS_READ),
+    ("/reports/bulletin", N_("Bulletin"), Perm.REPORTS_READ),
     ("/users", N_("Users"), Perm.USERS_READ),
+    ("/exports", N_("My exports"), Perm.EXPORTS_REQUEST),
+    ("/exports/approvals", N_("Export approvals"), Perm.EXPORTS_APPROVE),
     ("/audit", N_("Audit log"), Perm.AUDIT_READ),
     ("/policy", N_("Policy"), Perm.POLICY_READ),
     ("/emergency", N_("End of emergency"), Perm.EMERGENCY_MANAGE),
@@ -127,6 +136,10 @@ ROUTERS = (
     tracing_views.router,
     quarantine_api.router,
     quarantine_views.router,
+    exports_api.router,
+    exports_views.router,
+    reports_api.router,
+    reports_views.router,
 )
 
 
@@ -151,6 +164,7 @@ def _lifespan(settings: Settings, db: Database) -> Any:
         if settings.env == "production":
             with db.sessions() as session:
                 deployment.check_production(session, settings)
+        exports_worker.start(app)  # the export worker thread (docs/exports.md)
         yield
         # What domains started on first use (the entry check's scan writer and read pools).
         for hook in app.state.shutdown_hooks:

@@ -84,6 +84,12 @@ class Perm(enum.StrEnum):
     QUARANTINE_READ = "quarantine.read"
     QUARANTINE_MANAGE = "quarantine.manage"
     QUARANTINE_CHECKIN = "quarantine.checkin"
+    # Exports (导出, issue 10): ask for a list as a file (the list's own read permission is
+    # checked too); approve or deny a subordinate's export of personal data above the threshold.
+    EXPORTS_REQUEST = "exports.request"
+    EXPORTS_APPROVE = "exports.approve"
+    # Reports (issue 10): the daily bulletin (疫情通报) and the command dashboard (指挥大屏).
+    REPORTS_READ = "reports.read"
 
 
 _OFFICER = {
@@ -124,9 +130,12 @@ _OFFICER = {
     Perm.QUARANTINE_READ,
     Perm.QUARANTINE_MANAGE,
     Perm.QUARANTINE_CHECKIN,
+    Perm.REPORTS_READ,
     # Officers create venue operators, so they hold every grant an operator has.
     Perm.ENTRY_CHECK,
     Perm.HEALTH_CODE_VERIFY,
+    Perm.EXPORTS_REQUEST,
+    Perm.EXPORTS_APPROVE,
 }
 _TRACER = {
     Perm.REGIONS_READ,
@@ -139,6 +148,7 @@ _TRACER = {
     Perm.SCANS_READ,
     Perm.ARRIVALS_READ,
     Perm.ZONES_READ,
+    Perm.EXPORTS_REQUEST,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -174,6 +184,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.TRACING_READ,
             Perm.TRACING_MANAGE,
             Perm.QUARANTINE_READ,
+            Perm.REPORTS_READ,
         }
     ),
     Role.ISOLATION_OFFICER: frozenset(

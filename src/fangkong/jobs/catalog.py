@@ -5,6 +5,7 @@ from __future__ import annotations
 import fangkong.arrivals.jobs
 import fangkong.auth.jobs
 import fangkong.cases.jobs
+import fangkong.exports.jobs
 import fangkong.healthcode.jobs
 import fangkong.people.jobs
 import fangkong.quarantine.jobs

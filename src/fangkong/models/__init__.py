@@ -51,6 +51,7 @@ import fangkong.models.arrivals
 import fangkong.models.cases
 import fangkong.models.citizen
 import fangkong.models.contacts
+import fangkong.models.exports
 import fangkong.models.healthcode
 import fangkong.models.quarantine
 import fangkong.models.scan

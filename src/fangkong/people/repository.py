@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -89,6 +89,14 @@ def _narrow_to_grids(
 def people_page(
     session: Session, principal: Principal, params: PageParams, where: PersonFilter
 ) -> tuple[Sequence[Person], str | None]:
+    statement, key = people_query(session, principal, where)
+    return fetch_page(session, statement, key, params)
+
+
+def people_query(
+    session: Session, principal: Principal, where: PersonFilter
+) -> tuple[Select[Person], tuple[Any, ...]]:
+    """The list's scoped, filtered statement and the key it pages on (shared with exports)."""
     statement = readable_people(principal)
     if not where.include_merged:
         statement = statement.where(Person.status == PersonStatus.ACTIVE)
@@ -109,8 +117,51 @@ def people_page(
         )
         statement = statement.where(Person.id.in_(members))
     # A name prefix pages through the (name, grid, id) index in its order; the rest by id.
-    key = (Person.name, Person.grid_code, Person.id) if where.q else Person.id
-    return fetch_page(session, statement, key, params)
+    key = (Person.name, Person.grid_code, Person.id) if where.q else (Person.id,)
+    return statement, key
+
+
+# What an export of the list shows: numbers only in their masked forms.
+EXPORT_COLUMNS = (
+    Person.id,
+    Person.name,
+    Person.sex,
+    Person.birth_date,
+    Person.id_number_masked,
+    Person.phone_masked,
+    Person.grid_code,
+    Person.migrant,
+    Person.from_abroad,
+)
+
+
+def count_people(session: Session, principal: Principal, where: PersonFilter) -> int:
+    statement, _ = people_query(session, principal, where)
+    counted = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def people_rows(
+    session: Session,
+    principal: Principal,
+    where: PersonFilter,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> tuple[Sequence[Sequence[Any]], list[Any] | None]:
+    """Up to ``limit`` rows of ``EXPORT_COLUMNS`` after the key ``after``, in the list's order,
+    and the key of the last row (None at the end): a keyset walk that never loads the list.
+    The key's columns are among ``EXPORT_COLUMNS``, so the rows carry their own key."""
+    query, key = people_query(session, principal, where)
+    statement: Select[Any] = query.with_only_columns(*EXPORT_COLUMNS)  # type: ignore[assignment]
+    if after is not None:
+        left = key[0] if len(key) == 1 else tuple_(*key)
+        statement = statement.where(left > (after[0] if len(key) == 1 else tuple_(*after)))
+    # Core execution: plain rows, without the ORM's per-row loading.
+    rows = session.connection().execute(statement.order_by(*key).limit(limit)).all()
+    if len(rows) < limit:
+        return rows, None
+    positions = [next(i for i, c in enumerate(EXPORT_COLUMNS) if c is k) for k in key]
+    return rows, [rows[-1][i] for i in positions]
 
 
 def find_by_hash(session: Session, column: str, value: str) -> Sequence[Person]:

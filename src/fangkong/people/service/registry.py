@@ -309,6 +309,23 @@ def list_people(
     return repository.people_page(session, actor, page, where)
 
 
+def count_people(session: Session, *, actor: Principal, where: PersonFilter) -> int:
+    """How many people the list shows with these filters (an export's estimate)."""
+    return repository.count_people(session, actor, where)
+
+
+def people_rows(
+    session: Session,
+    *,
+    actor: Principal,
+    where: PersonFilter,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> tuple[Sequence[Sequence[Any]], list[Any] | None]:
+    """One chunk of the list for an export: masked columns, keyset after ``after``."""
+    return repository.people_rows(session, actor, where, after, limit)
+
+
 def search_exact(
     session: Session, *, actor: Principal, protector: Protector, data: PersonSearch
 ) -> list[Person]:
