@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
+from fangkong.core import clock
 from fangkong.core.principal import Principal
 from fangkong.reports import bulletin, errors
 from outbreak_world import DAOLI, NANGANG, OTHER_GRID, at, make_case, make_resident
@@ -148,3 +149,18 @@ def test_region_narrows_the_city(session, outbreak):
     )
     with pytest.raises(errors.RegionNotFound):
         bulletin.bulletin(session, actor=ADMIN, day=date(2022, 11, 3), region="230199")
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (at(4, 4), date(2022, 11, 2)),  # 04:00: the official day of the 3rd is not over yet
+        (at(4, 6), date(2022, 11, 3)),  # 06:00: it has just ended
+        (at(4, 23), date(2022, 11, 3)),
+    ],
+)
+def test_the_default_day_is_the_last_whole_official_day(session, world, now, day):
+    with clock.frozen(now):
+        found = bulletin.bulletin(session, actor=ADMIN)
+    assert found.date == day
+    assert found.end <= now

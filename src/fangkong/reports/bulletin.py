@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from fangkong.arrivals.zones.service import official_day
 from fangkong.cases.registry import bulletin as counts
 from fangkong.cases.registry.schemas import Counts
 from fangkong.core import clock
@@ -24,14 +25,15 @@ EPOCH = datetime(2019, 12, 1, tzinfo=UTC)
 def window(
     day: date | None, start: datetime | None, end: datetime | None
 ) -> tuple[date | None, datetime, datetime]:
-    """An official day (default: the last whole one) or an explicit ``[start, end)``."""
+    """An official day (default: the last whole one: before 06:00 local time, the day before
+    yesterday's) or an explicit ``[start, end)``."""
     if start is not None or end is not None:
         if start is None or end is None or day is not None or end <= start:
             raise errors.BadWindow()
         if start.tzinfo is None or end.tzinfo is None:
             raise errors.BadWindow()
         return None, start, end
-    day = day or clock.local_today() - timedelta(days=1)
+    day = day or official_day(clock.now()) - timedelta(days=1)
     try:
         first, last = counts.day_window(day)
     except DomainError as exc:

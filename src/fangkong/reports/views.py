@@ -66,8 +66,10 @@ def bulletin_page(
     context: dict[str, Any] = {"date": date or "", "region": region or "", "error": None,
                                "bulletin": None}  # fmt: skip
     try:
-        context["bulletin"] = bulletins.bulletin(session, actor=actor, day=_day(date),
-                                                 region=region or None)  # fmt: skip
+        context["bulletin"] = found = bulletins.bulletin(
+            session, actor=actor, day=_day(date), region=region or None
+        )
+        context["date"] = found.date or ""
     except DomainError as exc:
         context["error"] = exc
         return render(request, "reports/bulletin.html", context, exc.status)
