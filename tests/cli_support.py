@@ -1,15 +1,21 @@
-"""Run the real ``fangkong`` command in subprocesses against its own SQLite file.
+"""Run the real ``fangkong`` command in processes of its own against its own SQLite file.
 
-The CLI reads its settings once per process from the environment, and a subprocess is what an
-operator runs. Each start costs a second or two of imports, so independent commands run side
-by side, and the database is copied from one template migrated once per test run.
+The CLI reads its settings once per process from the environment, and a process of its own is
+what an operator runs. Importing the whole application costs a few seconds, so commands are
+forked from a server process that has imported ``fangkong.cli`` once (the standard library's
+``forkserver`` start method with a preload): each command still gets a fresh process, its own
+environment, working folder, standard input and output, and exit code, but no import wait.
+Nothing is read from the environment at import time (``core.console.settings`` is read on
+first use), so a forked command sees only the environment set here. Independent commands run
+side by side, and the database is copied from one template migrated once per test run.
 """
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import os
 import sqlite3
-import subprocess
 import sys
 from contextlib import closing
 from dataclasses import dataclass
@@ -20,7 +26,10 @@ from fangkong.core import security
 from fangkong.db import make_engine
 
 FANGKONG = Path(sys.executable).with_name("fangkong")
-Result = subprocess.CompletedProcess
+TIMEOUT_SECONDS = 120
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["fangkong.cli"])
+_numbers = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,46 @@ class Input:
 
     args: tuple[str | Path, ...]
     stdin: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished command, shaped as ``subprocess.CompletedProcess``."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class _Files:
+    stdin: Path
+    stdout: Path
+    stderr: Path
+
+
+def _redirect(fd: int, path: Path, flags: int) -> None:
+    opened = os.open(path, flags, 0o600)
+    os.dup2(opened, fd)
+    os.close(opened)
+
+
+def _command(args: list[str], env: dict[str, str], cwd: Path, files: _Files) -> None:
+    """In the forked process: become ``fangkong ARGS`` run from a shell in ``cwd``."""
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    _redirect(0, files.stdin, os.O_RDONLY)
+    _redirect(1, files.stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    _redirect(2, files.stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.argv = [str(FANGKONG), *args]
+    from fangkong.cli import main  # already imported by the fork server
+
+    main()  # exits through SystemExit; multiprocessing turns its code into the exit code
 
 
 class CliHome:
@@ -55,26 +104,32 @@ class CliHome:
         with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
 
-    def run(self, *commands: tuple[str | Path, ...] | Input) -> list[Result[str]]:
+    def run(self, *commands: tuple[str | Path, ...] | Input) -> list[Result]:
         """Run the commands side by side; one finished process per command, in order."""
         started = [self._start(c if isinstance(c, Input) else Input(c, "")) for c in commands]
-        results = []
-        for process, command in started:
-            out, err = process.communicate(command.stdin, timeout=120)
-            results.append(Result(process.args, process.returncode, out, err))
-        return results
+        return [self._finish(*one) for one in started]
 
-    def _start(self, command: Input) -> tuple[subprocess.Popen[str], Input]:
-        process = subprocess.Popen(
-            [str(FANGKONG), *map(str, command.args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=self.env,
-            cwd=self.home,
+    def _start(self, command: Input) -> tuple[Any, list[str], _Files]:
+        number = next(_numbers)
+        files = _Files(
+            *(self.home / f".run-{os.getpid()}-{number}.{n}" for n in ("in", "out", "err"))
         )
-        return process, command
+        files.stdin.write_text(command.stdin, encoding="utf-8")
+        args = [str(a) for a in command.args]
+        process = _FORKS.Process(target=_command, args=(args, self.env, self.home, files))
+        process.start()
+        return process, args, files
+
+    def _finish(self, process: Any, args: list[str], files: _Files) -> Result:
+        process.join(TIMEOUT_SECONDS)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+            raise TimeoutError(f"fangkong {' '.join(args)} ran over {TIMEOUT_SECONDS} s")
+        out, err = (p.read_text(encoding="utf-8") for p in (files.stdout, files.stderr))
+        for path in (files.stdin, files.stdout, files.stderr):
+            path.unlink()
+        return Result([str(FANGKONG), *args], process.exitcode, out, err)
 
     def one(self, statement: Any) -> Any:
         """The first row of ``statement`` in this home's database, or None."""

@@ -69,9 +69,15 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
+@pytest.fixture(scope="session")
+def base_settings(database_url: str) -> Settings:
+    """The test settings, for fixtures wider than one test (``settings`` is the same)."""
     return Settings(env="test", database_url=database_url, log_json=False, **TEST_KEYS)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    return base_settings.model_copy()
 
 
 @pytest.fixture

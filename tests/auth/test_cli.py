@@ -31,7 +31,7 @@ def create(username: str, *options: str, password: str = PASSWORD) -> Input:
 
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory, cli_template) -> tuple[Cli, dict[str, Result[str]]]:
+def cli(tmp_path_factory, cli_template) -> tuple[Cli, dict[str, Result]]:
     cli = Cli(tmp_path_factory.mktemp("cli"))
     cli.copy_database(cli_template)
     admin, unknown_role = cli.run(
