@@ -1,7 +1,8 @@
 """The records and the app the API fuzz runs against, and how generated ids find those records.
 
-Each fuzz test gets a fresh app on the test's rolled-back connection, with every registered
-domain's records (``tests/*/harness.py``) in 道里区 and 南岗区. Random ids would almost never
+The fuzz runs against an app on a connection of its own, with every registered domain's records
+(``tests/*/harness.py``) in 道里区 and 南岗区, seeded once per role and test worker; each test
+runs in a savepoint rolled back after it, so every test starts from the same records. Random ids would almost never
 name one of them (and on PostgreSQL, whose sequences do not roll back, their ids differ from
 run to run), so ``aim_at_records`` points most ids and codes of valid cases at them.
 """
@@ -22,6 +23,7 @@ from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.db import Database
 from fangkong.main import create_app
+from fangkong.models import User
 from harness import probe
 from harness.probe import OTHER, OWN
 from harness.registry import load, merged
@@ -57,7 +59,7 @@ def phases() -> list[str]:
 @dataclass(frozen=True)
 class FuzzWorld:
     app: FastAPI
-    headers: dict[str, str]
+    user_id: int  # the caller; each test gets a fresh token (they expire in minutes)
     ids: dict[str, list[str]]  # id kind -> the seeded ids of that kind, both districts'
     id_names: dict[str, str]  # parameter name -> id kind
 
@@ -69,7 +71,7 @@ def schema_app() -> FastAPI:
 
 
 def build_world(settings: Settings, db: Database, session: Session, role: str) -> FuzzWorld:
-    """Every domain's records in both districts, and the headers of a ``role`` user."""
+    """Every domain's records in both districts, and a ``role`` user to call as."""
     domains = load()
     own, _ = probe.seed(session, settings, domains, OWN)
     other, _ = probe.seed(session, settings, domains, OTHER)
@@ -79,10 +81,16 @@ def build_world(settings: Settings, db: Database, session: Session, role: str) -
     ids["region"] = [*ids.get("region", []), *CITY_CODES]
     return FuzzWorld(
         app=create_app(settings.model_copy(update=GENEROUS_LIMITS), database=db),
-        headers=auth_headers(settings, user),
+        user_id=user.id,
         ids=ids,
         id_names=merged(domains, "id_names"),
     )
+
+
+def headers(settings: Settings, db: Database, world: FuzzWorld) -> dict[str, str]:
+    """A fresh bearer header of the world's caller."""
+    with db.sessions() as session:
+        return auth_headers(settings, session.get_one(User, world.user_id))
 
 
 def aim_at_records(case: Case, world: FuzzWorld) -> None:

@@ -6,13 +6,15 @@ content type is not the declared one, and any status code the operation does not
 Each operation gets schemathesis' explicit examples, its coverage phase (the boundaries of every
 parameter, valid and not) and random examples: a few in ``make test``, always the same; many,
 new each run, in ``make fuzz`` (``FANGKONG_FUZZ_EXAMPLES``; ``FANGKONG_FUZZ_PHASES`` picks
-phases). The app runs in-process on the test's connection, so whatever the fuzzer creates is
-rolled back with the test.
+phases). The app runs in-process on a connection of its own, with each role's records seeded
+once per worker; each test runs in a savepoint, so whatever the fuzzer creates is rolled back
+after it and the next test starts from the same records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 import schemathesis
@@ -20,7 +22,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
 from schemathesis.python import asgi
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from fangkong.config import Settings
 from fangkong.db import Database
@@ -30,6 +32,7 @@ from harness.fuzz_world import (
     aim_at_records,
     build_world,
     deterministic,
+    headers,
     max_examples,
     phases,
     schema_app,
@@ -48,12 +51,45 @@ schema.config.generation.update(max_examples=max_examples())
 schema.config.phases.update(phases=phases())
 
 
-@pytest.fixture(params=sorted(ROLES))
-def fuzz_world(
-    request: pytest.FixtureRequest, settings: Settings, db: Database, session: Session
-) -> Iterator[FuzzWorld]:
-    yield build_world(settings, db, session, request.param)
-    asgi.shutdown_lifespans()  # schemathesis keeps each app it called alive until told
+@dataclass(frozen=True)
+class Seeded:
+    connection: Connection
+    db: Database
+    world: FuzzWorld
+
+
+@pytest.fixture(scope="module", params=sorted(ROLES))
+def seeded(
+    request: pytest.FixtureRequest, base_settings: Settings, engine: Engine
+) -> Iterator[Seeded]:
+    """The world of one role, seeded once in a transaction rolled back at the end."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    db = Database(connection, join_savepoint=True)
+    try:
+        with db.sessions() as session:
+            world = build_world(base_settings, db, session, request.param)
+        yield Seeded(connection, db, world)
+    finally:
+        asgi.shutdown_lifespans()  # schemathesis keeps each app it called alive until told
+        transaction.rollback()
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Call:
+    world: FuzzWorld
+    headers: dict[str, str]
+
+
+@pytest.fixture
+def fuzz_call(seeded: Seeded, base_settings: Settings) -> Iterator[Call]:
+    """The seeded world in a savepoint: whatever the fuzzer writes is undone after the test."""
+    savepoint = seeded.connection.begin_nested()
+    try:
+        yield Call(seeded.world, headers(base_settings, seeded.db, seeded.world))
+    finally:
+        savepoint.rollback()
 
 
 # The client's 10 s default fails a correct answer when the suite shares a loaded machine (two
@@ -69,8 +105,8 @@ REQUEST_TIMEOUT = 60
     derandomize=deterministic(),  # in make test: a failure in CI replays locally
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_operation(case: schemathesis.Case, fuzz_world: FuzzWorld) -> None:
-    aim_at_records(case, fuzz_world)
+def test_api_operation(case: schemathesis.Case, fuzz_call: Call) -> None:
+    aim_at_records(case, fuzz_call.world)
     case.call_and_validate(
-        app=fuzz_world.app, headers=fuzz_world.headers, checks=CHECKS, timeout=REQUEST_TIMEOUT
+        app=fuzz_call.world.app, headers=fuzz_call.headers, checks=CHECKS, timeout=REQUEST_TIMEOUT
     )
