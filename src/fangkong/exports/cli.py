@@ -4,15 +4,18 @@ at once by this process). Bad input (a kind or format that does not exist) exits
 
 from __future__ import annotations
 
+import re
 import time
-from typing import Annotated
+from typing import Annotated, Any, get_origin
 
 import typer
 from pydantic import ValidationError
 
 from fangkong.core import console
 from fangkong.core.errors import DomainError
-from fangkong.exports import runner, service
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
+from fangkong.exports import kinds, runner, service
+from fangkong.exports.filters import FILTERS
 from fangkong.exports.schemas import ExportCreate
 
 app = typer.Typer(help="Exports (导出) of lists to XLSX and CSV files.", no_args_is_help=True)
@@ -67,25 +70,38 @@ def run(
         time.sleep(POLL_SECONDS)
 
 
+KindArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[KIND]", help="The list: " + ", ".join(kinds.names()), show_default=False
+    ),
+]
+FilterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter", help="A filter of the list, NAME=VALUE (repeatable), e.g. status=active"
+    ),
+]
+
+
 @app.command("request")
 def request(
-    kind: Annotated[str, typer.Argument(help="The list: people")],
+    kind: KindArgument = None,
+    *,
+    kind_option: Annotated[str | None, typer.Option("--kind", help="The list (or KIND)")] = None,
     file_format: Annotated[str, typer.Option("--format", help="xlsx | csv")] = "xlsx",
     region: Annotated[str | None, typer.Option(help="Only this region (code prefix)")] = None,
-    q: Annotated[str | None, typer.Option("--q", help="Name starts with")] = None,
-    key_group: Annotated[str | None, typer.Option("--key-group", help="Key group")] = None,
+    q: Annotated[str | None, typer.Option("--q", help="people: name starts with")] = None,
+    key_group: Annotated[str | None, typer.Option("--key-group", help="people: key group")] = None,
+    filters: FilterOption = None,
 ) -> None:
-    """Export a list as the operator (the whole city, or --region), and write it now."""
-    try:
-        data = ExportCreate.model_validate(
-            {
-                "kind": kind,
-                "format": file_format,
-                "params": {"region": region, "q": q, "key_group": key_group},
-            }
-        )
-    except ValidationError as exc:
-        console.bad_input(f"export.invalid: {exc.errors()[0]['loc'][-1]} is not valid")
+    """Export a list as the operator (the whole city, or --region), and write it now; the list's
+    filters are those of its API (``--filter status=active --filter district=230102``)."""
+    name = kind_option or kind or ""
+    if region is not None and not re.fullmatch(REGION_PREFIX_PATTERN, region):
+        console.bad_input("export.invalid: region is not valid")
+    extra = {"q": q, "key_group": key_group, "region": region}
+    data = _create(name, file_format, _filter_pairs(filters or []), extra)
     actor = service.operator(region)
     settings = console.settings()
     try:
@@ -95,6 +111,40 @@ def request(
         console.fail(exc)
     status = runner.run(console.database(), settings, export_id)
     _report(export_id, status)
+
+
+def _filter_pairs(pairs: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            console.bad_input("export.invalid: --filter takes NAME=VALUE")
+        found.append((name.strip(), value.strip()))
+    return found
+
+
+def _create(
+    name: str, file_format: str, pairs: list[tuple[str, str]], extra: dict[str, str | None]
+) -> ExportCreate:
+    """The request, its filters shaped for the kind's model (a list field takes every value
+    of its name); the people options and a --region the kind filters on are filters too."""
+    model = FILTERS.get(name)
+    fields = model.model_fields if model else {}
+    # --region scopes the operator everywhere, and filters the lists that take a region; the
+    # people options (--q, --key-group) given for another list are refused as filters.
+    params: dict[str, Any] = {
+        k: v for k, v in extra.items() if v is not None and (k != "region" or k in fields)
+    }
+    for key, value in pairs:
+        if get_origin(fields[key].annotation if key in fields else None) is list:
+            params.setdefault(key, []).append(value)
+        else:
+            params[key] = value
+    try:
+        return ExportCreate.model_validate({"kind": name, "format": file_format, "params": params})
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        console.bad_input(f"export.invalid: {loc[-1] if loc else 'params'} is not valid")
 
 
 def _report(export_id: int, status: str | None) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,15 @@ def _shown_as(shown: dict[str, str]) -> Callable[[Any], Cell]:
     return lambda value: shown.get(value, value)
 
 
+def _local_instant(value: datetime | None) -> str | None:
+    """An instant in ISO 8601 in the platform's time zone, to the second (a naive value from
+    the database is UTC)."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(clock.LOCAL_TZ).isoformat(timespec="seconds")
+
+
 def _formatter(
     kind: kinds.ExportKind, locale: str
 ) -> Callable[[Sequence[kinds.Row]], list[list[Cell]]]:
@@ -75,6 +84,8 @@ def _formatter(
         converters.append((column, lambda v: yes if v else ""))
     for column in kind.dates:
         converters.append((column, lambda v: None if v is None else v.isoformat()))
+    for column in kind.instants:
+        converters.append((column, _local_instant))
 
     def rows(chunk: Sequence[kinds.Row]) -> list[list[Cell]]:
         out = []

@@ -5,41 +5,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.models import KeyGroup
-from fangkong.people.schemas import FlagName
+from fangkong.exports.filters import FILTERS, AnyFilters, ExportParams
+
+__all__ = ["ExportCreate", "ExportDecision", "ExportOut", "ExportParams", "Format"]
 
 Format = Literal["xlsx", "csv"]
 
 
-class ExportParams(BaseModel):
-    """The list's filters (the people list's: name prefix, region prefix, key group, flags)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    q: Annotated[str | None, Field(min_length=1, max_length=64)] = None
-    region: Annotated[str | None, Field(pattern=REGION_PREFIX_PATTERN)] = None
-    key_group: KeyGroup | None = None
-    flags: Annotated[list[FlagName], Field(max_length=7)] = []
-
-    @field_validator("q")
-    @classmethod
-    def _printable(cls, value: str | None) -> str | None:
-        """A name prefix of printable characters (no control characters, no lone surrogates,
-        nothing the index range of a prefix cannot follow)."""
-        if value is not None and not value.isprintable():
-            raise ValueError("the name prefix holds characters that cannot be searched")
-        return value
-
-
 class ExportCreate(BaseModel):
+    """A list (``kind``), a format and the list's own filters (``params``), validated against
+    the kind's filter model (``filters.FILTERS``); a kind that does not exist is refused by
+    the service (``export.unknown_kind``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     kind: Annotated[str, Field(min_length=1, max_length=32)]
     format: Annotated[str, Field(min_length=1, max_length=8)] = "xlsx"
-    params: ExportParams = ExportParams()
+    params: AnyFilters = ExportParams()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_filters(cls, data: Any) -> Any:
+        """The params as the kind's filter model (a wrong filter is a validation error)."""
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+            return data
+        model = FILTERS.get(data["kind"])
+        if model is None:
+            return data
+        raw = data.get("params")
+        if isinstance(raw, BaseModel):
+            raw = raw.model_dump(exclude_unset=True)
+        return {**data, "params": model.model_validate(raw or {})}
 
 
 class ExportDecision(BaseModel):

@@ -30,7 +30,8 @@ from fangkong.core import clock
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.exports import errors, kinds, repository
-from fangkong.exports.schemas import ExportCreate, ExportDecision, ExportParams
+from fangkong.exports.filters import ListFilters
+from fangkong.exports.schemas import ExportCreate, ExportDecision
 from fangkong.models.exports import Export, ExportStatus
 
 FORMATS = ("xlsx", "csv")
@@ -70,29 +71,29 @@ def decidable_roles(approver_role: str) -> list[str]:
     return [str(role) for role in Role if outranks(approver_role, role)]
 
 
-def _check_request(actor: Principal, data: ExportCreate) -> kinds.ExportKind:
+def _check_request(actor: Principal, data: ExportCreate) -> tuple[kinds.ExportKind, ListFilters]:
     kind = kinds.kind_of(data.kind)
     if data.format not in FORMATS:
         raise errors.UnknownFormat(data.format[:8])
     if not actor.can(kind.permission):
         raise errors.ListNotAllowed()
-    region = data.params.region
-    if region and not actor.covers(region):
+    params = kind.validated(data.params)
+    if any(not actor.covers(region) for region in params.regions()):
         raise errors.RegionOutOfScope()
-    return kind
+    return kind, params
 
 
 def request_export(
     session: Session, settings: Settings, *, actor: Principal, data: ExportCreate
 ) -> Export:
     """Record the request with its estimate; it is queued, or awaits a superior's approval."""
-    kind = _check_request(actor, data)
-    total = kind.count(session, actor, data.params)
+    kind, params = _check_request(actor, data)
+    total = kind.count(session, actor, params)
     waits = kind.personal and actor.id is not None and total > settings.export_approval_rows
     export = Export(
         kind=kind.name,
         format=data.format,
-        params=data.params.model_dump(mode="json", exclude_defaults=True),
+        params=params.model_dump(mode="json", exclude_defaults=True),
         region_code=actor.region_code,
         requested_by=actor.id,
         status=ExportStatus.AWAITING_APPROVAL if waits else ExportStatus.QUEUED,
@@ -127,8 +128,9 @@ def _audit(session: Session, actor: Principal, action: str, export: Export) -> N
     )
 
 
-def params_of(export: Export) -> ExportParams:
-    return ExportParams.model_validate(export.params)
+def params_of(export: Export) -> ListFilters:
+    """The export's filters, as its kind's filter model."""
+    return kinds.kind_of(export.kind).validated(export.params)
 
 
 def list_mine(

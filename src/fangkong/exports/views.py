@@ -1,12 +1,13 @@
 """Pages of exports: ``/exports`` (my exports, their progress polled by htmx while they are
 written, download links) and ``/exports/approvals`` (what awaits my decision, with approve
-and deny forms). The people list's "Export" buttons post its filters to ``POST /exports``."""
+and deny forms). The "Export" buttons of the exportable lists (people, cases, contacts,
+placements, trips) post the kind and the page's current filters to ``POST /exports``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -76,6 +77,36 @@ def exports_page(request: Request, session: DbSession, actor: ExportsRequestPage
     return _mine(request, session, actor)
 
 
+# Form fields that are not the list's filters; an empty field is a filter left blank.
+NOT_FILTERS = {"csrf_token", "kind", "format"}
+PARAM_PREFIX = "params."
+
+
+async def _export_form(request: Request) -> dict[str, list[str]]:
+    """Every non-empty field of the form, each name with all its values (``flag`` repeats)."""
+    form = await request.form()
+    fields: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str) and value.strip():
+            fields.setdefault(name, []).append(value.strip())
+    return fields
+
+
+def _create(fields: dict[str, list[str]]) -> ExportCreate:
+    """The request from a list page's form. A filter is posted as ``params.<name>`` (so that
+    a list's own ``kind`` filter never meets the export's ``kind``); the people page posts
+    its filters by their bare names, its repeated ``flag`` being the ``flags`` list."""
+    kind = fields.get("kind", [""])[0]
+    params: dict[str, Any] = {}
+    for name, values in fields.items():
+        if name == "flag":
+            params["flags"] = values
+        elif name not in NOT_FILTERS:
+            params[name.removeprefix(PARAM_PREFIX)] = values[0] if len(values) == 1 else values
+    data = {"kind": kind, "format": fields.get("format", ["xlsx"])[0], "params": params}
+    return ExportCreate.model_validate(data)
+
+
 @router.post(PAGE, dependencies=[CsrfChecked])
 def request_export(
     request: Request,
@@ -83,18 +114,10 @@ def request_export(
     session: DbSession,
     settings: SettingsDep,
     actor: ExportsRequestPage,
-    kind: str = Form(""),
-    format: str = Form("xlsx"),
-    q: str = Form(""),
-    region: str = Form(""),
-    key_group: str = Form(""),
-    flag: Annotated[list[str] | None, Form()] = None,
+    fields: Annotated[dict[str, list[str]], Depends(_export_form)],
 ) -> Response:
-    params = {"q": q or None, "region": region or None, "key_group": key_group or None}
     try:
-        data = ExportCreate.model_validate(
-            {"kind": kind, "format": format, "params": params | {"flags": flag or []}}
-        )
+        data = _create(fields)
         export = service.request_export(session, settings, actor=actor, data=data)
         _start(request, background, session, settings, export)
     except (ValidationError, DomainError) as exc:

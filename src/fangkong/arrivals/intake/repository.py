@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.principal import Principal
@@ -175,3 +175,30 @@ def trips_of_person(session: Session, person_id: int, limit: int = 50) -> Sequen
     statement = (select(Trip).where(Trip.person_id == person_id)
                  .order_by(Trip.arrived_at.desc()).limit(limit))  # fmt: skip
     return session.scalars(statement).all()
+
+
+# Columns of the trip export: the id (the keyset) and masked numbers only.
+EXPORT_COLUMNS = (
+    Trip.id, Person.name, Person.id_number_masked, Person.phone_masked, Trip.origin_province,
+    Trip.origin_city, Trip.origin_district, Trip.origin_area, Trip.departed_on, Trip.arrived_at,
+    Trip.grade, Trip.affected_county, Trip.measure, Trip.measure_ends_at, Trip.grid_code,
+    Trip.status,
+)  # fmt: skip
+
+
+def count_trips(session: Session, actor: Principal, where: Any) -> int:
+    """``where`` is a ``service.TripFilter``."""
+    statement = trips_query(actor, where)
+    counted = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def trip_rows(
+    session: Session, actor: Principal, where: Any, after: int | None, limit: int
+) -> Sequence[Any]:
+    """Up to ``limit`` rows of ``EXPORT_COLUMNS`` after the trip id ``after`` (newest first)."""
+    statement = trips_query(actor, where).with_only_columns(*EXPORT_COLUMNS)
+    statement = statement.join(Person, Person.id == Trip.person_id)
+    if after is not None:
+        statement = statement.where(Trip.id < after)
+    return session.execute(statement.order_by(Trip.id.desc()).limit(limit)).all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from fangkong.audit import service as audit
 from fangkong.citizens import personal_code
 from fangkong.config import Settings
 from fangkong.core import clock
+from fangkong.core.masking import mask_person_name
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
@@ -295,3 +297,17 @@ def list_reports(
 
 
 ReportFilter = repository.ReportFilter
+
+
+def count_for_export(session: Session, *, actor: Principal, where: TripFilter) -> int:
+    return repository.count_trips(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: TripFilter, after: list[Any] | None, limit: int
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
+    """One keyset chunk of the trip list for an export (``repository.EXPORT_COLUMNS``), names
+    masked as in the list; and the key of the next chunk (None at the end)."""
+    rows = repository.trip_rows(session, actor, where, after[0] if after else None, limit)
+    key = [rows[-1][0]] if len(rows) == limit else None
+    return [(r[0], mask_person_name(r[1]), *r[2:]) for r in rows], key

@@ -60,6 +60,11 @@ def _prefixed(column: Any, prefix: str) -> ColumnElement[bool]:
 def case_page(
     session: Session, actor: Principal, where: CaseFilter, params: PageParams
 ) -> tuple[Sequence[Case], str | None]:
+    return fetch_page(session, filtered(actor, where), Case.id, params, descending=True)
+
+
+def filtered(actor: Principal, where: CaseFilter) -> Select[Case]:
+    """The list's statement: ``readable(actor)`` narrowed by the filters."""
     statement = readable(actor)
     equal = ((Case.kind, where.kind), (Case.status, where.status),
              (Case.channel, where.channel), (Case.cluster_id, where.cluster_id))  # fmt: skip
@@ -74,7 +79,31 @@ def case_page(
         statement = statement.where(Case.reported_on >= where.reported_from)
     if where.reported_to:
         statement = statement.where(Case.reported_on <= where.reported_to)
-    return fetch_page(session, statement, Case.id, params, descending=True)
+    return statement
+
+
+# Columns of the case export: the id (the keyset, dropped from the row) and masked numbers only.
+EXPORT_COLUMNS = (
+    Case.id, Case.case_no, Person.name, Person.id_number_masked, Person.phone_masked, Case.kind,
+    Case.severity, Case.status, Case.channel, Case.local, Case.sampled_at, Case.onset_on,
+    Case.confirmed_at, Case.reported_on, Case.placement, Case.hospital, Case.region_code,
+)  # fmt: skip
+
+
+def count_cases(session: Session, actor: Principal, where: CaseFilter) -> int:
+    counted = filtered(actor, where).with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def case_rows(
+    session: Session, actor: Principal, where: CaseFilter, after: int | None, limit: int
+) -> Sequence[Any]:
+    """Up to ``limit`` rows of ``EXPORT_COLUMNS`` after the case id ``after`` (newest first)."""
+    statement = filtered(actor, where).with_only_columns(*EXPORT_COLUMNS)
+    statement = statement.join(Person, Person.id == Case.person_id)
+    if after is not None:
+        statement = statement.where(Case.id < after)
+    return session.execute(statement.order_by(Case.id.desc()).limit(limit)).all()
 
 
 def names_of(session: Session, person_ids: Sequence[int]) -> dict[int, Person]:

@@ -356,3 +356,17 @@ def hand_over(session: Session, *, actor: Principal, case_id: int, data: HandOve
     add_event(session, case, "handed_over", actor, data.note, owner_id=user.id,
               owner_region=user.region_code)  # fmt: skip
     return _changed(session, actor, case, before, "case.hand_over")
+
+
+def count_for_export(session: Session, *, actor: Principal, where: CaseFilter) -> int:
+    return repository.count_cases(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: CaseFilter, after: list[Any] | None, limit: int
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
+    """One keyset chunk of the case list for an export (``repository.EXPORT_COLUMNS`` without
+    the id), names masked as in the list; and the key of the next chunk (None at the end)."""
+    rows = repository.case_rows(session, actor, where, after[0] if after else None, limit)
+    key = [rows[-1][0]] if len(rows) == limit else None
+    return [(r[1], mask_person_name(r[2]), *r[3:]) for r in rows], key

@@ -68,6 +68,12 @@ def _fever(threshold: float) -> Exists:
 def page(
     session: Session, actor: Principal, where: PlacementFilter, params: PageParams, now: datetime
 ) -> tuple[Sequence[Placement], str | None]:
+    statement = filtered(actor, where, now)
+    return fetch_page(session, statement, Placement.id, params, descending=True)
+
+
+def filtered(actor: Principal, where: PlacementFilter, now: datetime) -> Select[Placement]:
+    """The list's statement: ``placements(actor)`` narrowed by the filters."""
     statement = placements(actor)
     for column, value in (
         (Placement.measure, where.measure),
@@ -82,7 +88,33 @@ def page(
         statement = statement.where(due_condition(now))
     if where.fever_from is not None:
         statement = statement.where(_fever(where.fever_from))
-    return fetch_page(session, statement, Placement.id, params, descending=True)
+    return statement
+
+
+# Columns of the placement export: the id (the keyset) and masked numbers only.
+EXPORT_COLUMNS = (
+    Placement.id, Person.name, Person.id_number_masked, Person.phone_masked, Placement.measure,
+    Placement.basis, Placement.status, Placement.starts_at, Placement.ends_at, Placement.days,
+    Placement.region_code, Placement.released_at, Placement.certificate_no,
+)  # fmt: skip
+
+
+def count_rows(session: Session, actor: Principal, where: PlacementFilter, now: datetime) -> int:
+    statement = filtered(actor, where, now)
+    counted = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def export_rows(
+    session: Session, actor: Principal, where: PlacementFilter, now: datetime, *,
+    after: int | None, limit: int,
+) -> Sequence[Any]:  # fmt: skip
+    """Up to ``limit`` rows of ``EXPORT_COLUMNS`` after the placement id ``after``."""
+    statement = filtered(actor, where, now).with_only_columns(*EXPORT_COLUMNS)
+    statement = statement.join(Person, Person.id == Placement.person_id)
+    if after is not None:
+        statement = statement.where(Placement.id < after)
+    return session.execute(statement.order_by(Placement.id.desc()).limit(limit)).all()
 
 
 def due_for_release(session: Session, actor: Principal, now: datetime) -> Sequence[Placement]:

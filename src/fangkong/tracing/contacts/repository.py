@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -80,6 +80,11 @@ def _linked(statement: Select[Contact], where: ContactFilter) -> Select[Contact]
 def contact_page(
     session: Session, actor: Principal, where: ContactFilter, params: PageParams
 ) -> tuple[Sequence[Contact], str | None]:
+    return fetch_page(session, filtered(actor, where), Contact.id, params, descending=True)
+
+
+def filtered(actor: Principal, where: ContactFilter) -> Select[Contact]:
+    """The list's statement: ``contacts(actor)`` narrowed by the filters."""
     statement = contacts(actor)
     if where.degree:
         statement = statement.where(Contact.degree == where.degree)
@@ -90,7 +95,31 @@ def contact_page(
             statement = statement.where(_prefixed(Contact.region_code, prefix))
     if where.reason or where.case_id:
         statement = _linked(statement, where)
-    return fetch_page(session, statement, Contact.id, params, descending=True)
+    return statement
+
+
+# Columns of the contact export: the id (the keyset) and masked numbers only.
+EXPORT_COLUMNS = (
+    Contact.id, Person.name, Person.id_number_masked, Person.phone_masked, Contact.degree,
+    Contact.status, Contact.first_exposure_at, Contact.last_exposure_at, Contact.region_code,
+    Contact.notified_at, Contact.closed_at,
+)  # fmt: skip
+
+
+def count_contacts(session: Session, actor: Principal, where: ContactFilter) -> int:
+    counted = filtered(actor, where).with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def contact_rows(
+    session: Session, actor: Principal, where: ContactFilter, after: int | None, limit: int
+) -> Sequence[Any]:
+    """Up to ``limit`` rows of ``EXPORT_COLUMNS`` after the contact id ``after`` (newest first)."""
+    statement = filtered(actor, where).with_only_columns(*EXPORT_COLUMNS)
+    statement = statement.join(Person, Person.id == Contact.person_id)
+    if after is not None:
+        statement = statement.where(Contact.id < after)
+    return session.execute(statement.order_by(Contact.id.desc()).limit(limit)).all()
 
 
 def links_of(session: Session, contact_ids: Iterable[int]) -> Sequence[Any]:

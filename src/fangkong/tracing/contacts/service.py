@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -305,3 +306,18 @@ def release_for_placement(
 def person_name(session: Session, person_id: int) -> str:
     person = repository.people_of(session, [person_id]).get(person_id)
     return person.name if person else ""
+
+
+def count_for_export(session: Session, *, actor: Principal, where: ContactFilter) -> int:
+    return repository.count_contacts(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: ContactFilter, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One keyset chunk of the contact list for an export (``repository.EXPORT_COLUMNS``),
+    names masked as in the list; and the key of the next chunk (None at the end)."""
+    rows = repository.contact_rows(session, actor, where, after[0] if after else None, limit)
+    key = [rows[-1][0]] if len(rows) == limit else None
+    return [(r[0], mask_person_name(r[1]), *r[2:]) for r in rows], key

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -114,3 +115,19 @@ def placements_of_person(session: Session, person_id: int) -> Sequence[Placement
 def active_of_person(session: Session, person_id: int) -> Placement | None:
     active = [p for p in repository.open_of_person(session, person_id) if p.status == "active"]
     return active[0] if active else None
+
+
+def count_for_export(session: Session, *, actor: Principal, where: PlacementFilter) -> int:
+    return repository.count_rows(session, actor, where, clock.now())
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: PlacementFilter, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One keyset chunk of the placement list for an export (``repository.EXPORT_COLUMNS``),
+    names masked as in the list; and the key of the next chunk (None at the end)."""
+    first = after[0] if after else None
+    rows = repository.export_rows(session, actor, where, clock.now(), after=first, limit=limit)
+    key = [rows[-1][0]] if len(rows) == limit else None
+    return [(r[0], mask_person_name(r[1]), *r[2:]) for r in rows], key
