@@ -329,3 +329,28 @@ def clear_under_three(session: Session, *, born_before: date) -> int:
         .values(under_three=False)
     )
     return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def resident_rows(session: Session, region_code: str) -> Sequence[Any]:
+    """(id, household id, grid code, birth date) of every active person in ``region_code``,
+    by id: the outbreak model's population, no personal field beyond these."""
+    statement = (
+        select(Person.id, Person.household_id, Person.grid_code, Person.birth_date)
+        .where(Person.status == PersonStatus.ACTIVE, within(Person.grid_code, region_code))
+        .order_by(Person.id)
+    )
+    return session.execute(statement).all()
+
+
+def current_key_groups(session: Session, region_code: str, on: date) -> Sequence[Any]:
+    """(person id, key group) of the memberships current on ``on`` in ``region_code``."""
+    statement = (
+        select(KeyGroupMembership.person_id, KeyGroupMembership.group)
+        .join(Person, Person.id == KeyGroupMembership.person_id)
+        .where(
+            within(Person.grid_code, region_code),
+            KeyGroupMembership.start_date <= on,
+            or_(KeyGroupMembership.end_date.is_(None), KeyGroupMembership.end_date >= on),
+        )
+    )
+    return session.execute(statement).all()

@@ -7,15 +7,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fangkong.core import clock, console
+from fangkong.core.errors import DomainError
 from fangkong.people.protect import Protector
 from fangkong.simulate import city as city_service
+from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, DriverError, Options
+from fangkong.simulate.driver.files import write_mapping
+from fangkong.simulate.outbreak import TruthWriter
 
-app = typer.Typer(help="Synthetic data: a city (later: an outbreak).", no_args_is_help=True)
+app = typer.Typer(help="Synthetic data: a city, an outbreak in it.", no_args_is_help=True)
 
 
 @app.command("city")
@@ -59,13 +64,13 @@ def city(
     _report(asdict(summary) | {"seconds": round(time.monotonic() - started, 1)}, as_json)
 
 
-def _parse_day(text: str | None) -> date:
+def _parse_day(text: str | None, option: str = "--today") -> date:
     if text is None:
         return clock.local_today()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        console.bad_input(f"--today {text!r} is not a date (YYYY-MM-DD)")
+        console.bad_input(f"{option} {text!r} is not a date (YYYY-MM-DD)")
 
 
 @contextmanager
@@ -91,4 +96,78 @@ def _report(figures: dict[str, int | float], as_json: bool) -> None:
         "{grids} grids, {households:,} households, {people:,} people, "
         "{key_group_members:,} key-group members, {grid_workers:,} grid workers "
         "in {seconds} s".format(**figures)
+    )
+
+
+@app.command("outbreak")
+def outbreak(  # noqa: PLR0917 - a command's options
+    days: Annotated[int, typer.Option("--days", help="Simulated days")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same run")],
+    seed_cases: Annotated[int, typer.Option("--seed-cases", help="People infected on day 0")],
+    start: Annotated[
+        str | None, typer.Option("--start", help="YYYY-MM-DD of day 0 (default 2022-11-01)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Ground truth folder (var/outbreak/seed-S/)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Run the outbreak model on the city in the database, feeding the platform day by day
+    through its services; the model's ground truth goes to --out."""
+    first = DEFAULT_START if start is None else _parse_day(start, option="--start")
+    driver = _driver(Options(days=days, seed=seed, seed_cases=seed_cases, start=first))
+    folder = out or Path("var/outbreak") / f"seed-{seed}"
+    write_mapping(folder, driver)
+    lines = []
+    with TruthWriter(folder, driver.city.population, driver.outbreak.venues) as truth:
+        for _ in range(days):
+            with console.unit_of_work() as session:
+                today, line = driver.step(session)
+            truth.write(today)
+            lines.append(line)
+            if not as_json:
+                typer.echo(_day_text(line))
+    _outbreak_report(lines, folder, as_json)
+
+
+def _driver(options: Options) -> Driver:
+    """Check the parameters, read the city and make the run's places (one transaction)."""
+    try:
+        driver = Driver(console.settings(), options)
+        with console.unit_of_work() as session:
+            driver.setup(session)
+    except DriverError as error:
+        console.bad_input(str(error))
+    except DomainError as error:
+        console.fail(error)
+    return driver
+
+
+def _day_text(line: DayLine) -> str:
+    return (
+        f"day {line.day} {line.date}: {line.infections} infections, "
+        f"{line.positives}/{line.results} results positive, {line.cases} cases, "
+        f"{line.contacts} contacts, {line.placements} placements"
+    )
+
+
+def _outbreak_report(lines: list[DayLine], folder: Path, as_json: bool) -> None:
+    last = lines[-1]
+    summary = {
+        "days": len(lines),
+        "infections": sum(line.infections for line in lines),
+        "samples": sum(line.samples for line in lines),
+        "positives": sum(line.positives for line in lines),
+        "cases": last.cases,
+        "contacts": last.contacts,
+        "placements": last.placements,
+        "truth": str(folder),
+    }
+    if as_json:
+        console.print_json({"days": [asdict(line) for line in lines], "summary": summary})
+        return
+    typer.echo(
+        "outbreak: {days} days, {infections} infections, {positives}/{samples} samples "
+        "positive, {cases} cases, {contacts} contacts, {placements} placements; "
+        "ground truth in {truth}".format(**summary)
     )

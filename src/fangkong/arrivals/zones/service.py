@@ -508,6 +508,25 @@ def _en(day: date, counts: list[KindCounts]) -> str:
             + "; ".join(parts) + ".")  # fmt: skip
 
 
+# --- what is sealed now (the outbreak driver's locked grids) -------------------------------
+
+
+def sealed_now(session: Session, *, actor: Principal) -> tuple[list[str], list[int]]:
+    """The active sealed zones (封控区) inside the actor's jurisdiction: the region codes of
+    those declared over a region, and the residents of those declared over addresses."""
+    regions: list[str] = []
+    people: set[int] = set()
+    for zone in repository.active_zones(session, actor):
+        if zone.kind != ZoneKind.SEALED.value:
+            continue
+        codes = [a.region_code for a in repository.areas(session, zone.id) if a.region_code]
+        if codes:
+            regions.extend(codes)
+        else:
+            people.update(repository.resident_ids(session, zone.id))
+    return sorted(set(regions)), sorted(people)
+
+
 # --- merged people ------------------------------------------------------------------------
 
 

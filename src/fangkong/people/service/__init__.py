@@ -57,6 +57,7 @@ from fangkong.people.service.registry import (
     search_exact,
     update_person,
 )
+from fangkong.people.service.roster import Resident, residents
 
 __all__ = [
     "AUDITED_FIELDS",
@@ -67,6 +68,7 @@ __all__ = [
     "LedgerEntry",
     "Load",
     "PersonFilter",
+    "Resident",
     "access_log",
     "add_key_group",
     "add_member",
@@ -97,6 +99,7 @@ __all__ = [
     "region_counts",
     "remove_member",
     "require_grid",
+    "residents",
     "reveal",
     "search_exact",
     "update_household",

@@ -46,6 +46,7 @@ from fangkong.quarantine.placements.service.rooms import (
     assign_room,
     free_rooms,
 )
+from fangkong.quarantine.placements.service.roster import people_due_for_test, people_placed
 
 __all__ = [
     "Certificate",
@@ -66,6 +67,8 @@ __all__ = [
     "list_placements",
     "mark_missed",
     "outs",
+    "people_due_for_test",
+    "people_placed",
     "person_merged",
     "place",
     "place_contact",

@@ -1,0 +1,105 @@
+"""Arrivals heard by a channel, as that channel's arrival reports (``arrivals.intake``).
+
+- ``self``: the resident's own report (抵返报备), ``self_report``;
+- ``checkpoint``: a scan of the resident's personal code at the run's railway-station
+  checkpoint (卡口) by its staff account, ``checkpoint_scan`` at the arrival's minute;
+- ``pushed`` (the big-data list) is not fed yet: the importer takes ID numbers in a file, and
+  the driver would have to decrypt every arrival's ID number to write one.
+
+The checkpoint and its staff account (a venue operator whose password is random and never
+shown: it exists so that the scans have a staff member, as the service requires) are made at
+setup. Origins are fixed places outside the city: a risk-area arrival comes from
+``RISK_ORIGIN``, the others from ``ORDINARY_ORIGIN``; whether the platform treats the first as
+a risk area depends on the risk areas declared in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+from sqlalchemy.orm import Session
+
+from fangkong.arrivals.intake import checkpoints
+from fangkong.arrivals.intake import service as intake
+from fangkong.arrivals.intake.schemas import (
+    CheckpointIn,
+    CheckpointKind,
+    CheckpointScan,
+    SelfReport,
+)
+from fangkong.auth import service as auth
+from fangkong.auth.permissions import Role
+from fangkong.auth.schemas import UserCreate
+from fangkong.citizens import personal_code
+from fangkong.config import Settings
+from fangkong.core import clock, security
+from fangkong.core.principal import Principal
+from fangkong.simulate.outbreak import CHANNELS
+from fangkong.simulate.outbreak.outputs import ArrivalReports
+
+ORDINARY_ORIGIN = ("北京市", "北京市", "东城区")
+RISK_ORIGIN = ("上海市", "上海市", "浦东新区")
+SELF, CHECKPOINT = CHANNELS.index("self"), CHANNELS.index("checkpoint")
+CODE_MINUTES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    checkpoint_id: int
+    staff: Principal
+
+
+def open_checkpoint(
+    session: Session, settings: Settings, *, actor: Principal, district: str, seed: int
+) -> Checkpoint:
+    """The run's checkpoint in ``district`` with one staff account."""
+    data = UserCreate(username=f"sim{seed}-checkpoint", display_name=f"S{seed} 卡口值守",
+                      role=Role.VENUE_OPERATOR, region_code=district,
+                      password=SecretStr(security.new_token(24)))  # fmt: skip
+    user, _ = auth.create_user(session, actor=actor, settings=settings, data=data)
+    place = CheckpointIn(name=f"S{seed} 火车站", kind=CheckpointKind.RAILWAY_STATION,
+                         region_code=district)  # fmt: skip
+    checkpoint = checkpoints.create(session, actor=actor, data=place)
+    checkpoints.add_staff(session, actor=actor, checkpoint_id=checkpoint.id, user_id=user.id)
+    staff = Principal(id=user.id, username=user.username, role=user.role, region_code=district)
+    return Checkpoint(checkpoint.id, staff)
+
+
+@dataclass(frozen=True, slots=True)
+class Channels:
+    settings: Settings
+    checkpoint: Checkpoint
+
+    def feed(self, session: Session, reports: ArrivalReports, person_ids: list[int],
+             midnight: datetime) -> int:  # fmt: skip
+        """File the day's self reports and checkpoint scans; returns how many were filed."""
+        filed = 0
+        for person, minute, channel, risk in zip(
+            reports.person.tolist(), reports.minute.tolist(), reports.channel.tolist(),
+            reports.risk_area.tolist(), strict=True,
+        ):  # fmt: skip
+            at = midnight + timedelta(minutes=minute)
+            if channel == SELF:
+                self._self(session, person_ids[person], at, risk)
+            elif channel == CHECKPOINT:
+                self._scan(session, person_ids[person], at, risk)
+            filed += channel in (SELF, CHECKPOINT)
+        return filed
+
+    def _self(self, session: Session, person_id: int, at: datetime, risk: bool) -> None:
+        data = SelfReport(**_origin(risk), arrived_at=at)
+        intake.self_report(session, person_id=person_id, data=data)
+
+    def _scan(self, session: Session, person_id: int, at: datetime, risk: bool) -> None:
+        with clock.frozen(at):
+            code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
+            data = CheckpointScan(**_origin(risk), checkpoint_id=self.checkpoint.checkpoint_id,
+                                  personal_code=code, arrived_at=at)  # fmt: skip
+            intake.checkpoint_scan(session, self.settings, actor=self.checkpoint.staff, data=data)
+
+
+def _origin(risk: bool) -> dict[str, str]:
+    province, city, district = RISK_ORIGIN if risk else ORDINARY_ORIGIN
+    return {"origin_province": province, "origin_city": city, "origin_district": district}

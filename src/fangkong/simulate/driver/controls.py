@@ -1,0 +1,44 @@
+"""The next day's ``Controls`` read back from the platform: people with an open placement or an
+open case (a case is isolated or in hospital, and its placement ends ``transferred``) and the
+residents of a sealed zone declared over addresses are isolated; the grids inside a sealed
+zone declared over a region are locked. Venues are never closed: the platform has no verb
+for closing a venue yet."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from fangkong.arrivals.zones import service as zones
+from fangkong.cases.registry import service as cases
+from fangkong.core.pagination import MAX_LIMIT, PageParams
+from fangkong.core.principal import Principal
+from fangkong.quarantine.placements import service as placements
+from fangkong.simulate.driver.city import City
+from fangkong.simulate.outbreak import Controls
+
+OPEN_CASE_STATUSES = ("pending", "active")
+
+
+def read_controls(session: Session, *, actor: Principal, city: City) -> Controls:
+    index_of = {int(pid): i for i, pid in enumerate(city.population.ids.tolist())}
+    sealed_regions, sealed_people = zones.sealed_now(session, actor=actor)
+    people = set(placements.people_placed(session, actor=actor)) | set(sealed_people)
+    people |= open_case_people(session, actor=actor)
+    isolated = sorted(index_of[p] for p in people if p in index_of)
+    locked = [i for i, code in enumerate(city.grid_codes)
+              if any(code.startswith(region) for region in sealed_regions)]  # fmt: skip
+    return Controls.of(isolated=isolated, locked_grids=locked)
+
+
+def open_case_people(session: Session, *, actor: Principal) -> set[int]:
+    """People with a pending or active case (every page of the case list)."""
+    found: set[int] = set()
+    for status in OPEN_CASE_STATUSES:
+        where, cursor = cases.CaseFilter(status=status), None
+        while True:
+            page = PageParams(limit=MAX_LIMIT, cursor=cursor)
+            rows, cursor = cases.list_cases(session, actor=actor, page=page, where=where)
+            found.update(row.person_id for row in rows)
+            if cursor is None:
+                break
+    return found

@@ -1,0 +1,93 @@
+"""The driver as sampler and lab: single tubes through the sampling service (the person shows
+their personal code, the sampler scans it), then, after the lab delay, received and resulted
+through the lab's services. A positive single tube is then the platform's own business (the
+pending case, its contacts, their placements) through its events.
+
+The result is the model's truth on the sampling day: positive once the person is past the
+latent period (``infectious`` day reached) and until ``POSITIVE_DAYS_AFTER_RECOVERY`` days
+after the infectious window ends (PCR stays positive for a while after culturable virus).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from fangkong.citizens import personal_code
+from fangkong.config import Settings
+from fangkong.core import clock
+from fangkong.core.iterables import batched
+from fangkong.core.principal import Principal
+from fangkong.simulate.outbreak.disease import Health
+from fangkong.testing import barcodes
+from fangkong.testing.results import importer
+from fangkong.testing.results import service as results
+from fangkong.testing.results.schemas import MAX_BATCH, ResultBatch, ResultLine
+from fangkong.testing.sampling import service as sampling
+from fangkong.testing.sampling.schemas import MemberAdd, TubeKind, TubeOpen
+
+POSITIVE_DAYS_AFTER_RECOVERY = 7
+CODE_MINUTES = 5  # the personal code shown at the sampling desk
+
+
+def is_positive(health: Health, person: int, day: int) -> bool:
+    return bool(
+        health.infectious[person] <= day < health.recovered[person] + POSITIVE_DAYS_AFTER_RECOVERY
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    barcode: str
+    sampled_at: datetime
+    positive: bool
+
+
+@dataclass
+class Lab:
+    """Samples taken and waiting for their result; ``serial`` numbers the barcodes."""
+
+    settings: Settings
+    actor: Principal
+    lab_id: int
+    seed: int
+    delay: timedelta
+    serial: int = 0
+    waiting: list[Sample] = field(default_factory=list)
+
+    def sample(self, session: Session, *, person_id: int, site_id: int, at: datetime,
+               positive: bool) -> None:  # fmt: skip
+        """One single tube for one person at ``at``: opened, the person added, sealed."""
+        self.serial += 1
+        barcode = barcodes.with_check_digit(f"8{self.seed % 10**6:06d}{self.serial:09d}")
+        with clock.frozen(at):
+            data = TubeOpen(barcode=barcode, site_id=site_id, kind=TubeKind.SINGLE)
+            tube = sampling.open_tube(session, self.settings, actor=self.actor, data=data)
+            code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
+            sampling.add_member(session, self.settings, actor=self.actor, tube_id=tube.id,
+                                data=MemberAdd(personal_code=code))  # fmt: skip
+            sampling.seal_tube(session, actor=self.actor, tube_id=tube.id)
+        self.waiting.append(Sample(barcode, at, positive))
+
+    def report(self, session: Session, *, until: datetime) -> tuple[int, int]:
+        """Receive and result every tube tested by ``until`` (sampled ``delay`` before);
+        returns (results, positives)."""
+        due = [s for s in self.waiting if s.sampled_at + self.delay <= until]
+        if not due:
+            return 0, 0
+        self.waiting = [s for s in self.waiting if s.sampled_at + self.delay > until]
+        with clock.frozen(until):
+            barcodes_ = [s.barcode for s in due]
+            results.receive(session, actor=self.actor, lab_id=self.lab_id, barcodes_=barcodes_)
+            for chunk in batched([_line(s, self.delay) for s in due], MAX_BATCH):
+                batch = ResultBatch(lab_id=self.lab_id, results=list(chunk))
+                importer.upload_batch(session, actor=self.actor, batch=batch)
+        return len(due), sum(s.positive for s in due)
+
+
+def _line(sample: Sample, delay: timedelta) -> ResultLine:
+    result = "positive" if sample.positive else "negative"
+    tested_at = (sample.sampled_at + delay).isoformat()
+    return ResultLine(barcode=sample.barcode, result=result, tested_at=tested_at)

@@ -1,0 +1,168 @@
+"""One run: the model stepped day by day, its outputs fed to the platform through the owning
+domains' services, the platform's measures read back as the next day's controls.
+
+``Driver.setup(session)`` reads the people and makes the venues, the fever clinics' sampling
+sites and the lab; ``Driver.step(session)`` runs one simulated day in the caller's transaction
+(the CLI commits once per day, so a failure leaves whole days). The platform acts at simulated
+instants (``core.clock.frozen``): day ``d`` is the local date ``start + d``; scans, arrival
+reports and samples carry their own minute of that day, and the end-of-day work (the lab's
+results, the epidemiologist's decisions, the controls) happens at 23:59 local time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from fangkong.cases.registry import service as cases
+from fangkong.config import Settings
+from fangkong.core import clock
+from fangkong.core.principal import SYSTEM, Principal
+from fangkong.quarantine.placements import service as placements
+from fangkong.simulate.driver import arrivals, lab, scans, tracing
+from fangkong.simulate.driver.city import City, load_city
+from fangkong.simulate.driver.controls import read_controls
+from fangkong.simulate.driver.errors import DriverError
+from fangkong.simulate.driver.places import Places, create_places
+from fangkong.simulate.outbreak import Controls, Day, Outbreak, OutbreakError
+from fangkong.tracing.contacts import service as contacts
+
+DEFAULT_START = date(2022, 11, 1)
+LAB_DELAY = timedelta(hours=6)
+TEST_HOUR = time(9, 0)  # the quarantine test days are sampled in the morning
+DAY_END = time(23, 59)
+# The driver acts city-wide, as the system does; its audit rows carry this name.
+DRIVER = replace(SYSTEM, username="simulate.outbreak")
+# scans, arrival reports, samples, results, positives of one day
+Fed = tuple[int, int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    days: int
+    seed: int
+    seed_cases: int
+    start: date = DEFAULT_START
+
+    def check(self) -> None:
+        if self.days < 1:
+            raise DriverError(f"--days must be at least 1, not {self.days}")
+        if self.seed < 0:
+            raise DriverError(f"--seed must be 0 or more, not {self.seed}")
+        if self.seed_cases < 1:
+            raise DriverError(f"--seed-cases must be at least 1, not {self.seed_cases}")
+
+
+@dataclass(frozen=True, slots=True)
+class DayLine:
+    """What one day did, for the per-day line: the model's infections, the samples taken and
+    the results reported (positive ones), and the platform's running totals."""
+
+    day: int
+    date: date
+    infections: int
+    scans: int
+    arrival_reports: int
+    samples: int
+    results: int
+    positives: int
+    cases: int
+    contacts: int
+    placements: int
+    isolated: int
+    locked_grids: int
+
+
+class Driver:
+    def __init__(self, settings: Settings, options: Options, actor: Principal = DRIVER) -> None:
+        options.check()
+        self.settings, self.options, self.actor = settings, options, actor
+        self.controls = Controls()
+
+    def local(self, day: int, at: time) -> datetime:
+        moment = datetime.combine(self.options.start + timedelta(days=day), at, clock.LOCAL_TZ)
+        return moment.astimezone(UTC)
+
+    def setup(self, session: Session) -> None:
+        """Read the city, start the model, make the venues, the sites, the lab, the checkpoint."""
+        with clock.frozen(self.local(0, time(0, 0))):
+            self.city: City = load_city(session, actor=self.actor, on=self.options.start)
+            self.outbreak = self._model()
+            self.places: Places = create_places(
+                session, actor=self.actor, venues=self.outbreak.venues,
+                grid_codes=self.city.grid_codes, seed=self.options.seed,
+            )  # fmt: skip
+            checkpoint = arrivals.open_checkpoint(
+                session, self.settings, actor=self.actor,
+                district=self.city.grid_codes[0][:6], seed=self.options.seed,
+            )  # fmt: skip
+        self.channels = arrivals.Channels(self.settings, checkpoint)
+        self.lab = lab.Lab(self.settings, self.actor, self.places.lab_id, self.options.seed,
+                           LAB_DELAY)  # fmt: skip
+
+    def _model(self) -> Outbreak:
+        options = self.options
+        try:
+            return Outbreak(self.city.population, seed=options.seed, seed_cases=options.seed_cases)
+        except OutbreakError as error:
+            raise DriverError(str(error).replace("seed cases", "--seed-cases")) from None
+
+    def step(self, session: Session) -> tuple[Day, DayLine]:
+        """Run the model's next day and feed it to the platform, in the caller's transaction."""
+        number = self.outbreak.day
+        today = self.outbreak.step(self.controls)
+        midnight, end = self.local(number, time(0, 0)), self.local(number, DAY_END)
+        person_ids = self.city.population.ids.tolist()
+        with clock.frozen(end):
+            ids = (person_ids, self.places.venue_ids)
+            fed = scans.feed_visits(session, self.settings, actor=self.actor,
+                                    visits=today.visits, ids=ids, midnight=midnight)  # fmt: skip
+            reports = self.channels.feed(session, today.arrival_reports, person_ids, midnight)
+        samples = self._quarantine_tests(session, number) + self._fever_clinic(session, today)
+        results, positives = self.lab.report(session, until=end)
+        with clock.frozen(end):
+            tracing.confirm_candidates(session, actor=self.actor)
+            self.controls = read_controls(session, actor=self.actor, city=self.city)
+            line = self._line(session, number, today, (fed, reports, samples, results, positives))
+        return today, line
+
+    def _fever_clinic(self, session: Session, today: Day) -> int:
+        visits = today.fever_clinic
+        for person, minute, hospital in zip(visits.person.tolist(), visits.minute.tolist(),
+                                            visits.place.tolist(), strict=True):  # fmt: skip
+            at = self.local(today.day, time(0, 0)) + timedelta(minutes=minute)
+            self._sample(session, person, self.places.sites[hospital], at, today.day)
+        return len(visits)
+
+    def _quarantine_tests(self, session: Session, number: int) -> int:
+        at = self.local(number, TEST_HOUR)
+        with clock.frozen(at):
+            due = placements.people_due_for_test(
+                session, actor=self.actor, day=self.options.start + timedelta(days=number)
+            )
+        index_of = {int(pid): i for i, pid in enumerate(self.city.population.ids.tolist())}
+        clinics = self.outbreak.venues.fever_clinic
+        for person_id in due:
+            person = index_of[person_id]
+            site = self.places.sites[int(clinics[self.city.population.grid[person]])]
+            self._sample(session, person, site, at, number)
+        return len(due)
+
+    def _sample(self, session: Session, person: int, site: int, at: datetime, day: int) -> None:
+        positive = lab.is_positive(self.outbreak.health, person, day)
+        self.lab.sample(session, person_id=self.city.person_id(person), site_id=site, at=at,
+                        positive=positive)  # fmt: skip
+
+    def _line(self, session: Session, number: int, today: Day, fed: Fed) -> DayLine:
+        actor = self.actor
+        return DayLine(
+            number, self.options.start + timedelta(days=number), len(today.infections), *fed,
+            cases=cases.count_for_export(session, actor=actor, where=cases.CaseFilter()),
+            contacts=contacts.count_for_export(session, actor=actor,
+                                               where=contacts.ContactFilter()),
+            placements=placements.count_for_export(session, actor=actor,
+                                                   where=placements.PlacementFilter()),
+            isolated=len(self.controls.isolated), locked_grids=len(self.controls.locked_grids),
+        )  # fmt: skip

@@ -1,0 +1,171 @@
+"""The outbreak driver on a small city: the platform's own pipeline reacts to the model's
+outputs (fever-clinic positives → cases → contacts from the fed scans → placements), the
+placements come back as the next day's controls, and the same seed gives the same run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, time
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fangkong.arrivals.zones import service as zones
+from fangkong.arrivals.zones.schemas import ZoneCreate
+from fangkong.config import Settings
+from fangkong.core import clock
+from fangkong.models import Person
+from fangkong.models.arrivals import ArrivalReport
+from fangkong.models.cases import Case
+from fangkong.models.contacts import Contact, ContactLink
+from fangkong.models.quarantine import Placement
+from fangkong.models.scan import Scan
+from fangkong.models.testing import Tube, TubeMember
+from fangkong.people.protect import Protector
+from fangkong.policy.types import ZoneKind
+from fangkong.quarantine.placements import service as placements
+from fangkong.simulate import city
+from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, Options
+from fangkong.simulate.driver.controls import read_controls
+from fangkong.simulate.driver.lab import is_positive
+from fangkong.simulate.outbreak import CHANNELS, Day
+
+PEOPLE, DAYS, SEED, SEED_CASES = 400, 5, 5, 20
+SHORT = 4  # days enough for the first case and its contacts
+
+
+def build_city(session: Session, settings: Settings) -> None:
+    city.build_city(
+        session, people=PEOPLE, seed=3, today=DEFAULT_START, now=datetime(2022, 10, 31, tzinfo=UTC),
+        protector=Protector(settings.data_key_bytes),
+    )  # fmt: skip
+
+
+def run(
+    session: Session, settings: Settings, seed: int = SEED, days: int = DAYS
+) -> tuple[Driver, list[Day], list[DayLine]]:
+    driver = Driver(settings, Options(days=days, seed=seed, seed_cases=SEED_CASES))
+    driver.setup(session)
+    steps = [driver.step(session) for _ in range(days)]
+    return driver, [day for day, _ in steps], [line for _, line in steps]
+
+
+@pytest.fixture
+def outbreak(session, settings):
+    build_city(session, settings)
+    return run(session, settings)
+
+
+def test_same_seed_same_platform_counts(session, settings):
+    build_city(session, settings)
+    runs = []
+    for seed in (SEED, SEED, SEED + 1):
+        with session.begin_nested() as nested:
+            _driver, days, lines = run(session, settings, seed, SHORT)
+            runs.append((lines, days[0].infections.infectee.tolist()))
+            nested.rollback()
+    assert runs[0] == runs[1]
+    assert runs[0][0][-1].cases > 0 and runs[0][0][-1].placements > 0
+    assert runs[0][1] != runs[2][1]  # another seed, other seed cases
+
+
+def test_people_read_back_and_visits_become_scans_at_the_model_venues(session, outbreak):
+    driver, days, lines = outbreak
+    assert driver.city.population.size == session.scalar(select(func.count()).select_from(Person))
+    assert [line.scans for line in lines] == [len(day.visits) for day in days]
+    first = days[0].visits
+    person, venue = (
+        driver.city.person_id(int(first.person[0])),
+        driver.places.venue_ids[int(first.venue[0])],
+    )
+    assert session.scalar(select(func.count()).select_from(Scan).where(
+        Scan.person_id == person, Scan.venue_id == venue)) >= 1  # fmt: skip
+
+
+def test_fever_clinic_positives_become_cases(session, outbreak):
+    driver, days, lines = outbreak
+    positive_visitors = {
+        driver.city.person_id(int(p))
+        for day in days
+        for p in day.fever_clinic.person.tolist()
+        if is_positive(driver.outbreak.health, p, day.day)
+    }
+    cases = session.execute(select(Case.person_id, Case.channel, Case.tube_id)).all()
+    fever_cases = {c.person_id for c in cases if c.channel == "community_screening"}
+    assert fever_cases and fever_cases <= positive_visitors
+    assert sum(line.positives for line in lines) >= len(fever_cases)
+    sites = set(driver.places.sites.values())
+    tube_sites = session.scalars(
+        select(Tube.site_id).where(Tube.id.in_([c.tube_id for c in cases]))
+    )
+    assert set(tube_sites) <= sites
+
+
+def test_cases_get_contacts_from_the_fed_scans_and_contacts_get_placements(session, outbreak):
+    _driver, _days, _lines = outbreak
+    venue_contacts = session.scalars(
+        select(Contact.person_id).join(ContactLink, ContactLink.contact_id == Contact.id)
+        .where(ContactLink.reason == "venue")
+    ).all()  # fmt: skip
+    assert venue_contacts
+    placed = set(
+        session.scalars(select(Placement.person_id).where(Placement.contact_id.is_not(None)))
+    )
+    confirmed = set(session.scalars(select(Contact.person_id).where(Contact.status == "confirmed")))
+    assert confirmed and confirmed <= placed | _case_people(session)
+
+
+def test_placed_people_are_isolated_in_the_next_days_controls(session, settings, outbreak):
+    driver, _days, lines = outbreak
+    placed = placements.people_placed(session, actor=driver.actor)
+    isolated = {driver.city.person_id(int(i)) for i in driver.controls.isolated.tolist()}
+    assert placed and set(placed) <= isolated
+    assert _case_people(session) <= isolated
+    assert lines[-1].isolated == len(isolated)
+
+
+def test_quarantine_test_days_are_sampled_by_the_driver(session, outbreak):
+    _driver, _days, lines = outbreak
+    sampled_placed = session.scalar(
+        select(func.count()).select_from(TubeMember)
+        .join(Placement, Placement.person_id == TubeMember.person_id)
+    )  # fmt: skip
+    assert sampled_placed > 0
+    assert sum(line.samples for line in lines) > sum(len(d.fever_clinic) for d in _days)
+
+
+def _case_people(session: Session) -> set[int]:
+    return set(session.scalars(select(Case.person_id)))
+
+
+def test_a_sealed_zone_locks_its_grids_in_the_controls(session, settings):
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=1, seed=SEED, seed_cases=1))
+    driver.setup(session)
+    grid = driver.city.grid_codes[-1]
+    with clock.frozen(driver.local(0, time(8, 0))):
+        for kind, name in ((ZoneKind.SEALED, "封控一"), (ZoneKind.CONTROLLED, "管控一")):
+            data = ZoneCreate(name=name, kind=kind, region_code=grid)
+            zones.declare(session, actor=driver.actor, data=data)
+        controls = read_controls(session, actor=driver.actor, city=driver.city)
+    assert controls.locked_grids.tolist() == [len(driver.city.grid_codes) - 1]
+    assert controls.isolated.size == 0
+    driver.controls = controls
+    day, _line = driver.step(session)
+    population = driver.city.population
+    for person, venue in zip(day.visits.person.tolist(), day.visits.venue.tolist(), strict=True):
+        inside = int(population.grid[person]) == len(driver.city.grid_codes) - 1
+        venue_inside = int(driver.outbreak.venues.grid[venue]) == len(driver.city.grid_codes) - 1
+        assert inside == venue_inside  # nobody crosses the sealed grid's edge
+
+
+def test_arrivals_become_reports_of_the_channel_that_heard_them(session, outbreak):
+    _driver, days, lines = outbreak
+    heard = Counter(CHANNELS[c] for day in days for c in day.arrival_reports.channel.tolist())
+    filed = Counter(dict(session.execute(
+        select(ArrivalReport.channel, func.count()).group_by(ArrivalReport.channel)
+    ).all()))  # fmt: skip
+    assert filed["self"] == heard["self"] and filed["checkpoint"] == heard["checkpoint"]
+    assert filed["pushed"] == 0  # not fed yet (docs/outbreak-driver.md)
+    assert sum(line.arrival_reports for line in lines) == filed["self"] + filed["checkpoint"] > 0
