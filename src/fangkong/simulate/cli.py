@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,14 @@ from fangkong.people.protect import Protector
 from fangkong.simulate import city as city_service
 from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, DriverError, Options
 from fangkong.simulate.driver.files import write_mapping
+from fangkong.simulate.driver.run import DRIVER
+from fangkong.simulate.evaluation import (
+    EVALUATION,
+    EvaluationError,
+    evaluate,
+    latest_run,
+    read_run,
+)
 from fangkong.simulate.outbreak import TruthWriter
 
 app = typer.Typer(help="Synthetic data: a city, an outbreak in it.", no_args_is_help=True)
@@ -171,3 +180,53 @@ def _outbreak_report(lines: list[DayLine], folder: Path, as_json: bool) -> None:
         "positive, {cases} cases, {contacts} contacts, {placements} placements; "
         "ground truth in {truth}".format(**summary)
     )
+
+
+@app.command("evaluate")
+def evaluate_run(
+    run: Annotated[
+        Path | None,
+        typer.Option("--run", help="Run folder (default: the latest var/outbreak/seed-*)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score an outbreak run against its ground truth; saves evaluation.json in the run folder."""
+    try:
+        info = read_run(run or latest_run())
+        with console.unit_of_work() as session:
+            figures = evaluate(session, actor=DRIVER, run=info)
+    except EvaluationError as error:
+        console.bad_input(str(error))
+    text = json.dumps(figures, ensure_ascii=False, indent=2)
+    (info.folder / EVALUATION).write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        console.print_json(figures)
+        return
+    typer.echo(_evaluation_text(figures))
+
+
+def _figure(value: object, unit: str = "") -> str:
+    return "-" if value is None else f"{value}{unit}"
+
+
+def _evaluation_text(figures: dict[str, Any]) -> str:
+    trace, delay = figures["tracing"], figures["control_delay"]
+    under, attack = figures["found_under_control"], figures["attack_rate"]
+    rows = [
+        ("run", f"{figures['run']} (seed {figures['seed']}, {figures['days']} days)"),
+        ("contact recall", f"{_figure(trace['recall'])} "
+         f"({trace['found_true_pairs']} of {trace['true_pairs']} true pairs)"),
+        ("contact precision", f"{_figure(trace['precision'])} "
+         f"({trace['found_true_pairs']} of {trace['found_pairs']} found pairs)"),
+        ("sample to control", f"{_figure(delay['median_hours'], ' h')} median, "
+         f"{_figure(delay['median_hours_placed_later'], ' h')} for those placed later "
+         f"({delay['already_placed']} already placed, {delay['placed']} placed, "
+         f"{delay['never_placed']} never)"),
+        ("found under control", f"{_figure(under['share'])} "
+         f"({under['under_control']} of {under['cases']} cases)"),
+        ("attack rate", f"{_figure(attack['with_measures'])} with measures, "
+         f"{_figure(attack['without_measures'])} without "
+         f"({attack['infected_with_measures']} vs {attack['infected_without_measures']} "
+         f"of {figures['residents']} residents)"),
+    ]  # fmt: skip
+    return "\n".join(f"{name:<20} {value}" for name, value in rows)

@@ -220,3 +220,16 @@ def cluster_counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, di
         if cluster_id is not None:
             found.setdefault(cluster_id, {})[kind or "pending"] = int(count)
     return found
+
+
+# --- scoring a simulated run --------------------------------------------------------------
+
+
+def samples_between(
+    session: Session, actor: Principal, since: datetime, until: datetime
+) -> list[tuple[int, int, datetime]]:
+    """(case id, person id, first positive sample) of the readable cases sampled in
+    ``[since, until)``, in case id order."""
+    statement = readable(actor).with_only_columns(Case.id, Case.person_id, Case.sampled_at)
+    statement = statement.where(Case.sampled_at >= since, Case.sampled_at < until)
+    return [(r[0], r[1], r[2]) for r in session.execute(statement.order_by(Case.id))]

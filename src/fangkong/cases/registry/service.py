@@ -370,3 +370,11 @@ def export_rows(
     rows = repository.case_rows(session, actor, where, after[0] if after else None, limit)
     key = [rows[-1][0]] if len(rows) == limit else None
     return [(r[1], mask_person_name(r[2]), *r[3:]) for r in rows], key
+
+
+def samples_between(
+    session: Session, *, actor: Principal, since: datetime, until: datetime
+) -> list[tuple[int, int, datetime]]:
+    """(case id, person id, first positive sample) of the cases in the actor's jurisdiction
+    sampled in ``[since, until)``: what the outbreak evaluation scores."""
+    return repository.samples_between(session, actor, since, until)

@@ -321,3 +321,11 @@ def export_rows(
     rows = repository.contact_rows(session, actor, where, after[0] if after else None, limit)
     key = [rows[-1][0]] if len(rows) == limit else None
     return [(r[0], mask_person_name(r[1]), *r[2:]) for r in rows], key
+
+
+def close_contacts_of_cases(
+    session: Session, *, actor: Principal, case_ids: Sequence[int]
+) -> set[tuple[int, int]]:
+    """(case id, contact person id) of the close contacts the platform linked to the cases,
+    in the actor's jurisdiction, rejected ones left out: what the outbreak evaluation scores."""
+    return repository.close_contacts_of_cases(session, actor, case_ids)

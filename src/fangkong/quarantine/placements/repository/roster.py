@@ -3,9 +3,10 @@ test day has come, inside a jurisdiction (the outbreak driver reads them each da
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.scoping import within
@@ -41,3 +42,19 @@ def people_due_for_test(session: Session, region_code: str, day: date) -> list[i
         .order_by(QuarantineTest.person_id)
     )
     return list(session.scalars(statement))
+
+
+def spans_of(
+    session: Session, region_code: str, person_ids: Sequence[int]
+) -> list[tuple[int, datetime, datetime | None]]:
+    """(person id, made at, ended at or None) of the people's placements in the jurisdiction,
+    cancelled ones left out; ended is the release or the transfer (read 500 ids at a time)."""
+    ids, found = sorted(set(person_ids)), list[tuple[int, datetime, datetime | None]]()
+    ended = func.coalesce(Placement.released_at, Placement.transferred_at)
+    for start in range(0, len(ids), 500):
+        statement = select(Placement.person_id, Placement.created_at, ended).where(
+            Placement.person_id.in_(ids[start : start + 500]), Placement.status != "cancelled",
+            within(Placement.region_code, region_code),
+        )  # fmt: skip
+        found.extend((r[0], r[1], r[2]) for r in session.execute(statement))
+    return found

@@ -46,7 +46,11 @@ from fangkong.quarantine.placements.service.rooms import (
     assign_room,
     free_rooms,
 )
-from fangkong.quarantine.placements.service.roster import people_due_for_test, people_placed
+from fangkong.quarantine.placements.service.roster import (
+    people_due_for_test,
+    people_placed,
+    placement_spans,
+)
 
 __all__ = [
     "Certificate",
@@ -74,6 +78,7 @@ __all__ = [
     "place_contact",
     "place_trip",
     "place_trips",
+    "placement_spans",
     "placements_of_person",
     "recount",
     "recount_all",

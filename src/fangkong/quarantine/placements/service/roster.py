@@ -3,7 +3,8 @@ them each day (its isolated people; the tests it samples as the platform's own s
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,3 +21,12 @@ def people_due_for_test(session: Session, *, actor: Principal, day: date) -> lis
     """Ids of the people with an open test day due on ``day`` of an open placement (not yet
     sampled), ascending."""
     return roster.people_due_for_test(session, actor.region_code, day)
+
+
+def placement_spans(
+    session: Session, *, actor: Principal, person_ids: Sequence[int]
+) -> list[tuple[int, datetime, datetime | None]]:
+    """(person id, made at, ended at or None) of the people's placements in the actor's
+    jurisdiction, cancelled ones left out; a placement ends at its release or its transfer.
+    The outbreak evaluation reads when each person was under control."""
+    return roster.spans_of(session, actor.region_code, person_ids)
