@@ -98,3 +98,12 @@ def test_list_is_scoped_to_the_district(
     answer = app_client.get(SCANS, headers=world.officer)
     assert answer.status_code == 200
     assert [item["venue_id"] for item in answer.json()["items"]] == [world.shop.id]
+
+
+def test_a_venue_id_beyond_32_bits_is_422(app_client: TestClient, world: World) -> None:
+    """venues.id (and scans.venue_id) are INTEGER: a larger filter is bad input, not a query
+    PostgreSQL would fail with "integer out of range"."""
+    too_big = app_client.get(SCANS, params={"venue_id": 2**31}, headers=world.officer)
+    largest = app_client.get(SCANS, params={"venue_id": 2**31 - 1}, headers=world.officer)
+    assert (too_big.status_code, largest.status_code) == (422, 200)
+    assert largest.json()["items"] == []

@@ -144,8 +144,12 @@ def local_path(value: str, default: str = "/") -> str:
 MAX_ID = 2**63 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-# Users have 32-bit ids (``users.id`` and the columns naming a user are INTEGER): the same rule.
-MAX_USER_ID = 2**31 - 1
+# Users, sites, rooms, labs and the other small tables have 32-bit ids (INTEGER columns): the
+# same rule, so that a larger number is a 422 there too.
+MAX_INT_ID = 2**31 - 1
+IntIdQuery = Annotated[int | None, Query(ge=1, le=MAX_INT_ID)]
+IntIdPath = Annotated[int, Path(ge=1, le=MAX_INT_ID)]
+MAX_USER_ID = MAX_INT_ID
 UserId = Annotated[int, Field(ge=1, le=MAX_USER_ID)]
 UserIdPath = Annotated[int, Path(ge=1, le=MAX_USER_ID)]
 UserIdQuery = Annotated[int | None, Query(ge=1, le=MAX_USER_ID)]

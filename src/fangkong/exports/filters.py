@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fangkong.cases.registry.schemas import CaseStatus, Channel, Kind
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import MAX_ID, UtcDatetime
+from fangkong.core.web import MAX_ID, MAX_INT_ID, UtcDatetime
 from fangkong.models import KeyGroup
 from fangkong.people.schemas import FlagName
 from fangkong.quarantine.placements.schemas import PlacedMeasure, PlacementStatus
@@ -94,7 +94,7 @@ class PlacementParams(ListFilters):
 
     measure: PlacedMeasure | None = None
     status: PlacementStatus | None = None
-    site_id: RecordId = None
+    site_id: Annotated[int | None, Field(ge=1, le=MAX_INT_ID)] = None
     grid: Prefix = None
     due_for_release: bool = False
     fever: bool = False

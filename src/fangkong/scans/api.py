@@ -15,7 +15,15 @@ from fangkong.citizens.dependencies import CurrentCitizen
 from fangkong.core import clock, i18n
 from fangkong.core.bodylimit import upload_limit
 from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, IdQuery, Locale, SettingsDep, UtcDatetime, json_of
+from fangkong.core.web import (
+    DbSession,
+    IdQuery,
+    IntIdQuery,
+    Locale,
+    SettingsDep,
+    UtcDatetime,
+    json_of,
+)
 from fangkong.core.web import request_locale as locale_of
 from fangkong.scans import entry, ingest, rules, service
 from fangkong.scans.checks import EntryRequest, EntryResult
@@ -116,7 +124,7 @@ def list_scans(
     session: DbSession,
     actor: ScansRead,
     paging: Paging,
-    venue_id: IdQuery = None,
+    venue_id: IntIdQuery = None,
     person_id: IdQuery = None,
 ) -> Page[ScanOut]:
     rows, cursor = service.list_scans(

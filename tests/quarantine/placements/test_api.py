@@ -85,6 +85,23 @@ def test_place_by_hand_bad_inputs(app_client, session, settings, staff):
     assert app_client.post(API, json=beyond, headers=staff["officer"]).status_code == 422
 
 
+def test_site_and_room_ids_beyond_32_bits_are_422(app_client, session, settings, staff):
+    """Sites and rooms have INTEGER ids: a larger number is refused as bad input, never sent
+    to the database (where PostgreSQL would fail the query with "integer out of range")."""
+    person = make_resident(session, settings)
+    placement = make_placement(session, person)
+    session.commit()
+    too_big = 2**31
+    headers = staff["isolation"]
+    room = app_client.post(f"{API}/{placement.id}/room", json={"room_id": too_big}, headers=headers)
+    bulk = app_client.post(
+        f"{API}/assign", json={"site_id": too_big, "placement_ids": [placement.id]}, headers=headers
+    )
+    listed = app_client.get(API, params={"site_id": too_big}, headers=headers)
+    assert [room.status_code, bulk.status_code, listed.status_code] == [422, 422, 422]
+    assert app_client.get(API, params={"site_id": too_big - 1}, headers=headers).status_code == 200
+
+
 def test_check_in_release_queue_and_release(app_client, session, settings, staff):
     use_edition(session, "cn-9th-2022-06")
     placement = make_placement(

@@ -29,7 +29,7 @@ from fangkong.core.errors import N_, DomainError, InvalidInput
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import DbSession, IdPath, SettingsDep
+from fangkong.core.web import DbSession, IdPath, IntIdPath, SettingsDep
 from fangkong.healthcode import service as healthcode
 
 router = APIRouter(include_in_schema=False)
@@ -237,7 +237,7 @@ def checkpoint_create(
 
 @router.post("/arrivals/checkpoints/{checkpoint_id}/staff", dependencies=[CsrfChecked])
 def checkpoint_staff(
-    request: Request, session: DbSession, actor: ArrivalsManagePage, checkpoint_id: IdPath,
+    request: Request, session: DbSession, actor: ArrivalsManagePage, checkpoint_id: IntIdPath,
     user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
 ) -> Response:  # fmt: skip
     try:

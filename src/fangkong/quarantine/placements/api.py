@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdQuery
+from fangkong.core.web import DbSession, IntIdQuery
 from fangkong.quarantine.dependencies import QuarantineCheckIn, QuarantineManage, QuarantineRead
 from fangkong.quarantine.placements import service
 from fangkong.quarantine.placements.dependencies import PlacementIdPath
@@ -40,7 +40,7 @@ def list_placements(
     paging: Paging,
     measure: PlacedMeasure | None = None,
     status: PlacementStatus | None = None,
-    site_id: IdQuery = None,
+    site_id: IntIdQuery = None,
     grid: GridQuery = None,
     due_for_release: bool = False,
     fever: bool = False,

@@ -15,9 +15,10 @@ from pydantic import (
     model_validator,
 )
 
-from fangkong.core.web import MAX_ID
+from fangkong.core.web import MAX_ID, MAX_INT_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IntId = Annotated[int, Field(ge=1, le=MAX_INT_ID)]  # sites and rooms: INTEGER ids
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Symptom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
@@ -59,7 +60,7 @@ class PlacementCreate(BaseModel):
 class RoomAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    room_id: Id
+    room_id: IntId
 
 
 class BulkAssign(BaseModel):
@@ -67,7 +68,7 @@ class BulkAssign(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    site_id: Id
+    site_id: IntId
     placement_ids: Annotated[list[Id], Field(min_length=1, max_length=2000)]
 
 
