@@ -10,6 +10,7 @@ import typer
 from fangkong import demo, migrate
 from fangkong.arrivals import cli as arrivals_cli
 from fangkong.auth import cli as users_cli
+from fangkong.care import cli as care_cli
 from fangkong.cases import cli as cases_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
@@ -23,9 +24,12 @@ from fangkong.regions import cli as regions_cli
 from fangkong.reports import cli as reports_cli
 from fangkong.retention import cli as retention_cli
 from fangkong.scans import cli as scans_cli
+from fangkong.sentinel import cli as sentinel_cli
 from fangkong.simulate import cli as simulate_cli
+from fangkong.supervision import cli as supervision_cli
 from fangkong.testing import cli as testing_cli
 from fangkong.tracing import cli as tracing_cli
+from fangkong.vaccination import cli as vaccination_cli
 from fangkong.venues import cli as venues_cli
 
 app = typer.Typer(
@@ -54,6 +58,10 @@ app.add_typer(tracing_cli.app, name="tracing")
 app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(exports_cli.app, name="exports")
 app.add_typer(reports_cli.app, name="reports")
+app.add_typer(vaccination_cli.app, name="vaccination")
+app.add_typer(sentinel_cli.app, name="sentinel")
+app.add_typer(supervision_cli.app, name="supervision")
+app.add_typer(care_cli.app, name="care")
 
 
 @db_app.command("upgrade")

@@ -104,7 +104,20 @@ class Settings(BaseSettings):
     export_inline_rows: int = Field(default=5_000, ge=0, le=1_000_000)
     export_approval_rows: int = Field(default=1_000, ge=0, le=100_000_000)
     export_keep_hours: int = Field(default=72, ge=1, le=24 * 90)
+    # Care (docs/care.md): hours a livelihood or one-to-one request has until it is due, by
+    # kind. A city's service commitment, not an edition's epidemiological rule, hence settings.
+    care_hours_medical: int = Field(default=2, ge=1, le=24 * 7)
+    care_hours_medicine: int = Field(default=24, ge=1, le=24 * 7)
+    care_hours_food: int = Field(default=24, ge=1, le=24 * 7)
+    care_hours_other: int = Field(default=48, ge=1, le=24 * 7)
+    care_hours_service: int = Field(default=48, ge=1, le=24 * 7)
     export_worker: bool | None = None
+    # Supervision (docs/supervision.md): a local credit rule, not epidemic policy: a property
+    # company starts with this credit score and is on the black list (黑榜) below the line.
+    supervision_credit_start: int = Field(default=100, ge=1, le=1000)
+    supervision_black_list_below: int = Field(default=80, ge=0, le=1000)
+    # Inspection photos are files here (the database holds their names and types).
+    supervision_photo_dir: Path = Path("./var/supervision-photos")
 
     @field_validator("secret_key", "data_key")
     @classmethod

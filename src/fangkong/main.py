@@ -24,6 +24,8 @@ from fangkong.auth import views as auth_views
 from fangkong.auth.dependencies import LoginRedirect, csrf_token
 from fangkong.auth.permissions import Perm
 from fangkong.auth.tokens import UserStateCache, VerifiedTokens
+from fangkong.care import api as care_api
+from fangkong.care import views as care_views
 from fangkong.cases import api as cases_api
 from fangkong.cases import views as cases_views
 from fangkong.citizens import api as citizens_api
@@ -57,10 +59,16 @@ from fangkong.retention import api as retention_api
 from fangkong.retention import views as retention_views
 from fangkong.scans import api as scans_api
 from fangkong.scans import views as scans_views
+from fangkong.sentinel import api as sentinel_api
+from fangkong.sentinel import views as sentinel_views
+from fangkong.supervision import api as supervision_api
+from fangkong.supervision import views as supervision_views
 from fangkong.testing import api as testing_api
 from fangkong.testing import views as testing_views
 from fangkong.tracing import api as tracing_api
 from fangkong.tracing import views as tracing_views
+from fangkong.vaccination import api as vaccination_api
+from fangkong.vaccination import views as vaccination_views
 from fangkong.venues import api as venues_api
 from fangkong.venues import views as venues_views
 
@@ -83,6 +91,7 @@ NAV = (
     ("/arrivals/checkpoint", N_("Checkpoint"), Perm.ARRIVALS_CHECKPOINT),
     ("/risk-areas", N_("Risk areas"), Perm.ZONES_READ),
     ("/zones", N_("Zones"), Perm.ZONES_READ),
+    ("/care/requests", N_("Care requests"), Perm.CARE_READ),
     ("/cases", N_("Cases"), Perm.CASES_READ),
     ("/clusters", N_("Clusters"), Perm.CASES_READ),
     ("/chains", N_("Transmission chains"), Perm.CASES_READ),
@@ -92,6 +101,13 @@ NAV = (
     ("/quarantine/sites", N_("Isolation sites"), Perm.QUARANTINE_READ),
     ("/quarantine/placements", N_("People under control"), Perm.QUARANTINE_READ),
     ("/quarantine/releases", N_("Release queue"), Perm.QUARANTINE_MANAGE),
+    ("/vaccination", N_("Vaccination"), Perm.VACCINATION_READ),
+    ("/vaccination/outreach", N_("Vaccination outreach"), Perm.VACCINATION_READ),
+    ("/sentinel", N_("Fever clinics"), Perm.SENTINEL_READ),
+    ("/sentinel/follow-ups", N_("Four-drug buyers"), Perm.SENTINEL_READ),
+    ("/supervision", N_("Supervision overview"), Perm.SUPERVISION_READ),
+    ("/supervision/problems", N_("Problems and rectification"), Perm.SUPERVISION_READ),
+    ("/supervision/video-points", N_("Video points"), Perm.SUPERVISION_READ),
     ("/reports/dashboard", N_("Dashboard"), Perm.REPORTS_READ),
     ("/reports/bulletin", N_("Bulletin"), Perm.REPORTS_READ),
     ("/users", N_("Users"), Perm.USERS_READ),
@@ -140,6 +156,14 @@ ROUTERS = (
     exports_views.router,
     reports_api.router,
     reports_views.router,
+    vaccination_api.router,
+    vaccination_views.router,
+    sentinel_api.router,
+    sentinel_views.router,
+    supervision_api.router,
+    supervision_views.router,
+    care_api.router,
+    care_views.router,
 )
 
 

@@ -170,3 +170,11 @@ def test_the_worker_walks_the_list_chunk_by_chunk(
     rows = xlsx_rows(got.content)[1:]
     everyone = world["daoli"] + world["nangang"]
     assert sorted(r[ID_NUMBER] for r in rows) == sorted(p.id_number_masked for p in everyone)
+
+
+def test_every_kind_has_its_filter_model():
+    """A kind missing from ``FILTERS`` would validate its params as the people list's."""
+    from fangkong.exports.filters import FILTERS
+    from fangkong.exports.kinds import KINDS
+
+    assert set(FILTERS) == set(KINDS)

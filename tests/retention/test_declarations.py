@@ -90,6 +90,14 @@ def test_personal_tables_have_rules_that_act():
         "placements",
         "quarantine_tests",
         "check_ins",
+        "fever_visits",
+        "drug_sales",
+        "care_requests",
+        "care_volunteers",
+        "care_needs",
+        "care_pairings",
+        "vaccination_doses",
+        "vaccination_status",
     }
 
 

@@ -90,6 +90,25 @@ class Perm(enum.StrEnum):
     EXPORTS_APPROVE = "exports.approve"
     # Reports (issue 10): the daily bulletin (疫情通报) and the command dashboard (指挥大屏).
     REPORTS_READ = "reports.read"
+    # Vaccination (疫苗接种, issue 11): coverage, booster-due and outreach lists; recording and
+    # importing doses.
+    VACCINATION_READ = "vaccination.read"
+    VACCINATION_MANAGE = "vaccination.manage"
+    # Sentinels (哨点): fever-clinic visits and four-drug sales; reporting them (the clinic's or
+    # pharmacy's staff, venue operators of that venue); managing clinics, pharmacies and alerts.
+    SENTINEL_READ = "sentinel.read"
+    SENTINEL_REPORT = "sentinel.report"
+    SENTINEL_MANAGE = "sentinel.manage"
+    # Supervision (督导): inspections, rectification, property companies and their credit,
+    # red and black lists, video points; recording an inspection and verifying a rectification
+    # (inspectors); managing companies, credit actions and the video-point ledger.
+    SUPERVISION_READ = "supervision.read"
+    SUPERVISION_INSPECT = "supervision.inspect"
+    SUPERVISION_MANAGE = "supervision.manage"
+    # Care (民生保障): livelihood requests from sealed and controlled zones, volunteers and their
+    # one-to-one pairings, responsibility teams (包保工作组); handling them.
+    CARE_READ = "care.read"
+    CARE_MANAGE = "care.manage"
 
 
 _OFFICER = {
@@ -136,6 +155,17 @@ _OFFICER = {
     Perm.HEALTH_CODE_VERIFY,
     Perm.EXPORTS_REQUEST,
     Perm.EXPORTS_APPROVE,
+    # Officers create inspectors and the sentinels' operators, so they hold their grants.
+    Perm.VACCINATION_READ,
+    Perm.VACCINATION_MANAGE,
+    Perm.SENTINEL_READ,
+    Perm.SENTINEL_REPORT,
+    Perm.SENTINEL_MANAGE,
+    Perm.SUPERVISION_READ,
+    Perm.SUPERVISION_INSPECT,
+    Perm.SUPERVISION_MANAGE,
+    Perm.CARE_READ,
+    Perm.CARE_MANAGE,
 }
 _TRACER = {
     Perm.REGIONS_READ,
@@ -166,6 +196,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ARRIVALS_SCREEN,
             Perm.QUARANTINE_READ,
             Perm.QUARANTINE_CHECKIN,
+            # Outreach lists of the unvaccinated and booster-due, sentinel buyers pushed to the
+            # grid, and the livelihood requests, volunteers and pairings of their grids.
+            Perm.VACCINATION_READ,
+            Perm.SENTINEL_READ,
+            Perm.CARE_READ,
+            Perm.CARE_MANAGE,
         }
     ),
     # Samplers look people up (masked, or by the ID card they scan) but never reveal numbers.
@@ -185,6 +221,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.TRACING_MANAGE,
             Perm.QUARANTINE_READ,
             Perm.REPORTS_READ,
+            Perm.VACCINATION_READ,
+            Perm.SENTINEL_READ,
         }
     ),
     Role.ISOLATION_OFFICER: frozenset(
@@ -206,9 +244,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ENTRY_CHECK,
             Perm.HEALTH_CODE_VERIFY,
             Perm.ARRIVALS_CHECKPOINT,
+            Perm.SENTINEL_REPORT,
         }
     ),
-    Role.INSPECTOR: frozenset({Perm.REGIONS_READ, Perm.POLICY_READ}),
+    # Inspection teams (督导组) inspect communities and verify rectifications.
+    Role.INSPECTOR: frozenset(
+        {Perm.REGIONS_READ, Perm.POLICY_READ, Perm.SUPERVISION_READ, Perm.SUPERVISION_INSPECT}
+    ),
     Role.CITIZEN: frozenset(),
 }
 

@@ -49,6 +49,8 @@ from fangkong.people.validation import normalize_phone
 from fangkong.policy import service as policy
 from fangkong.scans import service as scans
 from fangkong.scans.schemas import ScanView
+from fangkong.vaccination import service as vaccination
+from fangkong.vaccination.schemas import PersonRecord
 
 log = logging.getLogger(__name__)
 APPEAL_TEXT = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]{1,1000}")
@@ -246,6 +248,11 @@ def verify(
 
 def my_scans(session: Session, citizen: Citizen) -> list[ScanView]:
     return scans.scans_of_person(session, citizen.person_id)
+
+
+def my_vaccination(session: Session, citizen: Citizen) -> PersonRecord:
+    """The citizen's own doses and status, read-only (疫苗接种记录)."""
+    return vaccination.own_record(session, citizen.person_id)
 
 
 def my_appeals(session: Session, citizen: Citizen) -> list[AppealOut]:

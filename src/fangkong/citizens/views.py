@@ -131,9 +131,9 @@ def me_page(
     citizen: PageCitizen,
     locale: Locale,
 ) -> Response:
-    return citizen_page(
-        request, "citizens/me.html", _card_context(session, settings, citizen, locale)
-    )
+    context = _card_context(session, settings, citizen, locale)
+    context["vaccination"] = service.my_vaccination(session, citizen)
+    return citizen_page(request, "citizens/me.html", context)
 
 
 @router.get("/me/card")

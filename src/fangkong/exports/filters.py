@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fangkong.care.kinds import RequestKind
 from fangkong.cases.registry.schemas import CaseStatus, Channel, Kind
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
 from fangkong.core.web import MAX_ID, MAX_INT_ID, UtcDatetime
@@ -119,11 +120,70 @@ class TripParams(ListFilters):
         return (self.region,) if self.region else ()
 
 
+class FeverVisitParams(ListFilters):
+    """The fever-clinic visit list's filters (``GET /api/v1/sentinel/visits``)."""
+
+    day: date | None = None
+    region: Prefix = None  # the clinic's region-code prefix
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class InspectionProblemParams(ListFilters):
+    """The inspection problems list's filters (``GET /api/v1/supervision/problems``)."""
+
+    status: Literal["open", "rectified", "not_rectified"] | None = None
+    overdue: bool = False
+    region: Prefix = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class CareRequestParams(ListFilters):
+    """The care request list's filters (``GET /api/v1/care/requests``)."""
+
+    status: Literal["new", "assigned", "in_progress", "done", "refused"] | None = None
+    kind: RequestKind | None = None
+    channel: Literal["livelihood", "pairing"] | None = None
+    region: Prefix = None
+    overdue: bool = False
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class OutreachParams(ListFilters):
+    """The vaccination outreach list's filters (``GET /api/v1/vaccination/outreach``)."""
+
+    grid: Annotated[str, Field(pattern=REGION_PREFIX_PATTERN)]
+    reason: Literal["incomplete", "booster_due", "unvaccinated"] | None = None
+    on: date | None = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.grid,)
+
+
 FILTERS: dict[str, type[ListFilters]] = {
     "people": ExportParams,
     "cases": CaseParams,
     "contacts": ContactParams,
     "placements": PlacementParams,
     "trips": TripParams,
+    "fever_visits": FeverVisitParams,
+    "inspection_problems": InspectionProblemParams,
+    "care_requests": CareRequestParams,
+    "vaccination_outreach": OutreachParams,
 }
-AnyFilters = ExportParams | CaseParams | ContactParams | PlacementParams | TripParams
+AnyFilters = (
+    ExportParams
+    | CaseParams
+    | ContactParams
+    | PlacementParams
+    | TripParams
+    | FeverVisitParams
+    | InspectionProblemParams
+    | CareRequestParams
+    | OutreachParams
+)

@@ -18,16 +18,23 @@ from sqlalchemy.orm import Session
 from fangkong.arrivals.intake import labels as trip_labels
 from fangkong.arrivals.intake import service as trips
 from fangkong.auth.permissions import Perm
+from fangkong.care import kinds as care_kinds
+from fangkong.care.requests import service as care_requests
 from fangkong.cases.registry import labels as case_labels
 from fangkong.cases.registry import service as cases
+from fangkong.core import clock
 from fangkong.core.errors import N_
 from fangkong.core.principal import Principal
 from fangkong.exports.errors import UnknownKind
 from fangkong.exports.filters import (
+    CareRequestParams,
     CaseParams,
     ContactParams,
     ExportParams,
+    FeverVisitParams,
+    InspectionProblemParams,
     ListFilters,
+    OutreachParams,
     PlacementParams,
     TripParams,
 )
@@ -35,8 +42,12 @@ from fangkong.people import service as people
 from fangkong.people.labels import SEX_LABELS
 from fangkong.quarantine.placements import labels as placement_labels
 from fangkong.quarantine.placements import service as placements
+from fangkong.sentinel import service as visits
+from fangkong.supervision import labels as supervision_labels
+from fangkong.supervision.inspections import service as inspections
 from fangkong.tracing.contacts import labels as contact_labels
 from fangkong.tracing.contacts import service as contacts
+from fangkong.vaccination import service as vaccination
 
 Row = Sequence[Any]
 Key = list[Any] | None
@@ -286,7 +297,139 @@ TRIPS = ExportKind(
     instants=frozenset({9, 13}),
 )
 
-KINDS: dict[str, ExportKind] = {k.name: k for k in (PEOPLE, CASES, CONTACTS, PLACEMENTS, TRIPS)}
+
+def _visit_filter(session: Session, p: FeverVisitParams) -> visits.VisitFilter:
+    return visits.VisitFilter(day=p.day, region=p.region)
+
+
+_visit_count, _visit_chunk = _through(_visit_filter, visits.count_for_export, visits.export_rows)
+FEVER_VISITS = ExportKind(
+    name="fever_visits",
+    label=N_("Fever-clinic visits"),
+    permission=Perm.SENTINEL_READ,
+    headers=(
+        N_("Visit id"),
+        N_("Name"),
+        N_("ID number"),
+        N_("Clinic"),
+        N_("Visited at"),
+        N_("Symptoms"),
+        N_("Temperature"),
+        N_("NAT at first visit"),
+        N_("Health code marked"),
+        N_("Grid code"),
+    ),
+    count=_visit_count,
+    chunk=_visit_chunk,
+    params=FeverVisitParams,
+    booleans=frozenset({7, 8}),
+    instants=frozenset({4}),
+)
+
+
+def _problem_filter(session: Session, p: InspectionProblemParams) -> inspections.ProblemFilter:
+    return inspections.ProblemFilter(status=p.status, overdue=p.overdue, region=p.region)
+
+
+_problem_count, _problem_chunk = _through(
+    _problem_filter, inspections.count_for_export, inspections.export_rows
+)
+INSPECTION_PROBLEMS = ExportKind(
+    name="inspection_problems",
+    label=N_("Inspection problems"),
+    permission=Perm.SUPERVISION_READ,
+    headers=(
+        N_("Problem id"),
+        N_("Community"),
+        N_("Region code"),
+        N_("Property company"),
+        N_("Aspect"),
+        N_("Finding"),
+        N_("Inspected on"),
+        N_("Deadline"),
+        N_("State"),
+        N_("Verified at"),
+    ),
+    count=_problem_count,
+    chunk=_problem_chunk,
+    params=InspectionProblemParams,
+    personal=False,
+    labels={4: supervision_labels.ASPECT_NAMES, 8: supervision_labels.FINDING_STATUS_NAMES},
+    dates=frozenset({6, 7}),
+    instants=frozenset({9}),
+)
+
+
+def _outreach_filter(session: Session, p: OutreachParams) -> vaccination.OutreachFilter:
+    return vaccination.OutreachFilter(grid=p.grid, on=p.on or vaccination.today(), reason=p.reason)
+
+
+_outreach_count, _outreach_chunk = _through(
+    _outreach_filter, vaccination.count_for_export, vaccination.export_rows
+)
+VACCINATION_OUTREACH = ExportKind(
+    name="vaccination_outreach",
+    label=N_("Vaccination outreach"),
+    permission=Perm.VACCINATION_READ,
+    headers=(
+        N_("Person id"),
+        *_NAME_AND_NUMBERS,
+        N_("Birth date"),
+        N_("Grid code"),
+        N_("Reason"),
+        N_("Doses"),
+        N_("Booster due on"),
+    ),
+    count=_outreach_count,
+    chunk=_outreach_chunk,
+    params=OutreachParams,
+    labels={6: vaccination.REASON_LABELS},
+    dates=frozenset({4, 8}),
+)
+
+
+def _care_filter(session: Session, p: CareRequestParams) -> care_requests.RequestFilter:
+    return care_requests.RequestFilter(
+        status=p.status, kind=p.kind.value if p.kind else None, channel=p.channel,
+        region=p.region, overdue_at=clock.now() if p.overdue else None,
+    )  # fmt: skip
+
+
+_care_count, _care_chunk = _through(
+    _care_filter, care_requests.count_for_export, care_requests.export_rows
+)
+CARE_REQUESTS = ExportKind(
+    name="care_requests",
+    label=N_("Care requests"),
+    permission=Perm.CARE_READ,
+    headers=(
+        N_("Request id"),
+        N_("Kind"),
+        N_("Emergency"),
+        N_("Name"),
+        N_("Phone"),
+        N_("Grid code"),
+        N_("Community"),
+        N_("Zone"),
+        N_("Request"),
+        N_("Status"),
+        N_("Asked at"),
+        N_("Due"),
+        N_("Closed at"),
+        N_("Volunteer id"),
+    ),
+    count=_care_count,
+    chunk=_care_chunk,
+    params=CareRequestParams,
+    labels={1: care_kinds.KIND_LABELS, 7: care_kinds.ZONE_LABELS, 9: care_kinds.STATUS_LABELS},
+    booleans=frozenset({2}),
+    instants=frozenset({10, 11, 12}),
+)
+
+KINDS: dict[str, ExportKind] = {
+    k.name: k
+    for k in (PEOPLE, CASES, CONTACTS, PLACEMENTS, TRIPS, FEVER_VISITS, INSPECTION_PROBLEMS)
+} | {VACCINATION_OUTREACH.name: VACCINATION_OUTREACH, CARE_REQUESTS.name: CARE_REQUESTS}
 
 
 def kind_of(name: str) -> ExportKind:

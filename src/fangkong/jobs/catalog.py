@@ -11,8 +11,10 @@ import fangkong.people.jobs
 import fangkong.quarantine.jobs
 import fangkong.retention.jobs
 import fangkong.scans.jobs
+import fangkong.sentinel.jobs
 import fangkong.testing.jobs
-import fangkong.tracing.jobs  # noqa: F401
+import fangkong.tracing.jobs
+import fangkong.vaccination.jobs  # noqa: F401
 from fangkong.jobs.registry import Job, registered
 
 

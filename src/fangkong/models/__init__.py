@@ -48,6 +48,7 @@ __all__ = [
 # Domains import their own tables from their modules (``fangkong.models.venue``, ...); these
 # imports, last so that those modules may import the names above, register the tables.
 import fangkong.models.arrivals
+import fangkong.models.care
 import fangkong.models.cases
 import fangkong.models.citizen
 import fangkong.models.contacts
@@ -55,7 +56,10 @@ import fangkong.models.exports
 import fangkong.models.healthcode
 import fangkong.models.quarantine
 import fangkong.models.scan
+import fangkong.models.sentinel
+import fangkong.models.supervision
 import fangkong.models.testing
 import fangkong.models.tracing
+import fangkong.models.vaccination
 import fangkong.models.venue
 import fangkong.models.zones  # noqa: F401

@@ -362,6 +362,19 @@ class VenueRules(PolicyModel):
 class SentinelRules(PolicyModel):
     four_drug_registration: bool  # 退热、止咳、抗病毒、抗生素 purchases registered
     no_negative_nat_window_hours: Hours
+    fever_visit_marks_code: bool  # a fever-clinic visit is yellow until a negative NAT
+    # A district's fever-clinic visits on a day above alert_factor × the mean of the previous
+    # alert_baseline_days days (and at least alert_min_visits) raise an alert (预警).
+    alert_factor: Annotated[float, Field(gt=1, le=20)]
+    alert_baseline_days: PositiveDays
+    alert_min_visits: Annotated[int, Field(ge=1, le=10_000)]
+
+
+class VaccinationRules(PolicyModel):
+    """疫苗接种: the booster (加强针) falls due this many days after the last dose of a
+    complete series. Vaccine products and their series lengths are data (``vaccines``)."""
+
+    booster_interval_days: Annotated[int, Field(ge=1, le=3650)]
 
 
 class RetentionRules(PolicyModel):
@@ -392,6 +405,7 @@ class Edition(PolicyModel):
     health_code: HealthCodeRules
     venues: VenueRules
     sentinel: SentinelRules
+    vaccination: VaccinationRules
     retention: RetentionRules
 
     @model_validator(mode="after")

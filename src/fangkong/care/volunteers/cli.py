@@ -1,0 +1,61 @@
+"""``fangkong care volunteers import FILE [--dry-run] [--json] | template``"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from fangkong.care.volunteers import importer
+from fangkong.care.volunteers.schemas import VolunteerImportReport
+from fangkong.core import console, i18n
+from fangkong.core.principal import SYSTEM
+
+app = typer.Typer(no_args_is_help=True)
+volunteers = typer.Typer(help="Volunteers (志愿者): import and template.", no_args_is_help=True)
+app.add_typer(volunteers, name="volunteers")
+
+
+@volunteers.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX with 身份证号, 技能, 服务区域")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, write nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
+) -> None:
+    """Import volunteers; a person already registered gets the row's skills and areas."""
+    console.existing_file(file)
+    settings = console.settings()
+    report = console.bulk_write(
+        lambda session: importer.import_path(session, actor=SYSTEM, settings=settings, path=file),
+        dry_run=dry_run,
+    )
+    report.dry_run = dry_run
+    _print_report(report, as_json=as_json)
+
+
+def _print_report(report: VolunteerImportReport, *, as_json: bool) -> None:
+    locale = console.cli_locale()
+    for rejected in report.rejected:
+        rejected.message = i18n.gettext(locale, rejected.message)
+    if as_json:
+        console.print_json(report.model_dump())
+        return
+    for r in report.rejected:
+        typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
+    typer.echo(
+        f"inserted {report.inserted}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {len(report.rejected)}{' (dry run)' if report.dry_run else ''}"
+    )
+
+
+@volunteers.command("template")
+def template(
+    file_format: Annotated[Literal["csv", "xlsx"], typer.Option("--format")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", help="Write here")] = None,
+) -> None:
+    """The import template with its Chinese headers and one example row."""
+    data = importer.template_csv() if file_format == "csv" else importer.template_xlsx()
+    console.write_download(data, output=output, binary=file_format == "xlsx")

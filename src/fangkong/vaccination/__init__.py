@@ -1,0 +1,3 @@
+"""Vaccination (疫苗接种):
+see the sub-modules. Importing the package registers its event handlers.
+"""
