@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fangkong.audit import repository
 from fangkong.audit.schemas import AuditFilters
 from fangkong.core import clock
-from fangkong.core.masking import mask_mapping
+from fangkong.core.masking import mask_field
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.models import AuditLog
@@ -77,7 +77,7 @@ def record_many(session: Session, *, actor: Principal, entries: Sequence[Entry])
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
     if data is None:
         return None
-    return {k: _plain(v) for k, v in mask_mapping(data).items()}
+    return {key: _plain(mask_field(key, value)) for key, value in data.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -5,7 +5,7 @@ placements come back as the next day's controls, and the same seed gives the sam
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from fangkong.quarantine.placements import service as placements
 from fangkong.simulate import city
 from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, Options
 from fangkong.simulate.driver.controls import read_controls
+from fangkong.simulate.driver.errors import DriverError
 from fangkong.simulate.driver.lab import is_positive
 from fangkong.simulate.outbreak import CHANNELS, Day
 
@@ -169,3 +170,26 @@ def test_arrivals_become_reports_of_the_channel_that_heard_them(session, outbrea
     assert filed["self"] == heard["self"] and filed["checkpoint"] == heard["checkpoint"]
     assert filed["pushed"] == 0  # not fed yet (docs/outbreak-driver.md)
     assert sum(line.arrival_reports for line in lines) == filed["self"] + filed["checkpoint"] > 0
+
+
+def test_the_expert_group_classifies_every_case_by_the_models_symptoms(session, outbreak):
+    """No case stays pending at the end of a day: confirmed with its onset date when the person
+    had symptoms by then (model truth), else asymptomatic; the bulletin's counts see them."""
+    driver, _, _ = outbreak
+    made = session.execute(select(Case.person_id, Case.kind, Case.status, Case.onset_on)).all()
+    assert made and {c.status for c in made} <= {"active", "closed"}
+    health, start = driver.outbreak.health, driver.options.start
+    for person_id, kind, _, onset_on in made:
+        onset = int(health.onset[driver.city.index_of(person_id)])
+        if kind == "confirmed":
+            assert onset_on == start + timedelta(days=onset)
+        else:
+            assert kind == "asymptomatic" and onset_on is None
+
+
+def test_index_of_is_the_inverse_of_person_id(session, outbreak):
+    driver, _, _ = outbreak
+    for index in (0, 7, len(driver.city.population.ids) - 1):
+        assert driver.city.index_of(driver.city.person_id(index)) == index
+    with pytest.raises(DriverError):
+        driver.city.index_of(-1)

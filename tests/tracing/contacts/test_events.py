@@ -9,34 +9,40 @@ import pytest
 
 from fangkong.cases.events import CaseReported
 from fangkong.core import events
+from fangkong.models.quarantine import Placement
 from fangkong.quarantine.events import PlacementEnded
 from fangkong.tracing.contacts import service
 from fangkong.tracing.contacts.schemas import Action, DecisionIn
-from fangkong.tracing.events import ContactClosed, ContactConfirmed
+from fangkong.tracing.events import ContactClosed, ContactConfirmed, ContactsConfirmed
 from outbreak_world import at, make_case, make_contact, make_placement, make_resident
 from tracing.contacts.helpers import (
     EPI,
     activate,
     audit_actions,
     family,
+    links,
     make_venue,
     open_contacts,
     open_reasons,
     scan,
 )
 
+KINDS = (ContactConfirmed, ContactsConfirmed, ContactClosed)
+
 
 @pytest.fixture
 def seen():
+    """Every contact confirmed (one by one or in a batch: each ``ContactConfirmed`` of a
+    ``ContactsConfirmed``) and closed, in order."""
     found: list[object] = []
 
     def keep(_session, event):
-        found.append(event)
+        found.extend(event.contacts if isinstance(event, ContactsConfirmed) else [event])
 
-    for kind in (ContactConfirmed, ContactClosed):
+    for kind in KINDS:
         events.subscribe(kind)(keep)
     yield found
-    for kind in (ContactConfirmed, ContactClosed):
+    for kind in KINDS:
         events.unsubscribe(kind, keep)
 
 
@@ -207,3 +213,27 @@ def test_one_batch_confirming_a_secondary_then_its_close_contact(session, settin
     assert (secondary.status, close.status) == ("upgraded", "confirmed")
     assert "contact.close" in open_reasons(session, member.id)
     assert "contact.secondary" not in open_reasons(session, member.id)
+    placed = session.query(Placement).filter_by(person_id=member.id).all()
+    assert [p.contact_id for p in placed] == [close.id]  # never placed as a secondary contact
+
+
+def test_one_batch_of_close_contacts_names_a_shared_secondary_once(session, settings, world):
+    """Two close contacts of one household confirmed together: the third member is one
+    secondary contact with a link via each, one ``contact.create`` and two ``contact.link``."""
+    activate(session, settings, "cn-9th-2022-06")
+    a = make_resident(session, settings, name="甲病例")
+    b1, b2, member = family(session, settings, "乙密接", "丙密接", "丁家属")
+    venue = make_venue(session, "老厨家饭店")
+    scan(session, venue, a, at(2, 12))
+    scan(session, venue, b1, at(2, 12, 10))
+    scan(session, venue, b2, at(2, 12, 20))
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    close = open_contacts(session, "close")
+    _decide(session, Action.CONFIRM, close[b1.id].id, close[b2.id].id)
+    secondary = open_contacts(session, "secondary")
+    assert set(secondary) == {member.id}
+    assert {link.via_contact_id for link in links(session, secondary[member.id].id)} == {
+        close[b1.id].id, close[b2.id].id}  # fmt: skip
+    assert audit_actions(session, secondary[member.id].id) == [
+        "contact.create", "contact.link", "contact.link"]  # fmt: skip

@@ -1,6 +1,7 @@
 """Subscriptions of placements (run in the publisher's transaction):
 
 - ``ContactConfirmed`` → place the contact (or move day 0 of the open placement);
+  ``ContactsConfirmed`` (a decision batch) the same in bulk;
 - ``ContactClosed`` → cancel a placement that has not started;
 - ``TripClassified`` → place the arrival's measure (a lighter one cancels a pending placement);
   ``TripsClassified`` (a pushed list's chunk) the same in bulk;
@@ -20,7 +21,7 @@ from fangkong.healthcode.events import NegativeTest
 from fangkong.people.events import PersonMerged
 from fangkong.quarantine.placements import service
 from fangkong.testing.events import PeopleSampled
-from fangkong.tracing.events import ContactClosed, ContactConfirmed
+from fangkong.tracing.events import ContactClosed, ContactConfirmed, ContactsConfirmed
 
 
 @subscribe(ContactConfirmed)
@@ -32,6 +33,14 @@ def on_contact_confirmed(session: Session, event: ContactConfirmed) -> None:
         degree=event.degree,
         last_exposure_at=event.last_exposure_at,
     )
+
+
+@subscribe(ContactsConfirmed)
+def on_contacts_confirmed(session: Session, event: ContactsConfirmed) -> None:
+    service.place_contacts(session, [
+        service.ContactTerms(c.contact_id, c.person_id, c.degree, c.last_exposure_at)
+        for c in event.contacts
+    ])  # fmt: skip
 
 
 @subscribe(ContactClosed)

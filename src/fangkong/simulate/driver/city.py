@@ -33,6 +33,14 @@ class City:
     def person_id(self, index: int) -> int:
         return int(self.population.ids[index])
 
+    def index_of(self, person_id: int) -> int:
+        """The model index of a resident (the ids are in ascending order)."""
+        ids = self.population.ids
+        index = int(np.searchsorted(ids, person_id))
+        if index == len(ids) or int(ids[index]) != person_id:
+            raise DriverError(f"person {person_id} is not a resident of the run")
+        return index
+
 
 def load_city(session: Session, *, actor: Principal, on: date) -> City:
     """Every active resident in the actor's jurisdiction as the model's population."""

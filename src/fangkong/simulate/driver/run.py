@@ -11,6 +11,7 @@ results, the epidemiologist's decisions, the controls) happens at 23:59 local ti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -21,7 +22,7 @@ from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.quarantine.placements import service as placements
-from fangkong.simulate.driver import arrivals, lab, scans, tracing
+from fangkong.simulate.driver import arrivals, experts, lab, scans, tracing
 from fangkong.simulate.driver.city import City, load_city
 from fangkong.simulate.driver.controls import read_controls
 from fangkong.simulate.driver.errors import DriverError
@@ -123,10 +124,20 @@ class Driver:
         samples = self._quarantine_tests(session, number) + self._fever_clinic(session, today)
         results, positives = self.lab.report(session, until=end)
         with clock.frozen(end):
+            experts.classify_pending(session, actor=self.actor, onset_of=self._onset_of(number))
             tracing.confirm_candidates(session, actor=self.actor)
             self.controls = read_controls(session, actor=self.actor, city=self.city)
             line = self._line(session, number, today, (fed, reports, samples, results, positives))
         return today, line
+
+    def _onset_of(self, day: int) -> Callable[[int], date | None]:
+        """A resident's symptom onset by the end of ``day`` (None: none yet), from the model."""
+
+        def onset_of(person_id: int) -> date | None:
+            onset = int(self.outbreak.health.onset[self.city.index_of(person_id)])
+            return self.options.start + timedelta(days=onset) if onset <= day else None
+
+        return onset_of
 
     def _fever_clinic(self, session: Session, today: Day) -> int:
         visits = today.fever_clinic
@@ -142,10 +153,9 @@ class Driver:
             due = placements.people_due_for_test(
                 session, actor=self.actor, day=self.options.start + timedelta(days=number)
             )
-        index_of = {int(pid): i for i, pid in enumerate(self.city.population.ids.tolist())}
         clinics = self.outbreak.venues.fever_clinic
         for person_id in due:
-            person = index_of[person_id]
+            person = self.city.index_of(person_id)
             site = self.places.sites[int(clinics[self.city.population.grid[person]])]
             self._sample(session, person, site, at, number)
         return len(due)

@@ -9,7 +9,8 @@ seat rule (``contacts.same_transport``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -31,23 +32,58 @@ class Candidate:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
+Spans = Mapping[int, tuple[datetime, datetime]]  # person id → [start, end)
+
+
 def household(session: Session, person_id: int, start: datetime, end: datetime) -> list[Candidate]:
-    return [
-        Candidate(row.id, "household", start, end, {"household_id": row.household_id})
-        for row in exposures.household_members(session, person_id)
-    ]
+    return households(session, {person_id: (start, end)}).get(person_id, [])
+
+
+def households(session: Session, spans: Spans) -> dict[int, list[Candidate]]:
+    """The household members of each person, over the person's span."""
+    members = exposures.household_members(session, spans)
+    return {
+        person_id: [Candidate(row.id, "household", *spans[person_id],
+                              {"household_id": row.household_id}) for row in rows]
+        for person_id, rows in members.items()
+    }  # fmt: skip
 
 
 def venue(
     session: Session, person_id: int, start: datetime, end: datetime, margin: timedelta
 ) -> list[Candidate]:
-    found = []
-    for stay in exposures.stays(session, person_id, start, end):
-        around = (stay.scanned_at - margin, stay.scanned_at + margin)
-        for other in exposures.at_venue(session, stay.venue_id, *around):
-            if other.person_id != person_id:
-                found.append(_venue_candidate(stay, other))
-    return found
+    return venues(session, {person_id: (start, end)}, margin).get(person_id, [])
+
+
+def venues(session: Session, spans: Spans, margin: timedelta) -> dict[int, list[Candidate]]:
+    """The people scanned at the same venue within ± ``margin`` of each person's scans in its
+    span (同一场所): every person's stays in one pass, then every stay's neighbours."""
+    stays = exposures.stays(session, spans)
+    ranges = [(s.venue_id, s.scanned_at - margin, s.scanned_at + margin)
+              for rows in stays.values() for s in rows]  # fmt: skip
+    seen = _by_venue(exposures.at_venues(session, ranges))
+    return {
+        person_id: [_venue_candidate(stay, other) for stay in rows
+                    for other in _around(seen, stay, margin) if other.person_id != person_id]
+        for person_id, rows in stays.items()
+    }  # fmt: skip
+
+
+def _by_venue(rows: Iterable[Any]) -> dict[int, tuple[list[datetime], list[Any]]]:
+    """Scans by venue in time order, with their times apart for bisection."""
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.venue_id, []).append(row)
+    ordered = {venue: sorted(items, key=lambda r: (r.scanned_at, r.person_id))
+               for venue, items in grouped.items()}  # fmt: skip
+    return {venue: ([r.scanned_at for r in items], items) for venue, items in ordered.items()}
+
+
+def _around(seen: dict[int, tuple[list[datetime], list[Any]]], stay: Any,
+            margin: timedelta) -> list[Any]:  # fmt: skip
+    times, rows = seen.get(stay.venue_id, ([], []))
+    first = bisect_left(times, stay.scanned_at - margin)
+    return rows[first : bisect_right(times, stay.scanned_at + margin)]
 
 
 def _venue_candidate(stay: Any, other: Any) -> Candidate:

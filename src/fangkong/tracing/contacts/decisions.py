@@ -12,21 +12,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
-from fangkong.healthcode.events import FactEnded, FactRaised, FactsRaisedEach
+from fangkong.healthcode.events import FactEnded, FactsRaisedEach
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
 from fangkong.policy.schema import Edition
 from fangkong.policy.types import Reason
 from fangkong.tracing.contacts import candidates, exposures, repository, store
 from fangkong.tracing.contacts.candidates import Candidate
-from fangkong.tracing.events import ContactClosed
+from fangkong.tracing.events import ContactClosed, ContactsConfirmed
 
 FACTS = {"close": Reason.CONTACT_CLOSE, "secondary": Reason.CONTACT_SECONDARY}
 SOURCE = "tracing"
@@ -39,34 +41,48 @@ def ref(contact: Contact) -> str:
 Facts = dict[Reason, list[Contact]]
 
 
-def confirm(
-    session: Session, actor: Principal, contact: Contact, edition: Edition,
-    facts: Facts | None = None,
-) -> None:  # fmt: skip
-    """``facts``: collect the health-code facts for one bulk event (``raise_facts``) rather
-    than raising each at once."""
-    before = store.snapshot(contact)
-    contact.status = "confirmed"
-    contact.decided_by, contact.decided_at = actor.id, clock.now()
+def confirm(session: Session, actor: Principal, contact: Contact, edition: Edition) -> None:
+    """One contact confirmed (a secondary contact upgraded to a close one): ``confirm_many``
+    of one."""
+    confirm_many(session, actor, [contact], edition)
+
+
+def confirm_many(
+    session: Session, actor: Principal, contacts: Sequence[Contact], edition: Edition
+) -> None:
+    """A decision batch confirmed together: one flush, the audit rows in one insert, one
+    ``ContactsConfirmed`` (quarantine places them together, so their placements exist before
+    the secondary windows are read); a close contact closes the person's open secondary
+    contact (``upgraded``), then the health-code facts of those still confirmed, one event per
+    reason; then the secondary contacts of the close ones, generated in one pass. A secondary
+    contact of the batch whose person is also a close contact of it is not confirmed: it is
+    closed ``upgraded`` with the person's other open secondary contact."""
+    close_people = {contact.person_id for contact in contacts if contact.degree == "close"}
+    contacts = [c for c in contacts if c.degree == "close" or c.person_id not in close_people]
+    if not contacts:
+        return
+    before = {contact.id: store.snapshot(contact) for contact in contacts}
+    now = clock.now()
+    for contact in contacts:
+        contact.status, contact.decided_by, contact.decided_at = "confirmed", actor.id, now
     session.flush()
-    store.audit_contact(session, actor, "contact.confirm", contact, before)
-    publish(session, store.confirmed_event(contact))
-    reason = FACTS[contact.degree]
-    if facts is None:
-        publish(session, FactRaised(contact.person_id, reason, SOURCE, ref(contact)))
-    else:
-        facts.setdefault(reason, []).append(contact)
-    if contact.degree == "close":
-        _close_secondary_of(session, actor, contact.person_id)
-        if edition.contacts.secondary.identified:
-            generate_secondary(session, actor, contact, edition)
+    audit.record_many(session, actor=actor, entries=[
+        store.audit_entry("contact.confirm", c, before[c.id]) for c in contacts
+    ])  # fmt: skip
+    publish(session, ContactsConfirmed(tuple(store.confirmed_event(c) for c in contacts)))
+    close = [contact for contact in contacts if contact.degree == "close"]
+    _close_secondaries_of(session, actor, sorted(close_people))
+    _raise_facts(session, contacts)
+    if close and edition.contacts.secondary.identified:
+        generate_secondaries(session, actor, close, edition)
 
 
-def raise_facts(session: Session, facts: Facts) -> None:
-    """One bulk event per reason, for the contacts still confirmed (a close contact confirmed
-    later in the same batch may have closed the person's secondary contact)."""
-    for reason, contacts in facts.items():
-        items = tuple((c.person_id, ref(c), None) for c in contacts if c.status == "confirmed")
+def _raise_facts(session: Session, contacts: Sequence[Contact]) -> None:
+    """One bulk event per reason, for the contacts still confirmed (a close contact of the
+    batch may have closed the person's secondary contact, confirmed in the same batch)."""
+    for degree, reason in FACTS.items():
+        items = tuple((c.person_id, ref(c), None) for c in contacts
+                      if c.degree == degree and c.status == "confirmed")  # fmt: skip
         if items:
             publish(session, FactsRaisedEach(reason, SOURCE, items))
 
@@ -104,40 +120,62 @@ def _close(
         publish(session, FactEnded(contact.person_id, FACTS[contact.degree], ref(contact)))
 
 
-def _close_secondary_of(session: Session, actor: Principal, person_id: int) -> None:
+def _close_secondaries_of(session: Session, actor: Principal, person_ids: list[int]) -> None:
     """A person who is a close contact is not also a secondary one."""
-    secondary = repository.open_contact(session, person_id, "secondary")
-    if secondary is not None:
+    for secondary in repository.open_contacts_for(session, person_ids, "secondary").values():
         _close(session, actor, secondary, "upgraded")
 
 
 # --- secondary contacts (次密接) -------------------------------------------------------------
 
 
-def secondary_window(session: Session, contact: Contact) -> tuple[datetime, datetime]:
-    """From the close contact's first contact with the case until it was put under control:
-    the start of its placement, else the confirmation."""
-    end = exposures.controlled_at(session, contact.id) or contact.decided_at or clock.now()
-    return contact.first_exposure_at, max(end, contact.first_exposure_at)
-
-
 def generate_secondary(
     session: Session, actor: Principal, contact: Contact, edition: Edition
 ) -> int:
-    case = repository.first_case_of(session, contact.id)
-    if case is None:
-        return 0
-    start, end = secondary_window(session, contact)
+    return generate_secondaries(session, actor, [contact], edition)
+
+
+def generate_secondaries(
+    session: Session, actor: Principal, close: Sequence[Contact], edition: Edition
+) -> int:
+    """The secondary contacts of confirmed close contacts (household members and people at the
+    same venue, each via the close contact's first case), read and stored together; the
+    number of new links. A person with an open close contact is not a secondary one."""
+    cases = repository.first_cases_of(session, [contact.id for contact in close])
+    spans = secondary_windows(session, [c for c in close if c.id in cases])
+    found = _secondary_candidates(session, spans, edition)
+    people = {item.person_id for items in found.values() for item in items}
+    close_now = repository.open_contacts_for(session, people, "close")
+    work = [(store.Target(cases[c.id], "secondary", c.id),
+             [i for i in found[c.person_id] if i.person_id not in close_now])
+            for c in close if c.person_id in found]  # fmt: skip
+    return store.store_many(session, actor, work, edition)
+
+
+def _secondary_candidates(
+    session: Session, spans: dict[int, tuple[datetime, datetime]], edition: Edition
+) -> dict[int, list[Candidate]]:
+    """Person id → its household members and same-venue companions in its span, merged."""
     margin = timedelta(minutes=edition.contacts.same_place_window_minutes)
-    found = [
-        *candidates.household(session, contact.person_id, start, end),
-        *candidates.venue(session, contact.person_id, start, end, margin),
-    ]
-    found = [_as_secondary(item) for item in candidates.merged(found)]
-    close = repository.open_contacts_for(session, (i.person_id for i in found), "close")
-    found = [item for item in found if item.person_id not in close]
-    target = store.Target(case, "secondary", contact.id)
-    return store.store_all(session, actor, target, found, edition)
+    homes, venues = candidates.households(session, spans), candidates.venues(session, spans, margin)
+    return {
+        person_id: [_as_secondary(item) for item in
+                    candidates.merged([*homes.get(person_id, []), *venues.get(person_id, [])])]
+        for person_id in spans
+    }  # fmt: skip
+
+
+def secondary_windows(
+    session: Session, close: Sequence[Contact]
+) -> dict[int, tuple[datetime, datetime]]:
+    """Person id → from the close contact's first contact with the case until it was put
+    under control: the start of its placement, else the confirmation."""
+    controlled = exposures.controlled_at(session, [contact.id for contact in close])
+    spans = {}
+    for contact in close:
+        end = controlled.get(contact.id) or contact.decided_at or clock.now()
+        spans[contact.person_id] = (contact.first_exposure_at, max(end, contact.first_exposure_at))
+    return spans
 
 
 def _as_secondary(item: Candidate) -> Candidate:

@@ -1,7 +1,9 @@
 """Queries of the sources contacts are generated from (repository level): household members,
-a person's scans and the people scanned at the same venue (the covering index
-``uq_scans_visit (venue_id, scanned_at, person_id)``: index-only per stay), travel records of
-the same trip, active cases, and when a close contact was put under control.
+people's scans and the people scanned at the same venues (the covering index
+``uq_scans_visit (venue_id, scanned_at, person_id)``: index-only, many stays to a statement),
+travel records of the same trip, active cases, and when close contacts were put under control.
+Each takes many people at once: a batch of confirmed close contacts costs a few statements,
+not a few per contact.
 
 The scans domain's "space-time companions" service is built for one person on a page (it
 masks names and caps the window); generation needs raw ids for many stays, so it runs the same
@@ -10,12 +12,13 @@ two statements here on the same indexes rather than copying rows out through tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from fangkong.models import Person
 from fangkong.models.cases import Case
@@ -28,34 +31,62 @@ from fangkong.models.venue import Venue
 OPEN_CASE_STATUSES = ("pending", "active")
 
 
-def household_members(session: Session, person_id: int) -> Sequence[Any]:
-    """The other active members of the person's household: (id, grid_code, household_id)."""
-    household = select(Person.household_id).where(Person.id == person_id).scalar_subquery()
-    statement = select(Person.id, Person.grid_code, Person.household_id).where(
-        Person.household_id == household,
-        Person.id != person_id,
-        Person.status == PersonStatus.ACTIVE,
-    )
-    return session.execute(statement).all()
+Span = tuple[datetime, datetime]
+CHUNK = 500  # ids per IN list
+RANGES = 200  # venue ranges per statement: an OR of index ranges, well under SQLite's depth
 
 
-def stays(session: Session, person_id: int, start: datetime, end: datetime) -> Sequence[Any]:
-    """The person's scans in [start, end): (venue_id, venue_name, scanned_at)."""
-    statement = (
-        select(Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
-        .outerjoin(Venue, Venue.id == Scan.venue_id)
-        .where(Scan.person_id == person_id, Scan.scanned_at >= start, Scan.scanned_at < end)
-        .order_by(Scan.scanned_at)
-    )
-    return session.execute(statement).all()
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]
 
 
-def at_venue(session: Session, venue_id: int, start: datetime, end: datetime) -> Sequence[Any]:
-    """Who was scanned at a venue in [start, end]: (person_id, scanned_at), index-only."""
-    statement = select(Scan.person_id, Scan.scanned_at).where(
-        Scan.venue_id == venue_id, Scan.scanned_at >= start, Scan.scanned_at <= end
-    )
-    return session.execute(statement).all()
+def household_members(session: Session, person_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """The other active members of each person's household: person id → [(id, grid_code,
+    household_id)]."""
+    me, other = aliased(Person), aliased(Person)
+    found: dict[int, list[Any]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(person_ids))):
+        statement = (
+            select(me.id.label("of"), other.id, other.grid_code, other.household_id)
+            .join(other, other.household_id == me.household_id)
+            .where(me.id.in_(chunk), other.id != me.id, other.status == PersonStatus.ACTIVE)
+        )
+        for row in session.execute(statement):
+            found[row.of].append(row)
+    return found
+
+
+def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
+    """Each person's scans in its span [start, end): person id → [(venue_id, venue_name,
+    scanned_at)] in time order. The people are read 500 at a time over the spans' union."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    for chunk in _chunks(sorted(spans)):
+        first = min(spans[p][0] for p in chunk)
+        last = max(spans[p][1] for p in chunk)
+        statement = (
+            select(Scan.person_id, Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
+            .outerjoin(Venue, Venue.id == Scan.venue_id)
+            .where(Scan.person_id.in_(chunk), Scan.scanned_at >= first, Scan.scanned_at < last)
+            .order_by(Scan.person_id, Scan.scanned_at)
+        )
+        for row in session.execute(statement):
+            start, end = spans[row.person_id]
+            if start <= row.scanned_at < end:
+                found[row.person_id].append(row)
+    return found
+
+
+def at_venues(session: Session, ranges: Iterable[tuple[int, datetime, datetime]]) -> list[Any]:
+    """Who was scanned at each venue in its [start, end]: (venue_id, person_id, scanned_at),
+    index-only (``uq_scans_visit``), 200 ranges to a statement."""
+    found: list[Any] = []
+    for chunk in _chunks(sorted(set(ranges)), RANGES):
+        inside = or_(*(and_(Scan.venue_id == venue, Scan.scanned_at >= start,
+                            Scan.scanned_at <= end) for venue, start, end in chunk))  # fmt: skip
+        statement = select(Scan.venue_id, Scan.person_id, Scan.scanned_at).where(inside)
+        found.extend(session.execute(statement))
+    return found
 
 
 def trips_of(session: Session, person_id: int, first: date, last: date) -> Sequence[TravelRecord]:
@@ -99,18 +130,20 @@ def grids_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
     return {row.id: row.grid_code for row in session.execute(statement)}
 
 
-def controlled_at(session: Session, contact_id: int) -> datetime | None:
-    """When the contact was put under control: the start of its first placement. A placement
+def controlled_at(session: Session, contact_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each contact was put under control: the start of its first placement. A placement
     counts its period from day 0 (the last exposure) and may carry that as its start, but the
     person was not under control before the row was made: the later of the two."""
-    statement = (
-        select(Placement.starts_at, Placement.created_at)
-        .where(Placement.contact_id == contact_id)
-        .order_by(Placement.created_at)
-        .limit(1)
-    )
-    first = session.execute(statement).first()
-    return max(first.starts_at, first.created_at) if first else None
+    found: dict[int, datetime] = {}
+    for chunk in _chunks(sorted(set(contact_ids))):
+        statement = (
+            select(Placement.contact_id, Placement.starts_at, Placement.created_at)
+            .where(Placement.contact_id.in_(chunk))
+            .order_by(Placement.contact_id, Placement.created_at.desc())
+        )
+        for row in session.execute(statement):  # the first placement of each comes last
+            found[row.contact_id] = max(row.starts_at, row.created_at)
+    return found
 
 
 def open_case_of(session: Session, person_id: int) -> Case | None:

@@ -189,15 +189,18 @@ def secondaries_via(session: Session, contact_id: int) -> Sequence[tuple[Contact
     return [(row[0], row[1]) for row in session.execute(statement)]
 
 
-def first_case_of(session: Session, contact_id: int) -> Case | None:
-    statement = (
-        select(Case)
-        .join(ContactLink, ContactLink.case_id == Case.id)
-        .where(ContactLink.contact_id == contact_id)
-        .order_by(ContactLink.exposure_start_at)
-        .limit(1)
-    )
-    return session.scalars(statement).first()
+def first_cases_of(session: Session, contact_ids: Iterable[int]) -> dict[int, Case]:
+    """Each contact's first case (the link with the earliest exposure), 500 contacts at a time."""
+    ids, found = sorted(set(contact_ids)), dict[int, Case]()
+    for start in range(0, len(ids), 500):
+        statement = (
+            select(ContactLink.contact_id, Case)
+            .join(Case, ContactLink.case_id == Case.id)
+            .where(ContactLink.contact_id.in_(ids[start : start + 500]))
+            .order_by(ContactLink.contact_id, ContactLink.exposure_start_at.desc())
+        )
+        found.update((row[0], row[1]) for row in session.execute(statement))  # first wins last
+    return found
 
 
 def contacts_of_person(session: Session, person_id: int) -> Sequence[Contact]:

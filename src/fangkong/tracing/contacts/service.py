@@ -276,16 +276,13 @@ def decide(session: Session, *, actor: Principal, data: DecisionIn) -> DecisionO
     """Confirm, reject or notify many contacts at once: all or nothing."""
     contacts = decidable(session, actor, data.ids)
     _check(data.action, contacts, data.reason)
-    edition = current_edition(session)
-    facts: decisions.Facts = {}
+    if data.action is Action.CONFIRM:
+        decisions.confirm_many(session, actor, contacts, current_edition(session))
     for contact in contacts:
-        if data.action is Action.CONFIRM and contact.status == "candidate":
-            decisions.confirm(session, actor, contact, edition, facts)
-        elif data.action is Action.REJECT:
+        if data.action is Action.REJECT:
             decisions.reject(session, actor, contact, data.reason)
         elif data.action is Action.NOTIFY:
             decisions.notify(session, actor, contact)
-    decisions.raise_facts(session, facts)
     return DecisionOut(action=data.action.value, count=len(contacts), ids=[c.id for c in contacts])
 
 

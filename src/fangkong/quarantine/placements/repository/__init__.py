@@ -359,10 +359,19 @@ def grids_with_placements(session: Session) -> list[str]:
 
 def trips_with_open(session: Session, trip_ids: Sequence[int]) -> set[int]:
     """Which of these trips have an open placement (read 500 ids at a time)."""
-    ids, found = sorted(set(trip_ids)), set[int]()
+    return _with_open(session, Placement.trip_id, trip_ids)
+
+
+def contacts_with_open(session: Session, contact_ids: Sequence[int]) -> set[int]:
+    """Which of these contacts have an open placement (a follow-on period included)."""
+    return _with_open(session, Placement.contact_id, contact_ids)
+
+
+def _with_open(session: Session, column: Any, wanted: Sequence[int]) -> set[int]:
+    ids, found = sorted(set(wanted)), set[int]()
     for start in range(0, len(ids), 500):
-        statement = select(Placement.trip_id).where(
-            Placement.trip_id.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
+        statement = select(column).where(
+            column.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
         )
         found.update(session.scalars(statement))
     return found

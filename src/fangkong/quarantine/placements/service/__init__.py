@@ -20,9 +20,11 @@ from fangkong.quarantine.placements.service.daily import (
     tests_sampled,
 )
 from fangkong.quarantine.placements.service.placing import (
+    ContactTerms,
     cancel_contact,
     place,
     place_contact,
+    place_contacts,
     place_trip,
     place_trips,
     transfer_person,
@@ -54,6 +56,7 @@ from fangkong.quarantine.placements.service.roster import (
 
 __all__ = [
     "Certificate",
+    "ContactTerms",
     "FreeRoom",
     "PlacementFilter",
     "active_of_person",
@@ -76,6 +79,7 @@ __all__ = [
     "person_merged",
     "place",
     "place_contact",
+    "place_contacts",
     "place_trip",
     "place_trips",
     "placement_spans",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core.events import publish
-from fangkong.core.principal import Principal
+from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.repoint import repoint
 from fangkong.healthcode.service import current_edition
 from fangkong.models.quarantine import Placement, QuarantineTest
@@ -187,15 +187,30 @@ def insert_tests(session: Session, placements: Sequence[Placement]) -> None:
         )
 
 
-def insert_placements(session: Session, placements: Sequence[Placement]) -> None:
-    """New placements of distinct trips stored with one Core insert; each gets its id (matched
-    by trip: the ids of a batch come back in no set order on SQLite). They stay transient."""
+def insert_placements(session: Session, placements: Sequence[Placement], key: str) -> None:
+    """New placements, one per distinct ``key`` (``trip_id`` or ``contact_id``), stored with
+    one Core insert; each gets its id (matched by the key: the ids of a batch come back in no
+    set order on SQLite). They stay transient."""
     if not placements:
         return
     table = Placement.metadata.tables["placements"]
-    statement = insert(table).returning(table.c.id, table.c.trip_id)
+    statement = insert(table).returning(table.c.id, table.c[key])
     rows = _rows(Placement, placements)
-    ids = {trip_id: placement_id for placement_id, trip_id
+    ids = {value: placement_id for placement_id, value
            in session.connection().execute(statement, rows)}  # fmt: skip
     for placement in placements:
-        placement.id = ids[placement.trip_id]
+        placement.id = ids[getattr(placement, key)]
+
+
+def store_new(session: Session, placements: Sequence[Placement], key: str) -> None:
+    """New placements made by the system in bulk: the rows, their open test days, the audit
+    rows, ``PlacementStarted`` each and one recount of the grids touched."""
+    insert_placements(session, placements, key)
+    insert_tests(session, placements)
+    audit.record_many(session, actor=SYSTEM, entries=[
+        audit.Entry("placement.create", "placement", p.id, p.region_code, None, snapshot(p))
+        for p in placements
+    ])  # fmt: skip
+    for placement in placements:
+        started(session, placement)
+    recount(session, [placement.region_code for placement in placements])

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.screening import service as screening
-from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.models import Person
@@ -27,12 +27,11 @@ from fangkong.quarantine.placements.schemas import PlacementCreate
 from fangkong.quarantine.placements.service.common import (
     edition_now,
     ended,
-    insert_placements,
-    insert_tests,
     recount,
     set_schedule,
     snapshot,
     started,
+    store_new,
     write_audit,
 )
 
@@ -42,6 +41,15 @@ WEIGHT = {
     Measure.CENTRALIZED.value: 3,
 }
 PLACED = tuple(m.value for m in schedule.PLACED_MEASURES)
+
+
+class ContactTerms(NamedTuple):
+    """What placing a confirmed contact takes (``ContactConfirmed``'s fields)."""
+
+    contact_id: int
+    person_id: int
+    degree: str
+    last_exposure_at: datetime
 
 
 def new_placement(
@@ -140,6 +148,36 @@ def place_contact(
     )
 
 
+def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
+    """``place_contact`` for a decision batch: a contact with an open placement goes the
+    one-by-one way (its day 0 moves); the others get theirs made together (one insert, one
+    recount). The new placements returned are not in the session."""
+    having = repository.contacts_with_open(session, [c.contact_id for c in confirmed])
+    made: list[Placement] = []
+    for terms in (c for c in confirmed if c.contact_id in having):
+        placement = place_contact(session, **terms._asdict())
+        made.extend([placement] if placement is not None else [])
+    return made + _place_fresh_contacts(
+        session, [c for c in confirmed if c.contact_id not in having]
+    )
+
+
+def _place_fresh_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
+    edition = edition_now(session)
+    people = repository.people_homes(session, [c.person_id for c in confirmed])
+    placements = []
+    for terms in confirmed:
+        periods = schedule.contact_periods(edition, terms.degree)
+        if periods and terms.person_id in people:
+            placements.append(_placement(
+                SYSTEM, people[terms.person_id], periods[0], basis="contact",
+                day0_at=terms.last_exposure_at, edition_id=edition.id,
+                contact_id=terms.contact_id,
+            ))  # fmt: skip
+    store_new(session, placements, "contact_id")
+    return placements
+
+
 def cancel_contact(session: Session, *, contact_id: int, status: str) -> int:
     """The contact was closed: a placement that has not started is cancelled."""
     pending = [p for p in repository.open_for_contact(session, contact_id) if p.status == "pending"]
@@ -216,15 +254,7 @@ def _place_fresh(session: Session, measures: dict[int, str]) -> list[Placement]:
         for trip in (trips[trip_id] for trip_id in measures if trip_id in trips)
         if trip.person_id in people
     ]  # fmt: skip
-    insert_placements(session, placements)
-    insert_tests(session, placements)
-    audit.record_many(session, actor=SYSTEM, entries=[
-        audit.Entry("placement.create", "placement", p.id, p.region_code, None, snapshot(p))
-        for p in placements
-    ])  # fmt: skip
-    for placement in placements:
-        started(session, placement)
-    recount(session, [placement.region_code for placement in placements])
+    store_new(session, placements, "trip_id")
     done = {p.trip_id: f"placement:{p.id}" for p in placements
             if p.status == "active" and p.trip_id is not None}  # fmt: skip
     screening.placements_done(session, done)
