@@ -106,6 +106,26 @@ def print_report(report: Any, summary: str, *, as_json: bool, place: bool = Fals
     typer.echo(summary)
 
 
+def print_rows_report(report: Any, summary: str, *, as_json: bool) -> None:
+    """An import's report whose refused rows are ``report.rejected`` (``row``, ``code``,
+    ``message``): each on stderr in the CLI's language, then ``summary``; or the whole report
+    as JSON."""
+    locale = cli_locale()
+    for rejected in report.rejected:
+        rejected.message = i18n.gettext(locale, rejected.message)
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+        return
+    for rejected in report.rejected:
+        typer.echo(f"row {rejected.row}: {rejected.code}: {rejected.message}", err=True)
+    typer.echo(summary)
+
+
+def dry(report: Any) -> str:
+    """The end of a bulk command's summary line: `` (dry run)`` when nothing was kept."""
+    return " (dry run)" if report.dry_run else ""
+
+
 def is_terminal() -> bool:
     return sys.stderr.isatty()
 

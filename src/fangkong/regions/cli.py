@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.principal import SYSTEM
 from fangkong.core.tabular import read_file
 from fangkong.regions import service
@@ -30,15 +30,6 @@ def import_file(
     report = console.bulk_write(lambda session: service.import_regions(
         session, actor=SYSTEM, rows=read_file(file, service.IMPORT_COLUMNS, service.IMPORT_REQUIRED)
     ), dry_run=dry_run)  # fmt: skip
-    locale = console.cli_locale()
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    if as_json:
-        console.print_json(report.model_dump())
-    else:
-        for r in report.rejected:
-            typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-        typer.echo(
-            f"created {report.created}, renamed {report.updated}, unchanged {report.unchanged}, "
-            f"rejected {len(report.rejected)}{' (dry run)' if dry_run else ''}"
-        )
+    summary = (f"created {report.created}, renamed {report.updated}, unchanged {report.unchanged}, "
+               f"rejected {len(report.rejected)}{' (dry run)' if dry_run else ''}")  # fmt: skip
+    console.print_rows_report(report, summary, as_json=as_json)

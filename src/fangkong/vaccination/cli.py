@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 import typer
 from pydantic import ValidationError
 
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 from fangkong.people.protect import Protector
 from fangkong.vaccination import importer, service
-from fangkong.vaccination.schemas import Coverage, DoseImportReport, VaccineCreate
+from fangkong.vaccination.schemas import Coverage, VaccineCreate
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -55,20 +55,8 @@ def import_file(
         dry_run=dry_run,
     )
     report.dry_run = dry_run
-    _print_report(report, as_json=as_json)
-
-
-def _print_report(report: DoseImportReport, *, as_json: bool) -> None:
-    locale = console.cli_locale()
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    if as_json:
-        console.print_json(report.model_dump(mode="json"))
-        return
-    for r in report.rejected:
-        typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-    dry = " (dry run)" if report.dry_run else ""
-    typer.echo(f"inserted {report.inserted}, rejected {len(report.rejected)}{dry}")
+    console.print_rows_report(report, f"inserted {report.inserted}, rejected {len(report.rejected)}"
+                              f"{console.dry(report)}", as_json=as_json)  # fmt: skip
 
 
 @app.command("template")

@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 
 import typer
 
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM
 from fangkong.policy.types import VenueType
 from fangkong.venues import importer, placecode, service
-from fangkong.venues.schemas import VenueImportReport
 
 app = typer.Typer(help="Venues and place codes (场所, 场所码).", no_args_is_help=True)
 INSTRUCTION = "请使用手机扫码登记"
@@ -34,22 +33,9 @@ def import_file(
         lambda session: importer.import_path(session, actor=SYSTEM, path=file), dry_run=dry_run
     )
     report.dry_run = dry_run
-    _print_report(report, as_json=as_json)
-
-
-def _print_report(report: VenueImportReport, *, as_json: bool) -> None:
-    locale = console.cli_locale()
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    if as_json:
-        console.print_json(report.model_dump())
-        return
-    for r in report.rejected:
-        typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-    typer.echo(
-        f"inserted {report.inserted}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"rejected {len(report.rejected)}{' (dry run)' if report.dry_run else ''}"
-    )
+    console.print_rows_report(report, f"inserted {report.inserted}, updated {report.updated}, "
+                              f"unchanged {report.unchanged}, rejected {len(report.rejected)}"
+                              f"{console.dry(report)}", as_json=as_json)  # fmt: skip
 
 
 @app.command("template")

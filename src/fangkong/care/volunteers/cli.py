@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from fangkong.care.volunteers import importer
-from fangkong.care.volunteers.schemas import VolunteerImportReport
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.principal import SYSTEM
 
 app = typer.Typer(no_args_is_help=True)
@@ -33,22 +32,9 @@ def import_file(
         dry_run=dry_run,
     )
     report.dry_run = dry_run
-    _print_report(report, as_json=as_json)
-
-
-def _print_report(report: VolunteerImportReport, *, as_json: bool) -> None:
-    locale = console.cli_locale()
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    if as_json:
-        console.print_json(report.model_dump())
-        return
-    for r in report.rejected:
-        typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-    typer.echo(
-        f"inserted {report.inserted}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"rejected {len(report.rejected)}{' (dry run)' if report.dry_run else ''}"
-    )
+    console.print_rows_report(report, f"inserted {report.inserted}, updated {report.updated}, "
+                              f"unchanged {report.unchanged}, rejected {len(report.rejected)}"
+                              f"{console.dry(report)}", as_json=as_json)  # fmt: skip
 
 
 @volunteers.command("template")

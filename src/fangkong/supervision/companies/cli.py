@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fangkong.core import console, i18n
+from fangkong.core import console
 from fangkong.core.errors import DomainError
 from fangkong.core.principal import SYSTEM
 from fangkong.supervision.companies import importer, service
@@ -19,18 +19,9 @@ Day = Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])]
 
 
 def print_import(report: ImportReport, *, as_json: bool) -> None:
-    locale = console.cli_locale()
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    if as_json:
-        console.print_json(report.model_dump(mode="json"))
-        return
-    for r in report.rejected:
-        typer.echo(f"row {r.row}: {r.code}: {r.message}", err=True)
-    typer.echo(
-        f"inserted {report.inserted}, unchanged {report.unchanged}, "
-        f"rejected {len(report.rejected)}{' (dry run)' if report.dry_run else ''}"
-    )
+    summary = (f"inserted {report.inserted}, unchanged {report.unchanged}, "
+               f"rejected {len(report.rejected)}{console.dry(report)}")  # fmt: skip
+    console.print_rows_report(report, summary, as_json=as_json)
 
 
 @app.command("import-communities")
