@@ -4,7 +4,7 @@ so importing the same file again changes nothing. The caller rolls back for a dr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -50,18 +50,22 @@ def import_path(session: Session, *, actor: Principal, path: Path) -> ImportRepo
 
 
 def import_rows(session: Session, *, actor: Principal, rows: Rows) -> ImportReport:
-    report = ImportReport()
     seen: set[tuple[str, str]] = set()
+    return each_row(session, rows, lambda row: _import_row(session, actor, row, seen))
+
+
+def each_row(session: Session, rows: Rows, one: Callable[[tabular.Row], bool]) -> ImportReport:
+    """Each row through ``one`` (True: inserted, False: unchanged) or refused with its
+    reason; one flush at the end."""
+    report = ImportReport()
     for number, row in rows:
         try:
-            inserted = _import_row(session, actor, row, seen)
+            inserted = one(row)
         except DomainError as exc:
             report.rejected.append(RejectedRow(row=number, code=exc.code, message=exc.title))
             continue
-        if inserted:
-            report.inserted += 1
-        else:
-            report.unchanged += 1
+        report.inserted += inserted
+        report.unchanged += not inserted
     session.flush()
     return report
 

@@ -14,7 +14,8 @@ from fangkong.core.errors import DomainError
 from fangkong.core.principal import Principal
 from fangkong.supervision import errors
 from fangkong.supervision.companies import service as companies
-from fangkong.supervision.companies.schemas import ImportReport, RejectedRow
+from fangkong.supervision.companies.importer import each_row
+from fangkong.supervision.companies.schemas import ImportReport
 from fangkong.supervision.labels import POINT_STATUS_ZH, PointStatus
 from fangkong.supervision.video import ledger, repository
 
@@ -45,18 +46,8 @@ def import_path(session: Session, *, actor: Principal, path: Path) -> ImportRepo
 
 
 def import_rows(session: Session, *, actor: Principal, rows: Rows) -> ImportReport:
-    report = ImportReport()
     seen: set[tuple[int, str]] = set()
-    for number, row in rows:
-        try:
-            inserted = _import_row(session, actor, row, seen)
-        except DomainError as exc:
-            report.rejected.append(RejectedRow(row=number, code=exc.code, message=exc.title))
-            continue
-        report.inserted += inserted
-        report.unchanged += not inserted
-    session.flush()
-    return report
+    return each_row(session, rows, lambda row: _import_row(session, actor, row, seen))
 
 
 def _status(value: str) -> PointStatus:
