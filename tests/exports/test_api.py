@@ -3,6 +3,8 @@ scoping, the approval of large personal exports, progress, failure, audit rows a
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 
@@ -151,7 +153,8 @@ def test_progress_is_recorded_chunk_by_chunk(client_with, headers, db, settings,
 
 def test_a_failure_leaves_no_file(client_with, headers, db, settings, monkeypatch):
     calls = []
-    real = kinds.PEOPLE.chunk
+    people = kinds.kind_of("people")
+    real = people.chunk
 
     def failing(session, actor, params, after, limit):
         calls.append(after)
@@ -160,8 +163,7 @@ def test_a_failure_leaves_no_file(client_with, headers, db, settings, monkeypatc
         return real(session, actor, params, after, limit)
 
     monkeypatch.setattr(runner, "CHUNK_ROWS", 2)
-    monkeypatch.setitem(kinds.KINDS, "people", kinds.PEOPLE.__class__(**{
-        **kinds.PEOPLE.__dict__, "chunk": failing}))  # fmt: skip
+    monkeypatch.setitem(kinds.KINDS, "people", dataclasses.replace(people, chunk=failing))
     with client_with(export_inline_rows=0) as client:
         asked = client.post(API, json=PEOPLE | {"format": "xlsx"}, headers=headers["admin"])
         assert runner.run_queued(db, settings) == [(asked.json()["id"], "failed")]

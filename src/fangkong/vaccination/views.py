@@ -11,13 +11,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
 from fangkong.core.errors import N_, DomainError
+from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import decode_cursor, encode_cursor
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -37,14 +38,6 @@ ReasonQuery = Annotated[Literal["", "incomplete", "booster_due", "unvaccinated"]
 Cursor = Annotated[str | None, Query(max_length=200)]
 REASONS = REASON_LABELS
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 def _day(value: date | str | None) -> date:

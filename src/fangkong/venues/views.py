@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
 from fangkong.core.errors import N_, DomainError
+from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -53,14 +54,6 @@ TypeQuery = Annotated[VenueType | Literal[""] | None, Query()]
 PrefixQuery = Annotated[str | None, Query(pattern=r"^([0-9]{2,15})?$")]
 ActiveQuery = Annotated[Literal["", "yes", "no"] | None, Query()]
 NameQuery = Annotated[str | None, Query(max_length=100)]
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 def _field_errors(exc: ValidationError) -> dict[str, Any]:

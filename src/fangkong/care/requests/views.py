@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -21,6 +21,7 @@ from fangkong.care.requests import service
 from fangkong.care.requests.schemas import RequestCreate
 from fangkong.core import clock
 from fangkong.core.errors import N_, DomainError, InvalidInput
+from fangkong.core.forms import FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -38,14 +39,6 @@ OverdueQuery = Annotated[Literal["", "yes"] | None, Query()]
 class FormInvalid(InvalidInput):
     code = "care.form_invalid"
     title = N_("Please correct the marked fields.")
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value.strip() for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 @router.get("/care/requests")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from pydantic import ValidationError
 
 from fangkong.auth.dependencies import web_require
@@ -85,15 +85,6 @@ LABELS = {
     "access": ACCESS_LABELS,
     "sexes": SEX_LABELS,
 }
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    """The posted text fields (the last value of a repeated name wins)."""
-    form = await request.form()
-    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 def cleaned(fields: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str | None]:

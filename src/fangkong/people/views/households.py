@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core.errors import DomainError
+from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -20,7 +21,6 @@ from fangkong.people.views.common import (
     LABELS,
     PAGE_SIZE,
     Cursor,
-    FormFields,
     PeopleForm,
     PeoplePage,
     PrefixQuery,

@@ -17,6 +17,7 @@ from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
+from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -30,7 +31,6 @@ from fangkong.people.views import timeline
 from fangkong.people.views.common import (
     LABELS,
     NO_STORE,
-    FormFields,
     PeopleForm,
     PeoplePage,
     checked,

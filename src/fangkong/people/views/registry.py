@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core.errors import DomainError
+from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
@@ -30,7 +31,6 @@ from fangkong.people.views.common import (
     NO_STORE,
     PAGE_SIZE,
     Cursor,
-    FormFields,
     PeopleForm,
     PeoplePage,
     PrefixQuery,

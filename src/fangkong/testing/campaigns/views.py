@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -20,6 +20,7 @@ from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
 from fangkong.core import clock, i18n
 from fangkong.core.errors import N_, DomainError
+from fangkong.core.forms import FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -97,14 +98,6 @@ def _new_page(
     return _no_store(
         render(request, "testing/campaigns_new.html", {"form": form, "errors": errors}, status)
     )
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value.strip() for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 @router.get("/testing/campaigns/new")

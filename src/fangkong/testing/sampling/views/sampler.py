@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core.errors import N_, DomainError
+from fangkong.core.forms import FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
@@ -34,14 +35,6 @@ MAX_SITES = 200
 NO_STORE = {"Cache-Control": "no-store"}
 IdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 BAD_FORM = N_("Please correct the marked fields.")
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value.strip() for key, value in form.multi_items() if isinstance(value, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 
 
 def _no_store(response: Response) -> Response:
