@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from fangkong.models import Person
@@ -82,11 +83,22 @@ def at_venues(session: Session, ranges: Iterable[tuple[int, datetime, datetime]]
     index-only (``uq_scans_visit``), 200 ranges to a statement."""
     found: list[Any] = []
     for chunk in _chunks(sorted(set(ranges)), RANGES):
-        inside = or_(*(and_(Scan.venue_id == venue, Scan.scanned_at >= start,
-                            Scan.scanned_at <= end) for venue, start, end in chunk))  # fmt: skip
-        statement = select(Scan.venue_id, Scan.person_id, Scan.scanned_at).where(inside)
-        found.extend(session.execute(statement))
+        values = {f"{name}{n}": value for n, row in enumerate(chunk)
+                  for name, value in zip("vse", row, strict=True)}  # fmt: skip
+        found.extend(session.execute(_venue_ranges(len(chunk)), values))
     return found
+
+
+@cache
+def _venue_ranges(size: int) -> Select[Any]:
+    """The statement of ``size`` venue ranges, built once per size: its parameters are named
+    ``v0, s0, e0, v1 …`` (building the OR of a few hundred ranges anew for every chunk cost
+    more than running it)."""
+    inside = or_(*(and_(Scan.venue_id == bindparam(f"v{n}"),
+                        Scan.scanned_at >= bindparam(f"s{n}", type_=Scan.scanned_at.type),
+                        Scan.scanned_at <= bindparam(f"e{n}", type_=Scan.scanned_at.type))
+                   for n in range(size)))  # fmt: skip
+    return select(Scan.venue_id, Scan.person_id, Scan.scanned_at).where(inside)
 
 
 def trips_of(session: Session, person_id: int, first: date, last: date) -> Sequence[TravelRecord]:

@@ -26,6 +26,8 @@ from fangkong.tracing.events import ContactConfirmed, ContactsConfirmed
 SNAPSHOT = ("person_id", "degree", "status", "first_exposure_at", "last_exposure_at",
             "region_code", "owner_region", "decided_at", "reject_reason", "notified_at",
             "closed_at")  # fmt: skip
+SPAN = ("first_exposure_at", "last_exposure_at")
+LINK_AUDITED = ("case_id", "reason", "via_contact_id", "exposure_start_at", "exposure_end_at")
 
 
 @dataclass(frozen=True)
@@ -113,20 +115,30 @@ def _store_links(
     entries = [audit_entry("contact.create", contact, None) for contact in created]
     rows, moved = [], dict[int, Contact]()
     for target, contact, item in pending:
-        rows.append(_link_row(actor, target, contact, item))
-        before = snapshot(contact)
+        row = _link_row(actor, target, contact, item)
+        rows.append(row)
+        before = {name: getattr(contact, name) for name in SPAN}
         contact.first_exposure_at = min(contact.first_exposure_at, item.start)
         if item.end > contact.last_exposure_at:
             contact.last_exposure_at = item.end
             if contact.status == "confirmed":
                 moved[contact.id] = contact
-        entries.append(audit_entry("contact.link", contact, before))
+        entries.append(_link_entry(contact, row, before))
     if rows:
         session.connection().execute(insert(ContactLink.metadata.tables["contact_links"]), rows)
     session.flush()
     audit.record_many(session, actor=actor, entries=entries)
     if moved:
         publish(session, ContactsConfirmed(tuple(confirmed_event(c) for c in moved.values())))
+
+
+def _link_entry(contact: Contact, row: dict[str, Any], before: dict[str, Any]) -> audit.Entry:
+    """A link's audit row: the link itself and the contact's exposure span it widened (the
+    rest of the contact is unchanged, and in its ``contact.create`` row when new)."""
+    after = {name: getattr(contact, name) for name in SPAN}
+    link = {name: row[name] for name in LINK_AUDITED}
+    return audit.Entry("contact.link", "contact", contact.id, contact.region_code, before,
+                       after | link)  # fmt: skip
 
 
 def _link_row(
