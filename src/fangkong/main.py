@@ -105,6 +105,7 @@ NAV = (
     ("/vaccination/outreach", N_("Vaccination outreach"), Perm.VACCINATION_READ),
     ("/sentinel", N_("Fever clinics"), Perm.SENTINEL_READ),
     ("/sentinel/follow-ups", N_("Four-drug buyers"), Perm.SENTINEL_READ),
+    ("/sentinel/sites", N_("Sentinel sites"), Perm.SENTINEL_REPORT),
     ("/supervision", N_("Supervision overview"), Perm.SUPERVISION_READ),
     ("/supervision/problems", N_("Problems and rectification"), Perm.SUPERVISION_READ),
     ("/supervision/video-points", N_("Video points"), Perm.SUPERVISION_READ),

@@ -1,6 +1,7 @@
 """Sentinels in the generic harness: per district a fever clinic and a pharmacy, a resident
 with a visit and a four-drug sale (pushed to the district's grid); the bad inputs of issue 11
-parts 2 and 3 (an unknown drug class, a visit in the future, an unknown person or clinic)."""
+parts 2 and 3 (an unknown drug class, a visit in the future, an unknown person or clinic);
+the visit's id for the visitors' follow-up routes."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def seed(session, settings, district: District) -> Seeded:
     data = PersonCreate(name=f"{district.tag}购药居民", id_number=number, grid_code=district.grid)
     people.create_person(session, actor=actor, protector=Protector(settings.data_key_bytes),
                          data=data)  # fmt: skip
-    service.report_visit(
+    visit = service.report_visit(
         session,
         settings,
         actor=actor,
@@ -54,7 +55,8 @@ def seed(session, settings, district: District) -> Seeded:
     sale = service.record_sale(session, settings, actor=actor, data=SaleIn(
         venue_id=pharmacy, id_number=number, drug_class="cough"))  # fmt: skip
     ids = {"sentinel_clinic": str(clinic), "sentinel_pharmacy": str(pharmacy),
-           "sentinel_id_number": number, "drug_sale": str(sale.id)}  # fmt: skip
+           "sentinel_id_number": number, "drug_sale": str(sale.id),
+           "fever_visit": str(visit.id)}  # fmt: skip
     return Seeded(ids=ids, markers=(clinic_name, shop_name))
 
 
@@ -127,6 +129,8 @@ BAD_INPUTS = (
              json={"venue_id": "{sentinel_clinic:int}", "kind": "fever_clinic"}),
     BadInput("counts of a malformed day", "get", BASE + "/counts", 422, "request.invalid",
              params={"day": "2022-13-01"}),
+    BadInput("visitors of a malformed grid", "get", BASE + "/follow-ups/visits", 422,
+             "request.invalid", params={"grid": "23x"}),
     BadInput("a sales file with an unknown drug class", "post", BASE + "/sales/import", 200,
              "sentinel.unknown_drug_class", files=_bad_sales_file, line=True),
 )  # fmt: skip
@@ -138,7 +142,7 @@ register(
         prefixes=(BASE,),
         seed=seed,
         order=60,
-        id_names={"sale_id": "drug_sale"},
+        id_names={"sale_id": "drug_sale", "visit_id": "fever_visit"},
         requests={
             f"POST {BASE}/visits": _visit,
             f"POST {BASE}/sales": _sale,

@@ -1,15 +1,18 @@
-"""The ``fever_visits`` export kind: the visit list's scoping and filters, masked columns."""
+"""The sentinel export kinds (``fever_visits``, ``drug_sales``, ``sentinel_sites``): the lists'
+scoping and filters, masked columns, bad filters refused."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
+from fangkong.core import clock
 from fangkong.exports import kinds
 from fangkong.exports.schemas import ExportCreate
+from fangkong.models.sentinel import DrugSale
 from fangkong.sentinel import service
-from fangkong.sentinel.schemas import VisitIn
-from sentinel.conftest import officer
+from fangkong.sentinel.schemas import SaleIn, VisitIn
+from sentinel.conftest import DAOLI_GRID, officer
 
 
 def test_visits_export_is_scoped_filtered_and_masked(session, settings, world):
@@ -37,3 +40,55 @@ def test_visits_export_is_scoped_filtered_and_masked(session, settings, world):
 def test_a_bad_filter_is_refused():
     with pytest.raises(ValidationError):
         ExportCreate(kind="fever_visits", params={"grade": "high"})
+
+
+def test_sales_export_is_scoped_filtered_and_masked(session, settings, world):
+    daoli = officer("230102")
+    for number in (world.id_number, world.nangang_id_number):
+        data = SaleIn(venue_id=world.pharmacy, id_number=number, drug_class="antiviral")
+        service.record_sale(session, settings, actor=daoli, data=data)
+    first = session.query(DrugSale).order_by(DrugSale.id).first()
+    service.mark_contacted(session, actor=officer("230102"), sale_id=first.id)
+    kind = kinds.kind_of("drug_sales")
+    params = kind.validated({"region": "230102", "day": clock.local_today().isoformat()})
+    assert kind.count(session, daoli, params) == 2
+    assert kind.count(session, officer("230103"), params) == 0
+    rows, key = kind.chunk(session, daoli, params, None, 5)
+    assert key is None and [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
+    newest, oldest = rows
+    assert newest[1] != "孙测试" and newest[1].startswith("孙") and "*" in newest[2]
+    assert newest[3:6] == ("antiviral", 1, "道里测试药店")
+    assert (newest[7], newest[8]) == (True, False)
+    assert (oldest[0], oldest[8]) == (first.id, True)  # contacted
+    assert kind.labels[3]["antiviral"] == "Antiviral"
+    assert kind.count(session, daoli, kind.validated({"region": "230103"})) == 0
+
+
+def test_sites_export_is_scoped_and_filtered(session, world):
+    kind = kinds.kind_of("sentinel_sites")
+    daoli = officer("230102")
+    assert kind.personal is False
+    assert kind.count(session, daoli, kind.validated({})) == 2
+    rows, key = kind.chunk(session, daoli, kind.validated({}), None, 1)
+    assert [r[0] for r in rows] == [world.clinic] and key == [world.clinic]
+    rest, key = kind.chunk(session, daoli, kind.validated({}), key, 1)
+    assert [r[:4] for r in rest] == [(world.pharmacy, "道里测试药店", "pharmacy", DAOLI_GRID)]
+    assert kind.chunk(session, daoli, kind.validated({}), key, 1) == ([], None)
+    pharmacies = kind.validated({"kind": "pharmacy"})
+    assert kind.count(session, officer("230103"), pharmacies) == 1
+    city = officer("2301")
+    assert kind.count(session, city, kind.validated({"region": "230103"})) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("drug_sales", {"day": "yesterday"}),
+        ("drug_sales", {"drug": "cough"}),
+        ("sentinel_sites", {"kind": "school"}),
+        ("sentinel_sites", {"region": "23x"}),
+    ],
+)
+def test_bad_sentinel_filters_are_refused(name, params):
+    with pytest.raises(ValidationError):
+        ExportCreate(kind=name, params=params)

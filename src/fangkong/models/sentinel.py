@@ -52,7 +52,8 @@ class SentinelSite(CreatedAt, Base):
 
 class FeverVisit(Base):
     """One visit to a fever clinic: symptoms, whether a NAT was taken at this first visit,
-    and whether the visit marked the person's code (the edition's ``fever_visit_marks_code``)."""
+    and whether the visit marked the person's code (the edition's ``fever_visit_marks_code``);
+    the visitor is followed up by their grid worker (``contacted_at`` once reached)."""
 
     __tablename__ = "fever_visits"
 
@@ -69,8 +70,11 @@ class FeverVisit(Base):
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
     reported_by: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[datetime] = mapped_column(default=clock.now)
+    contacted_at: Mapped[datetime | None] = mapped_column()
+    contacted_by: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
+        Index("ix_fever_visits_grid", "grid_code", "id"),
         Index("ix_fever_visits_region_day", "region_code", "visited_on"),
         Index("ix_fever_visits_venue_day", "venue_id", "visited_on"),
         Index("ix_fever_visits_day", "visited_on", "region_code"),

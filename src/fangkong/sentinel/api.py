@@ -1,12 +1,15 @@
 """``/api/v1/sentinel``: sentinel sites, fever-clinic visits, four-drug sales (and their
-imports), the grid's follow-up list of buyers, daily counts and district alerts.
+imports), the grid's follow-up lists of buyers and of fever-clinic visitors, daily counts and
+district alerts.
 
-Marking a buyer contacted needs only ``sentinel.read``: it is the grid worker's own follow-up
-of a list scoped to their grids (a sale outside them answers 404).
+Marking a buyer or a visitor contacted needs only ``sentinel.read``: it is the grid worker's
+own follow-up of a list scoped to their grids (a sale or a visit outside them answers 404).
+Both marks are idempotent: a second one keeps the first contact.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -21,6 +24,8 @@ from fangkong.core.pagination import (
     encode_cursor,
     page_params,
 )
+from fangkong.core.principal import Principal
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
 from fangkong.core.web import DbSession, Locale, SettingsDep
 from fangkong.sentinel import imports, service, surveillance
 from fangkong.sentinel.dependencies import (
@@ -28,6 +33,7 @@ from fangkong.sentinel.dependencies import (
     SentinelManage,
     SentinelRead,
     SentinelReport,
+    VisitIdPath,
 )
 from fangkong.sentinel.schemas import (
     AlertOut,
@@ -40,6 +46,8 @@ from fangkong.sentinel.schemas import (
     SiteIn,
     SiteKind,
     SiteOut,
+    VisitFollowUpOut,
+    VisitFollowUpQuery,
     VisitIn,
     VisitOut,
 )
@@ -48,6 +56,7 @@ router = APIRouter(tags=["sentinel"])
 BASE = "/api/v1/sentinel"
 Paging = Annotated[PageParams, Depends(page_params)]
 DayQuery = Annotated[date | None, Query()]
+GridQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
 MAX_UPLOAD = upload_limit(imports.MAX_UPLOAD_BYTES)
 
 
@@ -87,6 +96,22 @@ def _translated(report: ImportReport, locale: str, dry_run: bool) -> ImportRepor
     return report
 
 
+def _upload(
+    session: DbSession,
+    settings: SettingsDep,
+    actor: Principal,
+    upload: tuple[UploadFile, str, bool],
+    reader: Callable[..., ImportReport],
+) -> ImportReport:
+    """One import route: read the file (bounded), import it, roll back a dry run."""
+    file, locale, dry_run = upload
+    data = file.file.read(imports.MAX_UPLOAD_BYTES + 1)
+    report = reader(session, settings, actor=actor, filename=file.filename or "", data=data)
+    if dry_run:
+        session.rollback()
+    return _translated(report, locale, dry_run)
+
+
 @router.post(f"{BASE}/visits/import", response_model=ImportReport, max_body_size=MAX_UPLOAD)
 def import_visits(
     session: DbSession,
@@ -96,13 +121,8 @@ def import_visits(
     file: UploadFile,
     dry_run: bool = False,
 ) -> ImportReport:
-    data = file.file.read(imports.MAX_UPLOAD_BYTES + 1)
-    report = imports.import_visits(
-        session, settings, actor=actor, filename=file.filename or "", data=data
-    )
-    if dry_run:
-        session.rollback()
-    return _translated(report, locale, dry_run)
+    upload = (file, locale, dry_run)
+    return _upload(session, settings, actor, upload, imports.import_visits)
 
 
 @router.get(f"{BASE}/sales", response_model=Page[SaleOut])
@@ -129,13 +149,8 @@ def import_sales(
     file: UploadFile,
     dry_run: bool = False,
 ) -> ImportReport:
-    data = file.file.read(imports.MAX_UPLOAD_BYTES + 1)
-    report = imports.import_sales(
-        session, settings, actor=actor, filename=file.filename or "", data=data
-    )
-    if dry_run:
-        session.rollback()
-    return _translated(report, locale, dry_run)
+    upload = (file, locale, dry_run)
+    return _upload(session, settings, actor, upload, imports.import_sales)
 
 
 @router.get(f"{BASE}/follow-ups", response_model=Page[FollowUpOut])
@@ -159,6 +174,33 @@ def list_followups(
 @router.post(f"{BASE}/follow-ups/{{sale_id}}/contacted", response_model=SaleOut)
 def mark_contacted(session: DbSession, actor: SentinelRead, sale_id: SaleIdPath) -> SaleOut:
     return SaleOut.model_validate(service.mark_contacted(session, actor=actor, sale_id=sale_id))
+
+
+@router.get(f"{BASE}/follow-ups/visits", response_model=Page[VisitFollowUpOut])
+def list_visit_followups(
+    session: DbSession,
+    actor: SentinelRead,
+    paging: Paging,
+    open_only: bool = True,
+    day: DayQuery = None,
+    grid: GridQuery = None,
+) -> Page[VisitFollowUpOut]:
+    """The fever-clinic visitors of the caller's grids (open ones by default), newest first."""
+    query = VisitFollowUpQuery(open_only=open_only, day=day, grid=grid)
+    before = decode_cursor(paging.cursor, int) if paging.cursor else None
+    items, last = service.visit_followups(
+        session, actor=actor, query=query, limit=paging.limit, before=before
+    )
+    return Page(items=items, next_cursor=encode_cursor(last) if last else None)
+
+
+@router.post(f"{BASE}/follow-ups/visits/{{visit_id}}/contacted", response_model=VisitOut)
+def mark_visitor_contacted(
+    session: DbSession, actor: SentinelRead, visit_id: VisitIdPath
+) -> VisitOut:
+    """Idempotent: marking a visitor contacted again keeps the first contact."""
+    visit = service.mark_visit_contacted(session, actor=actor, visit_id=visit_id)
+    return VisitOut.model_validate(visit)
 
 
 @router.get(f"{BASE}/counts", response_model=DailyCounts)

@@ -76,3 +76,13 @@ class RegistrationNotInForce(Conflict):
 class SaleNotFound(NotFound):
     code = "sentinel.sale_not_found"
     title = N_("The sale does not exist or is outside your jurisdiction.")
+
+
+class VisitNotFound(NotFound):
+    code = "sentinel.visit_not_found"
+    title = N_("The fever-clinic visit does not exist or is outside your jurisdiction.")
+
+
+class FormInvalid(InvalidInput):
+    code = "sentinel.form_invalid"
+    title = N_("Please correct the marked fields.")

@@ -111,6 +111,15 @@ def sales_page(
     return fetch_page(session, statement, DrugSale.id, params, descending=True)
 
 
+def _newest_first(
+    session: Session, statement: Select[*tuple[Any, ...]], key: Any, limit: int, before: int | None
+) -> Sequence[Any]:
+    """One page (one row more than ``limit``, to tell a next page) newest first by ``key``."""
+    if before is not None:
+        statement = statement.where(key < before)
+    return session.execute(statement.order_by(key.desc()).limit(limit + 1)).all()
+
+
 def followups_page(
     session: Session, actor: Principal, open_only: bool, limit: int, before: int | None
 ) -> Sequence[Any]:
@@ -118,14 +127,44 @@ def followups_page(
     statement = followups_of(actor)
     if open_only:
         statement = statement.where(DrugSale.contacted_at.is_(None))
-    if before is not None:
-        statement = statement.where(DrugSale.id < before)
-    return session.execute(statement.order_by(DrugSale.id.desc()).limit(limit + 1)).all()
+    return _newest_first(session, statement, DrugSale.id, limit, before)
 
 
 def followup(session: Session, actor: Principal, sale_id: int) -> DrugSale | None:
     statement = select(DrugSale).where(
         DrugSale.id == sale_id, within(DrugSale.grid_code, actor.region_code)
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def visit_followups_page(
+    session: Session,
+    actor: Principal,
+    where: tuple[bool, date | None, str | None],
+    limit: int,
+    before: int | None,
+) -> Sequence[Any]:
+    """One page of the fever-clinic visitors who live in the actor's jurisdiction, with their
+    name and the clinic's, newest first; ``where`` is (open only, visit day, grid prefix)."""
+    open_only, day, grid = where
+    statement = (
+        select(FeverVisit, Person.name, Venue.name)
+        .join(Person, Person.id == FeverVisit.person_id)
+        .join(Venue, Venue.id == FeverVisit.venue_id)
+        .where(within(FeverVisit.grid_code, actor.region_code))
+    )
+    if open_only:
+        statement = statement.where(FeverVisit.contacted_at.is_(None))
+    if day is not None:
+        statement = statement.where(FeverVisit.visited_on == day)
+    if grid:
+        statement = statement.where(within(FeverVisit.grid_code, grid))
+    return _newest_first(session, statement, FeverVisit.id, limit, before)
+
+
+def visit_followup(session: Session, actor: Principal, visit_id: int) -> FeverVisit | None:
+    statement = select(FeverVisit).where(
+        FeverVisit.id == visit_id, within(FeverVisit.grid_code, actor.region_code)
     )
     return session.scalars(statement).one_or_none()
 
@@ -214,44 +253,90 @@ def unmark_sales(session: Session, ids: Sequence[int]) -> None:
     session.execute(update(DrugSale).where(DrugSale.id.in_(ids)).values(marked=False))
 
 
-# The fever-visit export (``exports`` kind ``fever_visits``): names and numbers masked.
-EXPORT_COLUMNS: tuple[Any, ...] = (
+# The exports (kinds ``fever_visits`` and ``drug_sales``): names and numbers masked by the
+# service. Each is (the record's model, its columns, the column of its local day).
+VISIT_EXPORT: tuple[Any, tuple[Any, ...], Any] = (FeverVisit, (
     FeverVisit.id, Person.name, Person.id_number_masked, Venue.name, FeverVisit.visited_at,
     FeverVisit.symptoms, FeverVisit.temperature, FeverVisit.nat_taken, FeverVisit.marked,
     FeverVisit.grid_code,
-)  # fmt: skip
+), FeverVisit.visited_on)  # fmt: skip
+SALE_EXPORT: tuple[Any, tuple[Any, ...], Any] = (DrugSale, (
+    DrugSale.id, Person.name, Person.id_number_masked, DrugSale.drug_class, DrugSale.quantity,
+    Venue.name, DrugSale.sold_at, DrugSale.marked, DrugSale.contacted_at.is_not(None),
+    DrugSale.grid_code,
+), DrugSale.sold_on)  # fmt: skip
+Filter = tuple[date | None, str | None]  # (local day, region-code prefix of the site)
 
 
-def _export_statement(actor: Principal, day: date | None, region: str | None) -> Select[Any]:
+def _export_statement(spec: Any, actor: Principal, where: Filter) -> Select[Any]:
+    model, columns, day_column = spec
+    day, region = where
     statement: Select[Any] = (
-        select(*EXPORT_COLUMNS)
-        .join(Person, Person.id == FeverVisit.person_id)
-        .join(Venue, Venue.id == FeverVisit.venue_id)
-        .where(*_site_scope(actor, FeverVisit.region_code, FeverVisit.venue_id))
+        select(*columns)
+        .join(Person, Person.id == model.person_id)
+        .join(Venue, Venue.id == model.venue_id)
+        .where(*_site_scope(actor, model.region_code, model.venue_id))
     )
     if day is not None:
-        statement = statement.where(FeverVisit.visited_on == day)
+        statement = statement.where(day_column == day)
     if region:
-        statement = statement.where(within(FeverVisit.region_code, region))
+        statement = statement.where(within(model.region_code, region))
     return statement
 
 
-def count_visit_rows(
-    session: Session, actor: Principal, day: date | None, region: str | None
-) -> int:
-    inner = _export_statement(actor, day, region).subquery()
+def count_rows(session: Session, spec: Any, actor: Principal, where: Filter) -> int:
+    inner = _export_statement(spec, actor, where).subquery()
     return session.scalar(select(func.count()).select_from(inner)) or 0
 
 
-def visit_rows(
+def export_rows(
     session: Session,
+    spec: Any,
     actor: Principal,
-    where: tuple[date | None, str | None],
+    where: Filter,
+    *,
     before: int | None,
     limit: int,
 ) -> Sequence[Any]:
-    """One chunk of visits, newest first (keyset on the id)."""
-    statement = _export_statement(actor, *where)
+    """One chunk of visits or sales, newest first (keyset on the id)."""
+    statement = _export_statement(spec, actor, where)
     if before is not None:
-        statement = statement.where(FeverVisit.id < before)
-    return session.execute(statement.order_by(FeverVisit.id.desc()).limit(limit)).all()
+        statement = statement.where(spec[0].id < before)
+    return session.execute(statement.order_by(spec[0].id.desc()).limit(limit)).all()
+
+
+def _sites_statement(
+    actor: Principal, kind: str | None, region: str | None
+) -> Select[*tuple[Any, ...]]:
+    statement: Select[*tuple[Any, ...]] = (
+        select(SentinelSite.venue_id, Venue.name, SentinelSite.kind, SentinelSite.region_code,
+               Venue.address, SentinelSite.created_at)
+        .join(Venue, Venue.id == SentinelSite.venue_id)
+        .where(*_site_scope(actor, SentinelSite.region_code, SentinelSite.venue_id))
+    )  # fmt: skip
+    if kind:
+        statement = statement.where(SentinelSite.kind == kind)
+    if region:
+        statement = statement.where(within(SentinelSite.region_code, region))
+    return statement
+
+
+def count_site_rows(
+    session: Session, actor: Principal, kind: str | None, region: str | None
+) -> int:
+    inner = _sites_statement(actor, kind, region).subquery()
+    return session.scalar(select(func.count()).select_from(inner)) or 0
+
+
+def site_rows(
+    session: Session,
+    actor: Principal,
+    where: tuple[str | None, str | None],
+    after: int | None,
+    limit: int,
+) -> Sequence[Any]:
+    """One chunk of sites by venue id; ``where`` is (kind, region-code prefix)."""
+    statement = _sites_statement(actor, *where)
+    if after is not None:
+        statement = statement.where(SentinelSite.venue_id > after)
+    return session.execute(statement.order_by(SentinelSite.venue_id).limit(limit)).all()

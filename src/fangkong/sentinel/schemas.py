@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fangkong.core.errors import N_
+from fangkong.core.scoping import REGION_PREFIX_PATTERN
 
 IdNumber = Annotated[str, Field(min_length=15, max_length=18)]
 
@@ -43,6 +44,15 @@ DRUG_LABELS = {
     DrugClass.COUGH: N_("Cough medicine"),
     DrugClass.ANTIVIRAL: N_("Antiviral"),
     DrugClass.ANTIBIOTIC: N_("Antibiotic"),
+}
+SYMPTOM_LABELS = {
+    Symptom.FEVER: N_("Fever"),
+    Symptom.COUGH: N_("Cough"),
+    Symptom.SORE_THROAT: N_("Sore throat"),
+    Symptom.FATIGUE: N_("Fatigue"),
+    Symptom.LOSS_OF_SMELL_TASTE: N_("Loss of smell or taste"),
+    Symptom.DIARRHOEA: N_("Diarrhoea"),
+    Symptom.OTHER: N_("Other symptom"),
 }
 # What an import file may say in Chinese for each value.
 DRUG_ALIASES = {
@@ -99,6 +109,7 @@ class VisitOut(BaseModel):
     temperature: float | None
     nat_taken: bool
     marked: bool
+    contacted_at: datetime | None = None
 
 
 class SaleIn(BaseModel):
@@ -138,6 +149,28 @@ class FollowUpOut(BaseModel):
     sold_at: datetime
     marked: bool
     contacted_at: datetime | None
+
+
+class VisitFollowUpOut(BaseModel):
+    """A fever-clinic visitor for the grid worker: masked name, grid, clinic, when, NAT."""
+
+    visit_id: int
+    person_id: int
+    name: str  # masked
+    grid_code: str
+    clinic: str
+    visited_at: datetime
+    nat_taken: bool
+    marked: bool
+    contacted_at: datetime | None
+
+
+class VisitFollowUpQuery(BaseModel):
+    """The filters of the visitors' follow-up list (API query and page)."""
+
+    open_only: bool = True
+    day: date | None = None  # the local day of the visit
+    grid: Annotated[str | None, Field(pattern=REGION_PREFIX_PATTERN)] = None
 
 
 class CountRow(BaseModel):

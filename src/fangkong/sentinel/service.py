@@ -1,5 +1,5 @@
 """Verbs of the sentinel domain: register a site, report a fever visit, record a four-drug
-sale, mark a pushed buyer contacted, and the lists.
+sale, mark a pushed buyer or fever-clinic visitor contacted, the lists and the exports.
 
 A visit or a sale names the person by resident ID number (real-name registration, 实名登记):
 the person is looked up city-wide by keyed hash, because a clinic serves people from any
@@ -46,6 +46,8 @@ from fangkong.sentinel.schemas import (
     SiteKind,
     SiteOut,
     Symptom,
+    VisitFollowUpOut,
+    VisitFollowUpQuery,
     VisitIn,
 )
 from fangkong.venues import service as venues
@@ -272,38 +274,123 @@ def mark_contacted(session: Session, *, actor: Principal, sale_id: int) -> DrugS
     sale = repository.followup(session, actor, sale_id)
     if sale is None:
         raise errors.SaleNotFound()
-    if sale.contacted_at is not None:
-        return sale
-    sale.contacted_at, sale.contacted_by = clock.now(), actor.id
-    session.flush()
-    audit.record(session, actor=actor, action="sentinel.buyer_contacted",
-                 object_type="drug_sale", object_id=sale.id, region_code=sale.grid_code,
-                 before={"contacted_at": None},
-                 after={"contacted_at": sale.contacted_at.isoformat()})  # fmt: skip
+    _contacted(session, actor, sale, "sentinel.buyer_contacted", "drug_sale")
     return sale
 
 
-# --- the fever-visit export ------------------------------------------------------------------
+def visit_followups(
+    session: Session,
+    *,
+    actor: Principal,
+    query: VisitFollowUpQuery,
+    limit: int,
+    before: int | None,
+) -> tuple[list[VisitFollowUpOut], int | None]:
+    """The fever-clinic visitors of the actor's grids, newest first, names masked."""
+    where = (query.open_only, query.day, query.grid)
+    rows = repository.visit_followups_page(session, actor, where, limit, before)
+    items = [
+        VisitFollowUpOut(visit_id=visit.id, person_id=visit.person_id,
+                         name=mask_person_name(name), grid_code=visit.grid_code, clinic=clinic,
+                         visited_at=visit.visited_at, nat_taken=visit.nat_taken,
+                         marked=visit.marked, contacted_at=visit.contacted_at)
+        for visit, name, clinic in rows[:limit]
+    ]  # fmt: skip
+    return items, (items[-1].visit_id if len(rows) > limit else None)
+
+
+def mark_visit_contacted(session: Session, *, actor: Principal, visit_id: int) -> FeverVisit:
+    """The grid worker reached the fever-clinic visitor and checked their NAT (idempotent,
+    as for buyers: a second mark keeps the first contact and writes nothing)."""
+    visit = repository.visit_followup(session, actor, visit_id)
+    if visit is None:
+        raise errors.VisitNotFound()
+    _contacted(session, actor, visit, "sentinel.visitor_contacted", "fever_visit")
+    return visit
+
+
+def _contacted(
+    session: Session, actor: Principal, row: DrugSale | FeverVisit, action: str, kind: str
+) -> None:
+    if row.contacted_at is not None:
+        return
+    row.contacted_at, row.contacted_by = clock.now(), actor.id
+    session.flush()
+    audit.record(session, actor=actor, action=action, object_type=kind, object_id=row.id,
+                 region_code=row.grid_code, before={"contacted_at": None},
+                 after={"contacted_at": row.contacted_at.isoformat()})  # fmt: skip
+
+
+# --- the exports (fever visits, four-drug sales, sites) ---------------------------------------
 
 
 @dataclass(frozen=True)
 class VisitFilter:
+    """The filter of the visit and the sale exports."""
+
     day: date | None = None
-    region: str | None = None  # a region-code prefix of the clinic
+    region: str | None = None  # a region-code prefix of the clinic or pharmacy
+
+
+SaleFilter = VisitFilter
+
+
+@dataclass(frozen=True)
+class SiteFilter:
+    kind: SiteKind | None = None
+    region: str | None = None
 
 
 def count_for_export(session: Session, *, actor: Principal, where: VisitFilter) -> int:
-    return repository.count_visit_rows(session, actor, where.day, where.region)
+    spec = repository.VISIT_EXPORT
+    return repository.count_rows(session, spec, actor, (where.day, where.region))
 
 
 def export_rows(
     session: Session, *, actor: Principal, where: VisitFilter, after: list[Any] | None, limit: int
 ) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
     """One chunk of visits for an export, newest first: names masked, symptoms as codes."""
+    rows, key = _chunk(session, repository.VISIT_EXPORT, actor, where, after=after, limit=limit)
+    return [(r[0], mask_person_name(r[1]), r[2], r[3], r[4], ", ".join(r[5]), *r[6:])
+            for r in rows], key  # fmt: skip
+
+
+def count_sales_for_export(session: Session, *, actor: Principal, where: SaleFilter) -> int:
+    spec = repository.SALE_EXPORT
+    return repository.count_rows(session, spec, actor, (where.day, where.region))
+
+
+def sale_export_rows(
+    session: Session, *, actor: Principal, where: SaleFilter, after: list[Any] | None, limit: int
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
+    """One chunk of four-drug sales for an export, newest first: buyers' names masked."""
+    rows, key = _chunk(session, repository.SALE_EXPORT, actor, where, after=after, limit=limit)
+    return [(r[0], mask_person_name(r[1]), *r[2:]) for r in rows], key
+
+
+def _chunk(
+    session: Session, spec: Any, actor: Principal, where: VisitFilter, *, after: Any, limit: int
+) -> tuple[Sequence[Any], list[Any] | None]:
     before = int(after[0]) if after else None
-    rows = repository.visit_rows(session, actor, (where.day, where.region), before, limit)
-    out = [(r[0], mask_person_name(r[1]), r[2], r[3], r[4], ", ".join(r[5]), *r[6:]) for r in rows]
-    return out, ([rows[-1][0]] if len(rows) == limit else None)
+    rows = repository.export_rows(
+        session, spec, actor, (where.day, where.region), before=before, limit=limit
+    )
+    return rows, ([rows[-1][0]] if len(rows) == limit else None)
+
+
+def count_sites_for_export(session: Session, *, actor: Principal, where: SiteFilter) -> int:
+    kind = where.kind.value if where.kind else None
+    return repository.count_site_rows(session, actor, kind, where.region)
+
+
+def site_export_rows(
+    session: Session, *, actor: Principal, where: SiteFilter, after: list[Any] | None, limit: int
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
+    """One chunk of sentinel sites for an export, by venue id."""
+    kind = where.kind.value if where.kind else None
+    start = int(after[0]) if after else None
+    rows = repository.site_rows(session, actor, (kind, where.region), start, limit)
+    return [tuple(r) for r in rows], ([rows[-1][0]] if len(rows) == limit else None)
 
 
 def person_merged(session: Session, merged_id: int, kept_id: int) -> int:
