@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, status
 
 from fangkong.auth.dependencies import BearerPrincipal
 from fangkong.auth.permissions import Perm
+from fangkong.care.requests.schemas import OwnRequestCreate, RequestOut
 from fangkong.citizens import service
 from fangkong.citizens.dependencies import (
     CurrentCitizen,
@@ -86,6 +87,22 @@ def my_appeals(session: DbSession, citizen: CurrentCitizen) -> list[AppealOut]:
 @router.post("/api/v1/me/appeals", response_model=AppealOut, status_code=status.HTTP_201_CREATED)
 def file_appeal(session: DbSession, citizen: CurrentCitizen, data: AppealIn) -> AppealOut:
     return service.file_appeal(session, citizen, data.text)
+
+
+@router.get("/api/v1/me/care-requests", response_model=list[RequestOut])
+def my_care_requests(session: DbSession, citizen: CurrentCitizen) -> list[RequestOut]:
+    return service.my_care_requests(session, citizen)
+
+
+@router.post(
+    "/api/v1/me/care-requests", response_model=RequestOut, status_code=status.HTTP_201_CREATED
+)
+def ask_care(
+    session: DbSession, settings: SettingsDep, citizen: CurrentCitizen, data: OwnRequestCreate
+) -> RequestOut:
+    """A livelihood request of the citizen's own: taken from a sealed or controlled zone; a
+    medical visit is always taken."""
+    return service.ask_care(session, settings, citizen, data)
 
 
 @router.post("/api/v1/health-code/verify", response_model=VerifyOut)

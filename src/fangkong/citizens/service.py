@@ -16,6 +16,8 @@ import redis
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
+from fangkong.care.requests import service as care_requests
+from fangkong.care.requests.schemas import OwnRequestCreate, RequestOut
 from fangkong.citizens import nonces, personal_code, repository, tokens
 from fangkong.citizens.errors import (
     AppealTextInvalid,
@@ -253,6 +255,22 @@ def my_scans(session: Session, citizen: Citizen) -> list[ScanView]:
 def my_vaccination(session: Session, citizen: Citizen) -> PersonRecord:
     """The citizen's own doses and status, read-only (疫苗接种记录)."""
     return vaccination.own_record(session, citizen.person_id)
+
+
+def my_care_requests(session: Session, citizen: Citizen) -> list[RequestOut]:
+    """The citizen's own livelihood requests and their status (民生诉求)."""
+    return care_requests.own_requests(session, citizen.person_id)
+
+
+def ask_care(
+    session: Session, settings: Settings, citizen: Citizen, data: OwnRequestCreate
+) -> RequestOut:
+    """Ask for food, medicine, a medical visit or other as the resident themselves; outside a
+    sealed or controlled zone only a medical visit is taken (``care.not_in_zone``)."""
+    request = care_requests.ask_own(
+        session, settings=settings, person_id=citizen.person_id, data=data
+    )
+    return care_requests.requests_out(session, [request])[0]
 
 
 def my_appeals(session: Session, citizen: Citizen) -> list[AppealOut]:

@@ -9,6 +9,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fangkong.auth.dependencies import CsrfChecked
+from fangkong.care.kinds import KIND_LABELS, STATUS_LABELS
+from fangkong.care.pages import FormInvalid as CareFormInvalid
+from fangkong.care.requests.schemas import OwnRequestCreate
 from fangkong.citizens import service
 from fangkong.citizens.dependencies import (
     CITIZEN_COOKIE,
@@ -23,6 +26,7 @@ from fangkong.citizens.errors import OtpInvalid
 from fangkong.citizens.schemas import Citizen
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
+from fangkong.core.forms import FormFields, blank, picked, validated
 from fangkong.core.templating import render
 from fangkong.core.web import DbSession, Locale, SettingsDep, local_path
 
@@ -174,3 +178,40 @@ def appeal_submit(
         context = _appeal_context(session, citizen, error=exc, text=text)
         return citizen_page(request, "citizens/appeal.html", context, status_code=exc.status)
     return RedirectResponse("/me/appeal?filed=1", status_code=303)
+
+
+# --- livelihood requests (民生诉求) ----------------------------------------------------------
+
+CARE_FORM = ("kind", "text")
+
+
+def _care_context(session: DbSession, citizen: Citizen, **extra: Any) -> dict[str, Any]:
+    return {
+        "requests": service.my_care_requests(session, citizen), "error": None,
+        "form": blank(CARE_FORM), "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
+    } | extra  # fmt: skip
+
+
+@router.get("/me/care")
+def care_page(request: Request, session: DbSession, citizen: PageCitizen) -> Response:
+    return citizen_page(request, "care/me.html", _care_context(session, citizen))
+
+
+@router.post("/me/care", dependencies=[CsrfChecked])
+def care_submit(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    citizen: PageCitizen,
+    fields: FormFields,
+) -> Response:
+    form = picked(fields, CARE_FORM)
+    try:
+        service.ask_care(
+            session, settings, citizen, validated(OwnRequestCreate, form, CareFormInvalid)
+        )
+    except DomainError as exc:
+        session.rollback()
+        context = _care_context(session, citizen, error=exc, form=form)
+        return citizen_page(request, "care/me.html", context, status_code=exc.status)
+    return RedirectResponse("/me/care?asked=1", status_code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fangkong.arrivals.jobs
 import fangkong.auth.jobs
+import fangkong.care.jobs
 import fangkong.cases.jobs
 import fangkong.exports.jobs
 import fangkong.healthcode.jobs

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,6 +81,10 @@ class CareRequest(CreatedAt, Base):
     done_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str] = mapped_column(String(500), default="")
     created_by: Mapped[int | None] = mapped_column(Integer)
+    # Asked by the resident from their own citizen page, not entered by a worker.
+    by_citizen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the overdue escalation (``care.escalate``) first found it open past its deadline.
+    escalated_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     __table_args__ = (
@@ -89,6 +94,7 @@ class CareRequest(CreatedAt, Base):
         Index("ix_care_requests_status_due", "status", "due_at"),
         Index("ix_care_requests_person", "person_id"),
         Index("ix_care_requests_pairing", "pairing_id"),
+        Index("ix_care_requests_escalated", "escalated_at"),
         retention(DeleteAfterEmergency(WINDOW)),
     )
 

@@ -32,12 +32,13 @@ def list_requests(
     channel: Channel | None = None,
     region: RegionQuery = None,
     overdue: bool = False,
+    escalated: bool = False,
     person_id: IdQuery = None,
 ) -> Page[RequestOut]:
     where = service.RequestFilter(
         status=status.value if status else None, kind=kind.value if kind else None,
         channel=channel.value if channel else None, region=region,
-        overdue_at=clock.now() if overdue else None, person_id=person_id,
+        overdue_at=clock.now() if overdue else None, person_id=person_id, escalated=escalated,
     )  # fmt: skip
     items, cursor = service.list_requests(session, actor=actor, page=paging, where=where)
     return Page(items=items, next_cursor=cursor)

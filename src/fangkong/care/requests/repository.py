@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -31,6 +31,7 @@ class RequestFilter:
     region: str | None = None  # a region-code prefix
     overdue_at: datetime | None = None  # open and due before this instant
     person_id: int | None = None
+    escalated: bool = False  # escalated once by the overdue job (open or since closed)
 
 
 def scoped(actor: Principal) -> Select[Any]:
@@ -57,6 +58,8 @@ def _filtered(actor: Principal, where: RequestFilter) -> Select[Any]:
         )
     if where.person_id is not None:
         statement = statement.where(CareRequest.person_id == where.person_id)
+    if where.escalated:
+        statement = statement.where(CareRequest.escalated_at.is_not(None))
     return statement
 
 
@@ -71,6 +74,41 @@ def page(
 def count(session: Session, actor: Principal, where: RequestFilter) -> int:
     statement = _filtered(actor, where).with_only_columns(func.count(), maintain_column_froms=True)
     return int(session.scalar(statement) or 0)
+
+
+def to_escalate(
+    session: Session, actor: Principal, at: datetime, region: str | None
+) -> Sequence[CareRequest]:
+    """Open requests due before ``at`` and not escalated yet, emergencies first."""
+    where = RequestFilter(region=region, overdue_at=at)
+    statement = _filtered(actor, where).where(CareRequest.escalated_at.is_(None))
+    return session.scalars(statement.order_by(CareRequest.priority, CareRequest.id)).all()
+
+
+def mark_escalated(session: Session, request_id: int, at: datetime) -> bool:
+    """Set ``escalated_at`` unless already set; False when another run was first (the
+    conditional update makes a concurrent second run wait and then find it taken)."""
+    statement = (
+        update(CareRequest)
+        .where(CareRequest.id == request_id, CareRequest.escalated_at.is_(None))
+        .values(escalated_at=at)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(session.execute(statement), "rowcount", 0))
+
+
+def escalated_open_count(session: Session, actor: Principal) -> int:
+    statement = scoped(actor).where(
+        CareRequest.escalated_at.is_not(None), CareRequest.status.in_(OPEN_STATUSES)
+    )
+    counted = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def of_person(session: Session, person_id: int, limit: int) -> Sequence[CareRequest]:
+    """A resident's own requests, newest first (for the citizen's page; unscoped)."""
+    statement = select(CareRequest).where(CareRequest.person_id == person_id)
+    return session.scalars(statement.order_by(CareRequest.id.desc()).limit(limit)).all()
 
 
 def people_of(session: Session, ids: set[int]) -> dict[int, Person]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -74,3 +74,21 @@ class RequestOut(BaseModel):
     started_at: datetime | None
     done_at: datetime | None
     outcome: str
+    escalated_at: datetime | None  # first found overdue by the escalation job
+    by_citizen: bool  # asked by the resident from their own citizen page
+
+
+class OwnRequestCreate(BaseModel):
+    """A resident's own livelihood request (民生诉求) from their citizen page: food,
+    medicine, a medical visit or other; the zone gate of ``ask`` applies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["food", "medicine", "medical", "other"]
+    text: Text
+
+
+class EscalationOut(BaseModel):
+    escalated: int
+    emergencies: int
+    ids: list[int]

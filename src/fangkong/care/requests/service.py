@@ -31,7 +31,12 @@ from fangkong.care.kinds import (
 )
 from fangkong.care.requests import repository
 from fangkong.care.requests.repository import RequestFilter
-from fangkong.care.requests.schemas import RequestCreate, RequestOut
+from fangkong.care.requests.schemas import (
+    EscalationOut,
+    OwnRequestCreate,
+    RequestCreate,
+    RequestOut,
+)
 from fangkong.care.volunteers import service as volunteers
 from fangkong.config import Settings
 from fangkong.core import clock
@@ -43,6 +48,8 @@ from fangkong.models.care import CareRequest
 
 __all__ = ["RequestFilter"]
 FIELDS = ("status", "volunteer_id", "due_at", "outcome")
+OWN_LIMIT = 50
+CITIZEN = "citizen"
 COMMUNITY_DIGITS = 12
 
 
@@ -68,7 +75,8 @@ def request_out(request: CareRequest, person: Person | None) -> RequestOut:
         volunteer_id=request.volunteer_id, text=request.text, status=Status(request.status),
         due_at=request.due_at, overdue=is_overdue(request), created_at=request.created_at,
         assigned_at=request.assigned_at, started_at=request.started_at,
-        done_at=request.done_at, outcome=request.outcome,
+        done_at=request.done_at, outcome=request.outcome, escalated_at=request.escalated_at,
+        by_citizen=request.by_citizen,
     )  # fmt: skip
 
 
@@ -154,7 +162,7 @@ def ask(
         kind=data.kind.value, person_id=person.id, region_code=person.grid_code,
         community_code=person.grid_code[:COMMUNITY_DIGITS], text=data.text,
         priority=0 if data.kind in EMERGENCY_KINDS else 1, status=Status.NEW.value,
-        due_at=due_at, created_by=actor.id, outcome="",
+        due_at=due_at, created_by=actor.id, outcome="", by_citizen=actor.role == CITIZEN,
     )  # fmt: skip
     if data.kind in LIVELIHOOD_KINDS:
         _livelihood(session, request)
@@ -164,6 +172,31 @@ def ask(
     session.flush()
     _audit(session, actor, "care.request_create", request, None)
     return request
+
+
+def ask_own(
+    session: Session, *, settings: Settings, person_id: int, data: OwnRequestCreate
+) -> CareRequest:
+    """A resident's own livelihood request, asked as themselves: the same gate as ``ask``
+    (outside a sealed or controlled zone refused, except a medical visit)."""
+    person = repository.people_of(session, {person_id}).get(person_id)
+    if person is None:
+        raise errors.UnknownPerson()
+    asked = RequestCreate(person_id=person.id, kind=RequestKind(data.kind), text=data.text)
+    return ask(session, actor=citizen_actor(person), settings=settings, data=asked)
+
+
+def citizen_actor(person: Person) -> Principal:
+    """The resident as the actor of their own request: they reach only their own record."""
+    return Principal(
+        id=None, username=f"citizen:{person.id}", role=CITIZEN, region_code=person.grid_code
+    )
+
+
+def own_requests(session: Session, person_id: int) -> list[RequestOut]:
+    """The resident's own requests and their status, newest first (unscoped: the citizen's
+    page passes the signed-in person only)."""
+    return requests_out(session, repository.of_person(session, person_id, OWN_LIMIT))
 
 
 def _livelihood(session: Session, request: CareRequest) -> None:
@@ -182,6 +215,32 @@ def _paired_service(session: Session, request: CareRequest) -> None:
         raise errors.NotPaired()
     request.pairing_id, request.volunteer_id = pairing.id, pairing.volunteer_id
     request.status, request.assigned_at = Status.ASSIGNED.value, clock.now()
+
+
+# --- escalating ------------------------------------------------------------------------
+
+
+def escalate_overdue(
+    session: Session, *, actor: Principal, region: str | None = None, at: datetime | None = None
+) -> EscalationOut:
+    """Mark each open request past its deadline escalated, once; emergencies first. A done
+    or refused request is never escalated; one escalated before is not touched again."""
+    now = at or clock.now()
+    candidates = repository.to_escalate(session, actor, now, region)
+    found = [r for r in candidates if repository.mark_escalated(session, r.id, now)]
+    for request in found:
+        trail.record(
+            session, actor, "care.request_escalate", object_type="care_request",
+            object_id=request.id, region_code=request.region_code, before={"escalated_at": None},
+            after=trail.snapshot(request, ("kind", "status", "due_at", "escalated_at")),
+        )  # fmt: skip
+    emergencies = sum(1 for r in found if r.priority == 0)
+    return EscalationOut(escalated=len(found), emergencies=emergencies, ids=[r.id for r in found])
+
+
+def escalated_count(session: Session, *, actor: Principal) -> int:
+    """Open requests in the actor's jurisdiction that the escalation found overdue."""
+    return repository.escalated_open_count(session, actor)
 
 
 # --- moving -----------------------------------------------------------------------------

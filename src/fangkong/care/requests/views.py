@@ -17,10 +17,11 @@ from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
 from fangkong.care.access import CareForm, CarePage
 from fangkong.care.kinds import KIND_LABELS, STATUS_LABELS, ZONE_LABELS, RequestKind, Status
+from fangkong.care.pages import NO_STORE, FormInvalid, tab_counts
 from fangkong.care.requests import service
 from fangkong.care.requests.schemas import RequestCreate
 from fangkong.core import clock
-from fangkong.core.errors import N_, DomainError, InvalidInput
+from fangkong.core.errors import DomainError
 from fangkong.core.forms import FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
@@ -29,16 +30,10 @@ from fangkong.core.web import DbSession, IdPath, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-NO_STORE = {"Cache-Control": "no-store"}
 Cursor = Annotated[str | None, Query(max_length=200)]
 StatusQuery = Annotated[Status | Literal[""] | None, Query()]
 KindQuery = Annotated[RequestKind | Literal[""] | None, Query()]
-OverdueQuery = Annotated[Literal["", "yes"] | None, Query()]
-
-
-class FormInvalid(InvalidInput):
-    code = "care.form_invalid"
-    title = N_("Please correct the marked fields.")
+YesQuery = Annotated[Literal["", "yes"] | None, Query()]
 
 
 @router.get("/care/requests")
@@ -48,13 +43,16 @@ def requests_page(
     actor: CarePage,
     status: StatusQuery = None,
     kind: KindQuery = None,
-    overdue: OverdueQuery = None,
+    overdue: YesQuery = None,
+    escalated: YesQuery = None,
     cursor: Cursor = None,
 ) -> Response:
-    filters = {"status": status or "", "kind": kind or "", "overdue": overdue or ""}
+    filters = {"status": status or "", "kind": kind or "", "overdue": overdue or "",
+               "escalated": escalated or ""}  # fmt: skip
     where = service.RequestFilter(
         status=filters["status"] or None, kind=filters["kind"] or None,
         overdue_at=clock.now() if filters["overdue"] else None,
+        escalated=bool(filters["escalated"]),
     )  # fmt: skip
     page = PageParams(limit=PAGE_SIZE, cursor=cursor)
     rows, next_cursor = service.list_requests(session, actor=actor, page=page, where=where)
@@ -65,7 +63,7 @@ def requests_page(
     context = {
         "rows": rows, "filters": filters, "filtered": any(filters.values()),
         "next_url": next_url, "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
-    }  # fmt: skip
+    } | tab_counts(session, actor)  # fmt: skip
     return render(request, "care/requests.html", context)
 
 

@@ -24,13 +24,31 @@ def get_team(session: Session, actor: Principal, team_id: int) -> CareTeam | Non
     return session.scalars(teams(actor).where(CareTeam.id == team_id)).one_or_none()
 
 
-def team_page(
-    session: Session, actor: Principal, region: str | None, params: PageParams
-) -> tuple[Sequence[CareTeam], str | None]:
+def _teams_in(actor: Principal, region: str | None) -> Select[Any]:
     statement = teams(actor)
     if region:
         statement = statement.where(within(CareTeam.region_code, region))
-    return fetch_page(session, statement, CareTeam.id, params)
+    return statement
+
+
+def team_page(
+    session: Session, actor: Principal, region: str | None, params: PageParams
+) -> tuple[Sequence[CareTeam], str | None]:
+    return fetch_page(session, _teams_in(actor, region), CareTeam.id, params)
+
+
+def team_count(session: Session, actor: Principal, region: str | None) -> int:
+    counted = _teams_in(actor, region).with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def team_chunk(
+    session: Session, actor: Principal, region: str | None, after: int | None, limit: int
+) -> Sequence[CareTeam]:
+    statement = _teams_in(actor, region)
+    if after is not None:
+        statement = statement.where(CareTeam.id > after)
+    return session.scalars(statement.order_by(CareTeam.id).limit(limit)).all()
 
 
 def region_exists(session: Session, code: str) -> bool:

@@ -5,7 +5,9 @@ audit row. Dates of visits and hazards are local days and never lie in the futur
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,11 @@ from fangkong.models.care import CareHazard, CareTeam, CareTeamCommunity, CareVi
 
 COMMUNITY_DIGITS = 12
 TEAM_FIELDS = ("name", "region_code", "leader", "members", "duties")
+
+
+@dataclass(frozen=True)
+class TeamFilter:
+    region: str | None = None  # a region-code prefix
 
 
 def _region(session: Session, actor: Principal, code: str) -> str:
@@ -99,6 +106,23 @@ def list_teams(
 ) -> tuple[list[TeamOut], str | None]:
     rows, cursor = repository.team_page(session, actor, region, page)
     return teams_out(session, rows), cursor
+
+
+def count_for_export(session: Session, *, actor: Principal, where: TeamFilter) -> int:
+    return repository.team_count(session, actor, where.region)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: TeamFilter, after: list[Any] | None, limit: int
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
+    """One keyset chunk of teams: region, communities, duties and the counts of the list."""
+    rows = repository.team_chunk(session, actor, where.region, after[0] if after else None, limit)
+    out = [
+        (t.id, t.name, t.region_code, "、".join(t.communities), t.leader, t.duties, t.visits,
+         t.hazards_found, t.hazards_fixed)
+        for t in teams_out(session, rows)
+    ]  # fmt: skip
+    return out, ([rows[-1].id] if len(rows) == limit else None)
 
 
 def _past_or_today(day: date) -> date:
@@ -178,10 +202,16 @@ def hazards(
 
 
 def fix_hazard(
-    session: Session, *, actor: Principal, hazard_id: int, data: HazardFix
+    session: Session,
+    *,
+    actor: Principal,
+    hazard_id: int,
+    data: HazardFix,
+    team_id: int | None = None,
 ) -> CareHazard:
+    """Fixed on a day not before it was found; ``team_id``, when given, must be its team."""
     hazard = repository.get_hazard(session, actor, hazard_id)
-    if hazard is None:
+    if hazard is None or team_id not in (None, hazard.team_id):
         raise errors.HazardNotFound()
     if hazard.fixed_on is not None:
         raise errors.HazardFixed()

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
@@ -36,15 +36,45 @@ def volunteer_of_person(session: Session, person_id: int) -> Volunteer | None:
     return session.scalars(select(Volunteer).where(Volunteer.person_id == person_id)).first()
 
 
-def volunteer_page(
-    session: Session, actor: Principal, where: VolunteerFilter, params: PageParams
-) -> tuple[Sequence[Volunteer], str | None]:
+def _volunteers_where(actor: Principal, where: VolunteerFilter) -> Select[Any]:
     statement = volunteers(actor)
     if where.active is not None:
         statement = statement.where(Volunteer.active.is_(where.active))
     if where.region:
         statement = statement.where(within(Volunteer.region_code, where.region))
-    return fetch_page(session, statement, Volunteer.id, params)
+    return statement
+
+
+def volunteer_page(
+    session: Session, actor: Principal, where: VolunteerFilter, params: PageParams
+) -> tuple[Sequence[Volunteer], str | None]:
+    return fetch_page(session, _volunteers_where(actor, where), Volunteer.id, params)
+
+
+def _counted(session: Session, statement: Select[Any]) -> int:
+    counted = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return int(session.scalar(counted) or 0)
+
+
+def volunteer_count(session: Session, actor: Principal, where: VolunteerFilter) -> int:
+    return _counted(session, _volunteers_where(actor, where))
+
+
+VOLUNTEER_COLUMNS = (
+    Volunteer.id, Person.name, Person.id_number_masked, Person.phone_masked, Volunteer.skills,
+    Volunteer.areas, Volunteer.active, Volunteer.created_at,
+)  # fmt: skip
+
+
+def volunteer_rows(
+    session: Session, actor: Principal, where: VolunteerFilter, after: int | None, limit: int
+) -> Sequence[Any]:
+    """Volunteers with their person's name and masked numbers, by id (keyset)."""
+    statement = _volunteers_where(actor, where).with_only_columns(*VOLUNTEER_COLUMNS)
+    statement = statement.outerjoin(Person, Person.id == Volunteer.person_id)
+    if after is not None:
+        statement = statement.where(Volunteer.id > after)
+    return session.execute(statement.order_by(Volunteer.id).limit(limit)).all()
 
 
 def people_of(session: Session, ids: set[int]) -> dict[int, Person]:
@@ -77,13 +107,41 @@ def active_pairing_of(session: Session, person_id: int) -> CarePairing | None:
     return session.scalars(statement).first()
 
 
-def pairing_page(
-    session: Session, actor: Principal, active: bool | None, params: PageParams
-) -> tuple[Sequence[CarePairing], str | None]:
+def _pairings_where(actor: Principal, active: bool | None) -> Select[Any]:
     statement = pairings(actor)
     if active is not None:
         statement = statement.where(CarePairing.active.is_(active))
-    return fetch_page(session, statement, CarePairing.id, params)
+    return statement
+
+
+def pairing_page(
+    session: Session, actor: Principal, active: bool | None, params: PageParams
+) -> tuple[Sequence[CarePairing], str | None]:
+    return fetch_page(session, _pairings_where(actor, active), CarePairing.id, params)
+
+
+def pairing_count(session: Session, actor: Principal, active: bool | None) -> int:
+    return _counted(session, _pairings_where(actor, active))
+
+
+HELPER = aliased(Person)
+PAIRING_COLUMNS = (
+    CarePairing.id, Person.name, CarePairing.region_code, CarePairing.volunteer_id,
+    HELPER.name, CarePairing.active, CarePairing.created_at, CarePairing.ended_at,
+)  # fmt: skip
+
+
+def pairing_rows(
+    session: Session, actor: Principal, active: bool | None, after: int | None, limit: int
+) -> Sequence[Any]:
+    """Pairings with the resident's and the volunteer's names, by id (keyset)."""
+    statement = _pairings_where(actor, active).with_only_columns(*PAIRING_COLUMNS)
+    statement = statement.join(Person, Person.id == CarePairing.person_id)
+    statement = statement.join(Volunteer, Volunteer.id == CarePairing.volunteer_id)
+    statement = statement.outerjoin(HELPER, HELPER.id == Volunteer.person_id)
+    if after is not None:
+        statement = statement.where(CarePairing.id > after)
+    return session.execute(statement.order_by(CarePairing.id).limit(limit)).all()
 
 
 def vulnerable_page(

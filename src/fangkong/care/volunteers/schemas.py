@@ -50,6 +50,12 @@ class NeedIn(BaseModel):
     note: Note = ""
 
 
+class NeedForm(NeedIn):
+    """The care-needs page's form: the resident, then the needs as the API takes them."""
+
+    person_id: PersonId
+
+
 class NeedOut(BaseModel):
     person_id: int
     region_code: str

@@ -5,6 +5,8 @@ the people service inside the actor's jurisdiction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,8 +33,13 @@ from fangkong.models import Person
 from fangkong.models.care import CareNeed, CarePairing, Volunteer
 from fangkong.people import service as people
 
-__all__ = ["VOLUNTEER_FIELDS", "VolunteerFilter", "areas_of", "skills_of"]
+__all__ = ["VOLUNTEER_FIELDS", "PairingFilter", "VolunteerFilter", "areas_of", "skills_of"]
 PAIRING_FIELDS = ("person_id", "volunteer_id", "region_code", "active")
+
+
+@dataclass(frozen=True)
+class PairingFilter:
+    active: bool | None = None
 
 
 def resident(session: Session, actor: Principal, person_id: int) -> Person:
@@ -116,6 +123,25 @@ def list_volunteers(
 ) -> tuple[list[VolunteerOut], str | None]:
     rows, cursor = repository.volunteer_page(session, actor, where, page)
     return volunteers_out(session, rows), cursor
+
+
+def count_for_export(session: Session, *, actor: Principal, where: VolunteerFilter) -> int:
+    return repository.volunteer_count(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: VolunteerFilter, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One keyset chunk of volunteers: name masked as in the list, numbers masked."""
+    rows = repository.volunteer_rows(session, actor, where, after[0] if after else None, limit)
+    out = [(r[0], mask_person_name(r[1] or ""), r[2], r[3], _joined(r[4]), _joined(r[5]),
+            *r[6:]) for r in rows]  # fmt: skip
+    return out, ([rows[-1][0]] if len(rows) == limit else None)
+
+
+def _joined(values: Sequence[str]) -> str:
+    return "、".join(values)
 
 
 def set_volunteer_active(
@@ -269,6 +295,21 @@ def list_pairings(
 ) -> tuple[list[PairingOut], str | None]:
     rows, cursor = repository.pairing_page(session, actor, active, page)
     return pairings_out(session, rows), cursor
+
+
+def count_pairings_for_export(session: Session, *, actor: Principal, where: PairingFilter) -> int:
+    return repository.pairing_count(session, actor, where.active)
+
+
+def export_pairing_rows(
+    session: Session, *, actor: Principal, where: PairingFilter, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One keyset chunk of pairings, the resident's and the volunteer's names masked."""
+    rows = repository.pairing_rows(session, actor, where.active, after[0] if after else None, limit)
+    out = [(r[0], mask_person_name(r[1]), r[2], r[3], mask_person_name(r[4] or ""), *r[5:])
+           for r in rows]  # fmt: skip
+    return out, ([rows[-1][0]] if len(rows) == limit else None)
 
 
 def active_pairing(session: Session, person_id: int) -> CarePairing | None:
