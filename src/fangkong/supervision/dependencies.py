@@ -16,3 +16,4 @@ SupervisionInspect = Annotated[Principal, Depends(BearerPrincipal(Perm.SUPERVISI
 SupervisionManage = Annotated[Principal, Depends(BearerPrincipal(Perm.SUPERVISION_MANAGE))]
 SupervisionPage = Annotated[Principal, Depends(web_require(Perm.SUPERVISION_READ))]
 SupervisionInspectForm = Annotated[Principal, Depends(web_require(Perm.SUPERVISION_INSPECT))]
+SupervisionManageForm = Annotated[Principal, Depends(web_require(Perm.SUPERVISION_MANAGE))]

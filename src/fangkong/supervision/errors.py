@@ -141,3 +141,8 @@ class PhotoTooLarge(InvalidInput):
 class PhotoType(InvalidInput):
     code = "supervision.photo_type"
     title = N_("A photo must be a JPEG, PNG or WebP image.")
+
+
+class FormInvalid(InvalidInput):
+    code = "supervision.form_invalid"
+    title = N_("Please correct the marked fields.")

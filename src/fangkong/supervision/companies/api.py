@@ -15,6 +15,7 @@ from fangkong.core.scoping import REGION_PREFIX_PATTERN
 from fangkong.core.web import DbSession, Locale, SettingsDep
 from fangkong.supervision.companies import importer, service
 from fangkong.supervision.companies.schemas import (
+    NO_CONTROL,
     CommunityCreate,
     CommunityOut,
     CompanyCreate,
@@ -35,11 +36,20 @@ API = "/api/v1/supervision"
 Paging = Annotated[PageParams, Depends(page_params)]
 RegionQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
 IdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+SearchQuery = Annotated[str | None, Query(min_length=1, max_length=100, pattern=NO_CONTROL)]
 
 
 @router.get(f"{API}/companies", response_model=Page[CompanyOut])
-def list_companies(session: DbSession, actor: SupervisionRead, paging: Paging) -> Page[CompanyOut]:
-    rows, cursor = service.list_companies(session, actor=actor, page=paging)
+def list_companies(
+    session: DbSession,
+    actor: SupervisionRead,
+    paging: Paging,
+    q: SearchQuery = None,
+    region: RegionQuery = None,
+) -> Page[CompanyOut]:
+    """``q``: a part of the name or the start of the credit code."""
+    where = service.CompanyFilter(q=q, region=region)
+    rows, cursor = service.list_companies(session, actor=actor, page=paging, where=where)
     return Page(items=[CompanyOut.model_validate(c) for c in rows], next_cursor=cursor)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
@@ -41,6 +42,11 @@ def community(session: Session, actor: Principal, community_id: int) -> Property
     ).one_or_none()
 
 
+def community_names(session: Session, actor: Principal, ids: set[int]) -> dict[int, str]:
+    statement = communities(actor).where(PropertyCommunity.id.in_(ids))
+    return {c.id: c.name for c in session.scalars(statement)} if ids else {}
+
+
 def company_by_code(session: Session, credit_code: str) -> PropertyCompany | None:
     statement = select(PropertyCompany).where(PropertyCompany.credit_code == credit_code)
     return session.scalars(statement).one_or_none()
@@ -57,10 +63,57 @@ def region(session: Session, code: str) -> Region | None:
     return session.get(Region, code)
 
 
+@dataclass(frozen=True)
+class CompanyFilter:
+    q: str | None = None  # a part of the name, or the start of the credit code
+    region: str | None = None
+
+
+def _filtered(actor: Principal, where: CompanyFilter) -> Select[PropertyCompany]:
+    statement = companies(actor)
+    if where.q:
+        statement = statement.where(
+            or_(
+                PropertyCompany.name.contains(where.q, autoescape=True),
+                PropertyCompany.credit_code.startswith(where.q.upper(), autoescape=True),
+            )
+        )
+    if where.region:
+        statement = statement.where(within(PropertyCompany.region_code, where.region))
+    return statement
+
+
 def company_page(
-    session: Session, actor: Principal, params: PageParams
+    session: Session, actor: Principal, params: PageParams, where: CompanyFilter
 ) -> tuple[Sequence[PropertyCompany], str | None]:
-    return fetch_page(session, companies(actor), PropertyCompany.id, params)
+    return fetch_page(session, _filtered(actor, where), PropertyCompany.id, params)
+
+
+def _community_count() -> Any:
+    return (
+        select(func.count(PropertyCommunity.id))
+        .where(PropertyCommunity.company_id == PropertyCompany.id)
+        .scalar_subquery()
+    )
+
+
+def count_company_rows(session: Session, actor: Principal, where: CompanyFilter) -> int:
+    statement = select(func.count()).select_from(_filtered(actor, where).subquery())
+    return int(session.scalar(statement) or 0)
+
+
+def company_rows(
+    session: Session, actor: Principal, where: CompanyFilter, *, after: int | None, limit: int
+) -> list[tuple[Any, ...]]:
+    """(id, name, credit code, region code, credit score, communities) by id."""
+    statement = _filtered(actor, where).with_only_columns(
+        PropertyCompany.id, PropertyCompany.name, PropertyCompany.credit_code,
+        PropertyCompany.region_code, PropertyCompany.credit_score, _community_count(),
+    )  # fmt: skip
+    if after is not None:
+        statement = statement.where(PropertyCompany.id > after)
+    rows = session.execute(statement.order_by(PropertyCompany.id).limit(limit)).all()
+    return [tuple(row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ The credit rule is local, not epidemic policy: a company starts at the configure
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from fangkong.models.supervision import CreditAction, PropertyCommunity, Propert
 from fangkong.supervision import errors
 from fangkong.supervision.audit_trail import record, snapshot
 from fangkong.supervision.companies import repository
-from fangkong.supervision.companies.repository import CommunityFilter
+from fangkong.supervision.companies.repository import CommunityFilter, CompanyFilter
 from fangkong.supervision.companies.schemas import (
     CommunityCreate,
     CompanyCreate,
@@ -38,7 +39,7 @@ from fangkong.supervision.companies.validation import (
     region_in_scope,
 )
 
-__all__ = ["CommunityFilter", "check_period", "credit_code"]
+__all__ = ["CommunityFilter", "CompanyFilter", "check_period", "credit_code"]
 COMPANY_FIELDS = ("name", "credit_code", "contact", "region_code", "credit_score")
 
 
@@ -61,9 +62,9 @@ def get_company(session: Session, *, actor: Principal, company_id: int) -> Prope
 
 
 def list_companies(
-    session: Session, *, actor: Principal, page: PageParams
+    session: Session, *, actor: Principal, page: PageParams, where: CompanyFilter | None = None
 ) -> tuple[Sequence[PropertyCompany], str | None]:
-    return repository.company_page(session, actor, page)
+    return repository.company_page(session, actor, page, where or CompanyFilter())
 
 
 def create_company(
@@ -144,6 +145,11 @@ def list_communities(
     return repository.community_page(session, actor, where, page)
 
 
+def community_names(session: Session, *, actor: Principal, ids: set[int]) -> dict[int, str]:
+    """The names of these communities the actor can read, by id."""
+    return repository.community_names(session, actor, ids)
+
+
 def _company_id(session: Session, actor: Principal, company_id: int | None) -> int | None:
     if company_id is not None and repository.company(session, actor, company_id) is None:
         raise errors.UnknownCompany()
@@ -204,3 +210,33 @@ def _listed(company: PropertyCompany, inspections: int, problems: int, open_: in
         problems=problems,
         unrectified=open_,
     )
+
+
+# --- export -----------------------------------------------------------------------------
+
+LIST_DAYS = 30  # the period of the red and black lists an export shows: the last 30 days
+
+
+def count_for_export(session: Session, *, actor: Principal, where: CompanyFilter) -> int:
+    return repository.count_company_rows(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, settings: Settings, where: CompanyFilter,
+    after: list[Any] | None, limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One chunk of companies by id: name, credit code, region, score, communities, and the
+    list (red, black or none) the company is on for the last ``LIST_DAYS`` days."""
+    start = int(after[0]) if after else None
+    rows = repository.company_rows(session, actor, where, after=start, limit=limit)
+    listed = list_membership(session, actor=actor, settings=settings)
+    found = [(*row, listed.get(row[0], "")) for row in rows]
+    return found, ([rows[-1][0]] if len(rows) == limit else None)
+
+
+def list_membership(session: Session, *, actor: Principal, settings: Settings) -> dict[int, str]:
+    """Company id → "red" or "black", for the lists of the last ``LIST_DAYS`` days."""
+    end = clock.local_today()
+    found = lists(session, actor=actor, settings=settings,
+                  start=end - timedelta(days=LIST_DAYS - 1), end=end)  # fmt: skip
+    return {c.id: "red" for c in found.red} | {c.id: "black" for c in found.black}

@@ -5,6 +5,7 @@ zones service); its status (online, offline, broken) and when it was last checke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -48,3 +49,17 @@ def list_points(
     session: Session, *, actor: Principal, page: PageParams, where: PointFilter
 ) -> tuple[Sequence[VideoPoint], str | None]:
     return repository.page(session, actor, where, page)
+
+
+def count_for_export(session: Session, *, actor: Principal, where: PointFilter) -> int:
+    return repository.count_rows(session, actor, where)
+
+
+def export_rows(
+    session: Session, *, actor: Principal, where: PointFilter, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
+    """One chunk of points by id: name, community, zone, status, last checked."""
+    start = int(after[0]) if after else None
+    found = repository.rows(session, actor, where, after=start, limit=limit)
+    return found, ([found[-1][0]] if len(found) == limit else None)
