@@ -19,6 +19,7 @@ from fangkong.core.web import MAX_ID, MAX_INT_ID, UtcDatetime
 from fangkong.models import KeyGroup
 from fangkong.people.schemas import FlagName
 from fangkong.quarantine.placements.schemas import PlacedMeasure, PlacementStatus
+from fangkong.sentinel.schemas import SiteKind
 from fangkong.tracing.contacts.schemas import Degree, LinkReason, Status
 
 Prefix = Annotated[str | None, Field(pattern=REGION_PREFIX_PATTERN)]
@@ -130,11 +131,55 @@ class FeverVisitParams(ListFilters):
         return (self.region,) if self.region else ()
 
 
+class DrugSaleParams(ListFilters):
+    """The four-drug sale list's filters (``GET /api/v1/sentinel/sales``)."""
+
+    day: date | None = None
+    region: Prefix = None  # the pharmacy's region-code prefix
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class SentinelSiteParams(ListFilters):
+    """The sentinel site list's filters (``GET /api/v1/sentinel/sites``)."""
+
+    kind: SiteKind | None = None
+    region: Prefix = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
 class InspectionProblemParams(ListFilters):
     """The inspection problems list's filters (``GET /api/v1/supervision/problems``)."""
 
     status: Literal["open", "rectified", "not_rectified"] | None = None
     overdue: bool = False
+    region: Prefix = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class PropertyCompanyParams(ListFilters):
+    """The property company list's filters (``GET /api/v1/supervision/companies``)."""
+
+    q: Annotated[
+        str | None, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
+    ] = None
+    region: Prefix = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class VideoPointParams(ListFilters):
+    """The video-point list's filters (``GET /api/v1/supervision/video-points``)."""
+
+    status: Literal["online", "offline", "broken"] | None = None
+    community_id: Annotated[int | None, Field(ge=1, le=MAX_INT_ID)] = None
+    zone_id: Annotated[int | None, Field(ge=1, le=MAX_INT_ID)] = None
     region: Prefix = None
 
     def regions(self) -> tuple[str, ...]:
@@ -149,6 +194,32 @@ class CareRequestParams(ListFilters):
     channel: Literal["livelihood", "pairing"] | None = None
     region: Prefix = None
     overdue: bool = False
+    escalated: bool = False
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class VolunteerParams(ListFilters):
+    """The volunteer list's filters (``GET /api/v1/care/volunteers``)."""
+
+    active: bool | None = None
+    region: Prefix = None
+
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if self.region else ()
+
+
+class CarePairingParams(ListFilters):
+    """The pairing list's filters (``GET /api/v1/care/pairings``)."""
+
+    active: bool | None = None
+
+
+class CareTeamParams(ListFilters):
+    """The responsibility team list's filters (``GET /api/v1/care/teams``)."""
+
+    region: Prefix = None
 
     def regions(self) -> tuple[str, ...]:
         return (self.region,) if self.region else ()
@@ -172,8 +243,15 @@ FILTERS: dict[str, type[ListFilters]] = {
     "placements": PlacementParams,
     "trips": TripParams,
     "fever_visits": FeverVisitParams,
+    "drug_sales": DrugSaleParams,
+    "sentinel_sites": SentinelSiteParams,
     "inspection_problems": InspectionProblemParams,
+    "property_companies": PropertyCompanyParams,
+    "video_points": VideoPointParams,
     "care_requests": CareRequestParams,
+    "volunteers": VolunteerParams,
+    "care_pairings": CarePairingParams,
+    "care_teams": CareTeamParams,
     "vaccination_outreach": OutreachParams,
 }
 AnyFilters = (
@@ -183,7 +261,14 @@ AnyFilters = (
     | PlacementParams
     | TripParams
     | FeverVisitParams
+    | DrugSaleParams
+    | SentinelSiteParams
     | InspectionProblemParams
+    | PropertyCompanyParams
+    | VideoPointParams
     | CareRequestParams
+    | VolunteerParams
+    | CarePairingParams
+    | CareTeamParams
     | OutreachParams
 )

@@ -22,9 +22,16 @@ KINDS: dict[str, ExportKind] = {
         response.PLACEMENTS,
         response.TRIPS,
         sentinel.FEVER_VISITS,
+        sentinel.DRUG_SALES,
+        sentinel.SENTINEL_SITES,
         supervision.INSPECTION_PROBLEMS,
+        supervision.PROPERTY_COMPANIES,
+        supervision.VIDEO_POINTS,
         vaccination.VACCINATION_OUTREACH,
         care.CARE_REQUESTS,
+        care.VOLUNTEERS,
+        care.CARE_PAIRINGS,
+        care.CARE_TEAMS,
     )
 }
 
