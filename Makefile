@@ -29,7 +29,7 @@ demo: install
 	@$(BIN)/fangkong keys generate --env-file var/demo.env --if-missing
 	@set -a; . ./var/demo.env; set +a; export FANGKONG_ENV=demo FANGKONG_LOG_JSON=false; \
 	$(BIN)/fangkong db upgrade && \
-	$(BIN)/fangkong simulate city --people 20000 --seed 1 --if-empty && \
+	$(BIN)/fangkong simulate city --people 20000 --seed 1 --extras --if-empty && \
 	$(BIN)/fangkong demo setup && \
 	{ $(BIN)/fangkong worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "serving on http://$(HOST):$(PORT) (worker pid $$worker; Ctrl-C stops both)"; \

@@ -27,13 +27,15 @@ from fangkong.simulate.evaluation import (
     latest_run,
     read_run,
 )
+from fangkong.simulate.generate.extras import ExtrasSummary, build_extras
 from fangkong.simulate.outbreak import TruthWriter
 
+EXTRAS_FIGURES = frozenset(ExtrasSummary.__dataclass_fields__)
 app = typer.Typer(help="Synthetic data: a city, an outbreak in it.", no_args_is_help=True)
 
 
 @app.command("city")
-def city(
+def city(  # noqa: PLR0917 - a command's options
     people: Annotated[int, typer.Option("--people", help="How many residents")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same city")],
     today: Annotated[
@@ -42,9 +44,16 @@ def city(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing when people already exist")
     ] = False,
+    extras: Annotated[
+        bool,
+        typer.Option(
+            "--extras", help="Also the city's vaccination, sentinels, supervision and care data"
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Build a synthetic city: streets, communities, grids, households, people, grid workers."""
+    """Build a synthetic city: streets, communities, grids, households, people, grid workers,
+    and (with --extras) its vaccination, sentinels, supervision and care."""
     if not 1 <= people <= city_service.MAX_PEOPLE:
         console.bad_input(f"--people must be between 1 and {city_service.MAX_PEOPLE:,}")
     day = _parse_day(today)
@@ -70,7 +79,9 @@ def city(
                 )
             except city_service.CityError as exc:
                 console.bad_input(str(exc))
-    _report(asdict(summary) | {"seconds": round(time.monotonic() - started, 1)}, as_json)
+        more = {} if not extras else asdict(build_extras(session, settings=settings, seed=seed,
+                                                          today=day))  # fmt: skip
+    _report(asdict(summary) | more | {"seconds": round(time.monotonic() - started, 1)}, as_json)
 
 
 def _parse_day(text: str | None, option: str = "--today") -> date:
@@ -106,6 +117,9 @@ def _report(figures: dict[str, int | float], as_json: bool) -> None:
         "{key_group_members:,} key-group members, {grid_workers:,} grid workers "
         "in {seconds} s".format(**figures)
     )
+    if "doses" in figures:
+        typer.echo(", ".join(f"{value:,} {name.replace('_', ' ')}" for name, value in
+                             figures.items() if name in EXTRAS_FIGURES))  # fmt: skip
 
 
 @app.command("outbreak")
