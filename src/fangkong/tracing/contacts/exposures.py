@@ -90,7 +90,7 @@ def at_venues(session: Session, ranges: Iterable[tuple[int, datetime, datetime]]
 
 
 @cache
-def _venue_ranges(size: int) -> Select[Any]:
+def _venue_ranges(size: int) -> Select[int, int, datetime]:
     """The statement of ``size`` venue ranges, built once per size: its parameters are named
     ``v0, s0, e0, v1 …`` (building the OR of a few hundred ranges anew for every chunk cost
     more than running it)."""
