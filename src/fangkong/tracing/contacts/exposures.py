@@ -45,17 +45,24 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 def household_members(session: Session, person_ids: Iterable[int]) -> dict[int, list[Any]]:
     """The other active members of each person's household: person id → [(id, grid_code,
     household_id)]."""
-    me, other = aliased(Person), aliased(Person)
     found: dict[int, list[Any]] = defaultdict(list)
     for chunk in _chunks(sorted(set(person_ids))):
-        statement = (
-            select(me.id.label("of"), other.id, other.grid_code, other.household_id)
-            .join(other, other.household_id == me.household_id)
-            .where(me.id.in_(chunk), other.id != me.id, other.status == PersonStatus.ACTIVE)
-        )
-        for row in session.execute(statement):
+        for row in session.execute(_household_members(), {"ids": list(chunk)}):
             found[row.of].append(row)
     return found
+
+
+@cache
+def _household_members() -> Select[int, int, str, int | None]:
+    """The statement of ``household_members``, built once (an aliased self-join costs more to
+    build than to run for one case's household); ``ids`` expands to the people asked for."""
+    me, other = aliased(Person), aliased(Person)
+    return (
+        select(me.id.label("of"), other.id, other.grid_code, other.household_id)
+        .join(other, other.household_id == me.household_id)
+        .where(me.id.in_(bindparam("ids", expanding=True)), other.id != me.id,
+               other.status == PersonStatus.ACTIVE)
+    )  # fmt: skip
 
 
 def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
@@ -63,19 +70,27 @@ def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
     scanned_at)] in time order. The people are read 500 at a time over the spans' union."""
     found: dict[int, list[Any]] = defaultdict(list)
     for chunk in _chunks(sorted(spans)):
-        first = min(spans[p][0] for p in chunk)
-        last = max(spans[p][1] for p in chunk)
-        statement = (
-            select(Scan.person_id, Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
-            .outerjoin(Venue, Venue.id == Scan.venue_id)
-            .where(Scan.person_id.in_(chunk), Scan.scanned_at >= first, Scan.scanned_at < last)
-            .order_by(Scan.person_id, Scan.scanned_at)
-        )
-        for row in session.execute(statement):
+        values = {"ids": list(chunk), "first": min(spans[p][0] for p in chunk),
+                  "last": max(spans[p][1] for p in chunk)}  # fmt: skip
+        for row in session.execute(_stays(), values):
             start, end = spans[row.person_id]
             if start <= row.scanned_at < end:
                 found[row.person_id].append(row)
     return found
+
+
+@cache
+def _stays() -> Select[int, int | None, str | None, datetime]:
+    """The statement of ``stays``, built once: the people ``ids`` from ``first`` to ``last``."""
+    at = Scan.scanned_at.type
+    return (
+        select(Scan.person_id, Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
+        .outerjoin(Venue, Venue.id == Scan.venue_id)
+        .where(Scan.person_id.in_(bindparam("ids", expanding=True)),
+               Scan.scanned_at >= bindparam("first", type_=at),
+               Scan.scanned_at < bindparam("last", type_=at))
+        .order_by(Scan.person_id, Scan.scanned_at)
+    )  # fmt: skip
 
 
 def at_venues(session: Session, ranges: Iterable[tuple[int, datetime, datetime]]) -> list[Any]:

@@ -145,6 +145,8 @@ def ended(session: Session, placement: Placement, *, follow_on: bool = False) ->
 def recount(session: Session, grids: Iterable[str]) -> int:
     """The two control counts of these grids, from the placements and cases now in force."""
     codes = sorted(set(grids))
+    if not codes:
+        return 0
     return set_control_counts(session, repository.control_counts(session, codes))
 
 
