@@ -103,6 +103,15 @@ def _import_into(ids: Ids) -> dict[str, Any]:
     return {"files": {"file": ("volunteers.csv", content.encode(), "text/csv")}}
 
 
+def _needs_of(ids: Ids) -> dict[str, Any]:
+    content = f"人员编号,卧床,透析,备注\n{ids['care_resident']},是,否,探针\n"
+    return {"files": {"file": ("needs.csv", content.encode(), "text/csv")}}
+
+
+def _needs_without_resident(ids: Ids) -> dict[str, tuple[str, bytes, str]]:
+    return {"file": ("needs.csv", "卧床,透析,备注\n是,否,\n".encode(), "text/csv")}
+
+
 def _unknown_column_file(ids: Ids) -> dict[str, tuple[str, bytes, str]]:
     return {"file": ("volunteers.csv", "姓名,技能\n某,法律援助\n".encode(), "text/csv")}
 
@@ -136,6 +145,9 @@ BAD_INPUTS = (
     BadInput("a volunteer import file with an unknown column", "post",
              f"{CARE}/volunteers/import", 422, "import.unknown_columns",
              files=_unknown_column_file),
+    BadInput("a care-needs import file naming residents by neither ID number nor person id",
+             "post", f"{CARE}/needs/import", 422, "import.missing_columns",
+             files=_needs_without_resident),
 )  # fmt: skip
 
 
@@ -161,8 +173,12 @@ register(
             f"POST {CARE}/teams/{{team_id}}/visits": _visit,
             f"POST {CARE}/teams/{{team_id}}/hazards": _hazard,
             f"POST {CARE}/volunteers/import": _import_into,
+            f"POST {CARE}/needs/import": _needs_of,
         },
-        unscoped={f"GET {CARE}/volunteers/import-template": "a blank template"},
+        unscoped={
+            f"GET {CARE}/volunteers/import-template": "a blank template",
+            f"GET {CARE}/needs/import-template": "a blank template",
+        },
         bad_inputs=BAD_INPUTS,
     )
 )

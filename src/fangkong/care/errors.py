@@ -152,3 +152,23 @@ class PersonRequired(InvalidInput):
 class DuplicateRow(InvalidInput):
     code = "care.duplicate_row"
     title = N_("The same person appears on an earlier row of the file.")
+
+
+class ResidentRequired(InvalidInput):
+    code = "care.resident_required"
+    title = N_("Give the resident's ID number or person id.")
+
+
+class ResidentMismatch(InvalidInput):
+    code = "care.resident_mismatch"
+    title = N_("The ID number and the person id name different residents.")
+
+
+class InvalidNeedFlag(InvalidInput):
+    code = "care.invalid_need_flag"
+    title = N_("Bedridden (卧床) and dialysis (透析) take 是 or 否 (yes or no); blank means no.")
+
+
+class InvalidNeedNote(InvalidInput):
+    code = "care.invalid_need_note"
+    title = N_("The note has at most 200 characters and no control characters.")

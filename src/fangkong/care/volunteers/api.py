@@ -3,10 +3,12 @@ import (CSV or XLSX)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
+from fangkong.care import uploads
 from fangkong.care.access import CareManage, CareRead
 from fangkong.care.volunteers import importer, service
 from fangkong.care.volunteers.schemas import (
@@ -19,7 +21,6 @@ from fangkong.care.volunteers.schemas import (
     VolunteerOut,
     VulnerableOut,
 )
-from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
 from fangkong.core.pagination import Page, PageParams, page_params
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
@@ -31,7 +32,6 @@ VOLUNTEERS = f"{CARE}/volunteers"
 PAIRINGS = f"{CARE}/pairings"
 Paging = Annotated[PageParams, Depends(page_params)]
 RegionQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(VOLUNTEERS, response_model=Page[VolunteerOut])
@@ -56,13 +56,10 @@ def register_volunteer(
 
 
 @router.get(f"{VOLUNTEERS}/import-template", response_class=Response)
-def import_template(actor: CareManage, format: Literal["csv", "xlsx"] = "csv") -> Response:
-    if format == "xlsx":
-        body, media = importer.template_xlsx(), XLSX
-    else:
-        body, media = importer.template_csv(), "text/csv; charset=utf-8"
-    headers = {"Content-Disposition": f'attachment; filename="volunteers-template.{format}"'}
-    return Response(body, media_type=media, headers=headers)
+def import_template(actor: CareManage, format: uploads.Format = "csv") -> Response:
+    return uploads.template(
+        format, csv=importer.template_csv, xlsx=importer.template_xlsx, name="volunteers"
+    )
 
 
 @router.post(
@@ -78,16 +75,9 @@ def import_volunteers(
     file: UploadFile,
     dry_run: bool = False,
 ) -> VolunteerImportReport:
-    data = file.file.read(importer.MAX_UPLOAD_BYTES + 1)
-    report = importer.import_upload(
-        session, actor=actor, settings=settings, filename=file.filename or "", data=data
-    )
-    if dry_run:
-        session.rollback()
-        report.dry_run = True
-    for rejected in report.rejected:
-        rejected.message = i18n.gettext(locale, rejected.message)
-    return report
+    work = partial(importer.import_upload, session, actor=actor, settings=settings)
+    return uploads.run(session, file, limit=importer.MAX_UPLOAD_BYTES, dry_run=dry_run,
+                       locale=locale, work=work)  # fmt: skip
 
 
 @router.get(f"{VOLUNTEERS}/{{volunteer_id}}", response_model=VolunteerOut)

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from fangkong.care import import_command
 from fangkong.care.volunteers import importer
 from fangkong.core import console
-from fangkong.core.principal import SYSTEM
 
 app = typer.Typer(no_args_is_help=True)
 volunteers = typer.Typer(help="Volunteers (志愿者): import and template.", no_args_is_help=True)
@@ -25,16 +25,7 @@ def import_file(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
 ) -> None:
     """Import volunteers; a person already registered gets the row's skills and areas."""
-    console.existing_file(file)
-    settings = console.settings()
-    report = console.bulk_write(
-        lambda session: importer.import_path(session, actor=SYSTEM, settings=settings, path=file),
-        dry_run=dry_run,
-    )
-    report.dry_run = dry_run
-    console.print_rows_report(report, f"inserted {report.inserted}, updated {report.updated}, "
-                              f"unchanged {report.unchanged}, rejected {len(report.rejected)}"
-                              f"{console.dry(report)}", as_json=as_json)  # fmt: skip
+    import_command.run(importer.import_path, file, dry_run=dry_run, as_json=as_json)
 
 
 @volunteers.command("template")

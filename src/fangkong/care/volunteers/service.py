@@ -170,6 +170,15 @@ def need_out(need: CareNeed) -> NeedOut:
 def set_need(session: Session, *, actor: Principal, person_id: int, data: NeedIn) -> CareNeed:
     """Record (or change) a resident's bedridden and dialysis needs."""
     person = resident(session, actor, person_id)
+    return record_need(session, actor=actor, person=person, data=data)[0]
+
+
+def record_need(
+    session: Session, *, actor: Principal, person: Person, data: NeedIn,
+    action: str = "care.need_set",
+) -> tuple[CareNeed, str]:  # fmt: skip
+    """Upsert the needs of a resident the caller found in the actor's jurisdiction; the
+    outcome is ``inserted``, ``updated`` or ``unchanged`` (no audit row then)."""
     need = repository.need(session, person.id)
     fields = ("bedridden", "dialysis", "note")
     before = trail.snapshot(need, fields) if need else None
@@ -180,12 +189,13 @@ def set_need(session: Session, *, actor: Principal, person_id: int, data: NeedIn
     need.region_code = person.grid_code
     session.flush()
     after = trail.snapshot(need, fields)
-    if after != before:
-        trail.record(
-            session, actor, "care.need_set", object_type="care_need", object_id=person.id,
-            region_code=person.grid_code, before=before, after=after,
-        )  # fmt: skip
-    return need
+    if after == before:
+        return need, "unchanged"
+    trail.record(
+        session, actor, action, object_type="care_need", object_id=person.id,
+        region_code=person.grid_code, before=before, after=after,
+    )  # fmt: skip
+    return need, "updated" if before else "inserted"
 
 
 def is_vulnerable(session: Session, person: Person) -> bool:
