@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
@@ -72,52 +72,74 @@ from fangkong.vaccination import views as vaccination_views
 from fangkong.venues import api as venues_api
 from fangkong.venues import views as venues_views
 
-NAV = (
-    ("/", N_("Home"), None),
-    ("/regions", N_("Regions"), Perm.REGIONS_READ),
-    ("/people", N_("People"), Perm.PEOPLE_READ),
-    ("/counts", N_("Seven counts"), Perm.PEOPLE_READ),
-    ("/worker-load", N_("Worker load"), Perm.PEOPLE_READ),
-    ("/people/duplicates", N_("Duplicates"), Perm.PEOPLE_MERGE),
-    ("/people/access-log", N_("Access log"), Perm.PEOPLE_ACCESS_LOG),
-    ("/venues", N_("Venues"), Perm.VENUES_READ),
-    ("/health-code", N_("Health codes"), Perm.HEALTH_CODE_READ),
-    ("/scanner", N_("Scanner"), Perm.ENTRY_CHECK),
-    ("/testing", N_("Testing"), Perm.TESTING_READ),
-    ("/testing/sampler", N_("Sampler"), Perm.TESTING_SAMPLE),
-    ("/testing/lab", N_("Lab results"), Perm.TESTING_RESULTS),
-    ("/arrivals", N_("Arrivals"), Perm.ARRIVALS_READ),
-    ("/arrivals/todo", N_("Arrivals to screen"), Perm.ARRIVALS_SCREEN),
-    ("/arrivals/checkpoint", N_("Checkpoint"), Perm.ARRIVALS_CHECKPOINT),
-    ("/risk-areas", N_("Risk areas"), Perm.ZONES_READ),
-    ("/zones", N_("Zones"), Perm.ZONES_READ),
-    ("/care/requests", N_("Care requests"), Perm.CARE_READ),
-    ("/cases", N_("Cases"), Perm.CASES_READ),
-    ("/clusters", N_("Clusters"), Perm.CASES_READ),
-    ("/chains", N_("Transmission chains"), Perm.CASES_READ),
-    ("/tracing/contacts", N_("Contacts"), Perm.TRACING_READ),
-    ("/tracing/travel", N_("Passenger lists"), Perm.TRACING_READ),
-    ("/tracing/publications", N_("Public trajectories"), Perm.TRACING_READ),
-    ("/quarantine/sites", N_("Isolation sites"), Perm.QUARANTINE_READ),
-    ("/quarantine/placements", N_("People under control"), Perm.QUARANTINE_READ),
-    ("/quarantine/releases", N_("Release queue"), Perm.QUARANTINE_MANAGE),
-    ("/vaccination", N_("Vaccination"), Perm.VACCINATION_READ),
-    ("/vaccination/outreach", N_("Vaccination outreach"), Perm.VACCINATION_READ),
-    ("/sentinel", N_("Fever clinics"), Perm.SENTINEL_READ),
-    ("/sentinel/follow-ups", N_("Four-drug buyers"), Perm.SENTINEL_READ),
-    ("/sentinel/sites", N_("Sentinel sites"), Perm.SENTINEL_REPORT),
-    ("/supervision", N_("Supervision overview"), Perm.SUPERVISION_READ),
-    ("/supervision/problems", N_("Problems and rectification"), Perm.SUPERVISION_READ),
-    ("/supervision/video-points", N_("Video points"), Perm.SUPERVISION_READ),
-    ("/reports/dashboard", N_("Dashboard"), Perm.REPORTS_READ),
-    ("/reports/bulletin", N_("Bulletin"), Perm.REPORTS_READ),
-    ("/users", N_("Users"), Perm.USERS_READ),
-    ("/exports", N_("My exports"), Perm.EXPORTS_REQUEST),
-    ("/exports/approvals", N_("Export approvals"), Perm.EXPORTS_APPROVE),
-    ("/audit", N_("Audit log"), Perm.AUDIT_READ),
-    ("/policy", N_("Policy"), Perm.POLICY_READ),
-    ("/emergency", N_("End of emergency"), Perm.EMERGENCY_MANAGE),
-)
+# The menu: groups of pages (label, entries); an entry is (path, label, the permission it needs).
+NavEntry = tuple[str, str, Perm | None]
+NAV_GROUPS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
+    (N_("Registry"), (
+        ("/regions", N_("Regions"), Perm.REGIONS_READ),
+        ("/people", N_("People"), Perm.PEOPLE_READ),
+        ("/counts", N_("Seven counts"), Perm.PEOPLE_READ),
+        ("/worker-load", N_("Worker load"), Perm.PEOPLE_READ),
+        ("/people/duplicates", N_("Duplicates"), Perm.PEOPLE_MERGE),
+        ("/people/access-log", N_("Access log"), Perm.PEOPLE_ACCESS_LOG),
+    )),
+    (N_("Venues and health codes"), (
+        ("/venues", N_("Venues"), Perm.VENUES_READ),
+        ("/health-code", N_("Health codes"), Perm.HEALTH_CODE_READ),
+        ("/scanner", N_("Scanner"), Perm.ENTRY_CHECK),
+    )),
+    (N_("Nucleic-acid testing"), (
+        ("/testing", N_("Testing"), Perm.TESTING_READ),
+        ("/testing/sampler", N_("Sampler"), Perm.TESTING_SAMPLE),
+        ("/testing/lab", N_("Lab results"), Perm.TESTING_RESULTS),
+    )),
+    (N_("Arrivals and risk zones"), (
+        ("/arrivals", N_("Arrivals"), Perm.ARRIVALS_READ),
+        ("/arrivals/todo", N_("Arrivals to screen"), Perm.ARRIVALS_SCREEN),
+        ("/arrivals/checkpoint", N_("Checkpoint"), Perm.ARRIVALS_CHECKPOINT),
+        ("/risk-areas", N_("Risk areas"), Perm.ZONES_READ),
+        ("/zones", N_("Zones"), Perm.ZONES_READ),
+    )),
+    (N_("Cases and tracing"), (
+        ("/cases", N_("Cases"), Perm.CASES_READ),
+        ("/clusters", N_("Clusters"), Perm.CASES_READ),
+        ("/chains", N_("Transmission chains"), Perm.CASES_READ),
+        ("/tracing/contacts", N_("Contacts"), Perm.TRACING_READ),
+        ("/tracing/travel", N_("Passenger lists"), Perm.TRACING_READ),
+        ("/tracing/publications", N_("Public trajectories"), Perm.TRACING_READ),
+    )),
+    (N_("Quarantine"), (
+        ("/quarantine/sites", N_("Isolation sites"), Perm.QUARANTINE_READ),
+        ("/quarantine/placements", N_("People under control"), Perm.QUARANTINE_READ),
+        ("/quarantine/releases", N_("Release queue"), Perm.QUARANTINE_MANAGE),
+    )),
+    (N_("Vaccination and sentinels"), (
+        ("/vaccination", N_("Vaccination"), Perm.VACCINATION_READ),
+        ("/vaccination/outreach", N_("Vaccination outreach"), Perm.VACCINATION_READ),
+        ("/sentinel", N_("Fever clinics"), Perm.SENTINEL_READ),
+        ("/sentinel/follow-ups", N_("Four-drug buyers"), Perm.SENTINEL_READ),
+        ("/sentinel/sites", N_("Sentinel sites"), Perm.SENTINEL_REPORT),
+    )),
+    (N_("Supervision and care"), (
+        ("/supervision", N_("Supervision overview"), Perm.SUPERVISION_READ),
+        ("/supervision/problems", N_("Problems and rectification"), Perm.SUPERVISION_READ),
+        ("/supervision/video-points", N_("Video points"), Perm.SUPERVISION_READ),
+        ("/care/requests", N_("Care requests"), Perm.CARE_READ),
+    )),
+    (N_("Command"), (
+        ("/reports/dashboard", N_("Dashboard"), Perm.REPORTS_READ),
+        ("/reports/bulletin", N_("Bulletin"), Perm.REPORTS_READ),
+    )),
+    (N_("Administration"), (
+        ("/users", N_("Users"), Perm.USERS_READ),
+        ("/exports", N_("My exports"), Perm.EXPORTS_REQUEST),
+        ("/exports/approvals", N_("Export approvals"), Perm.EXPORTS_APPROVE),
+        ("/audit", N_("Audit log"), Perm.AUDIT_READ),
+        ("/policy", N_("Policy"), Perm.POLICY_READ),
+        ("/emergency", N_("End of emergency"), Perm.EMERGENCY_MANAGE),
+    )),
+)  # fmt: skip
+NAV = (("/", N_("Home"), None), *(entry for _, entries in NAV_GROUPS for entry in entries))
 # Routes are matched in this order, router by router (FastAPI tries each route of an included
 # router in turn): the door's entry check and check-in come first, so the hottest requests
 # match at once instead of after every other domain's routes (bench/BENCHMARKS.md).
@@ -170,14 +192,16 @@ ROUTERS = (
 
 def shell_context(request: Request) -> dict[str, Any]:
     principal = getattr(request.state, "principal", None)
-    nav = [
-        (href, label)
-        for href, label, perm in NAV
-        if principal and (perm is None or principal.can(perm))
-    ]
+
+    def shown(entries: Iterable[NavEntry]) -> list[tuple[str, str]]:
+        return [(href, label) for href, label, perm in entries
+                if principal and (perm is None or principal.can(perm))]  # fmt: skip
+
+    groups = [(label, links) for label, entries in NAV_GROUPS if (links := shown(entries))]
     return {
         "principal": principal,
-        "nav": nav,
+        "nav": shown(NAV),
+        "nav_groups": groups,
         "csrf_token": csrf_token(request),
         "path": request.url.path,
     }

@@ -31,7 +31,7 @@ def test_login_shows_chinese_home_and_logout_returns_to_login(page: Page, server
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
     expect(page.get_by_role("heading", level=2)).to_have_text("欢迎,e2e_admin")
     expect(page.get_by_test_id("role")).to_have_text("市指挥部")
-    nav = page.locator("header .nav-links")
+    nav = page.locator(".nav-links")
     expect(nav.get_by_role("link", name="区划")).to_be_visible()
     expect(nav.get_by_role("link", name="用户管理")).to_be_visible()
     expect(page.get_by_test_id("logout")).to_contain_text("退出")
@@ -80,9 +80,7 @@ def test_english_switch_translates_the_shell(admin_page: Page) -> None:
 
     expect(admin_page).to_have_url(re.compile(r"/regions$"))
     expect(admin_page.locator("html")).to_have_attribute("lang", "en")
-    expect(
-        admin_page.locator("header .nav-links").get_by_role("link", name="Regions")
-    ).to_be_visible()
+    expect(admin_page.locator(".nav-links").get_by_role("link", name="Regions")).to_be_visible()
     expect(admin_page.get_by_test_id("logout")).to_contain_text("Log out")
     expect(admin_page.get_by_role("heading", name="Region tree")).to_be_visible()
     expect(admin_page.get_by_test_id("lang-zh")).to_have_text("中文")

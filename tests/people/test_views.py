@@ -109,14 +109,14 @@ def test_every_page_renders_for_a_district_officer(app_client, session, settings
 
 def test_nav_shows_the_people_pages_by_permission(app_client, session):
     login(app_client, session)
-    nav = app_client.get("/").text.split('class="nav-links"')[1].split("</ul>")[0]
+    nav = app_client.get("/").text.split('class="nav-links"')[1].split("</nav>")[0]
     for href in ("/people", "/counts", "/worker-load", "/people/duplicates", "/people/access-log"):
         assert f'href="{href}"' in nav
 
 
 def test_grid_worker_nav_and_refusals(app_client, session, city):
     login(app_client, session, "grid_worker", GRID)
-    nav = app_client.get("/").text.split('class="nav-links"')[1].split("</ul>")[0]
+    nav = app_client.get("/").text.split('class="nav-links"')[1].split("</nav>")[0]
     assert 'href="/people"' in nav
     assert 'href="/people/duplicates"' not in nav and 'href="/people/access-log"' not in nav
     assert app_client.get("/people").status_code == 200
