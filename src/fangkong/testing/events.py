@@ -1,8 +1,9 @@
 """Events the testing domain publishes for other domains.
 
-- ``CaseCandidate``: a single tube (单采) tested positive by the edition's Ct threshold; the
-  cases domain turns it into a case (issue 9). The health code is reddened at once by a
-  ``FactRaised(case.pending_confirmation)`` the testing domain publishes beside it.
+- ``CaseCandidates``: single tubes (单采) tested positive by the edition's Ct threshold, one
+  ``CaseCandidate`` per person; all of one upload (or the one tube an officer resulted) in one
+  event. The cases domain turns them into cases (issue 9). Each health code is reddened at once
+  by a ``FactRaised(case.pending_confirmation)`` the testing domain publishes beside it.
 - ``PeopleSampled``: people were added to a tube (sampled); the arrivals domain closes their
   open landing tests (落地即检).
 """
@@ -22,6 +23,11 @@ class CaseCandidate:
     lab_id: int | None
     ct_orf1ab: float | None
     ct_n: float | None
+
+
+@dataclass(frozen=True)
+class CaseCandidates:
+    candidates: tuple[CaseCandidate, ...]
 
 
 @dataclass(frozen=True)

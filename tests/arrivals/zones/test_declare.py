@@ -19,7 +19,7 @@ from fangkong.core.principal import Principal
 from fangkong.models import AuditLog
 from fangkong.models.zones import ZoneCase, ZoneResident
 from fangkong.people.events import PersonMerged
-from fangkong.testing.events import CaseCandidate
+from fangkong.testing.events import CaseCandidate, CaseCandidates
 
 pytestmark = pytest.mark.usefixtures("world")
 OFFICER = Principal(id=7, username="officer", role="district_officer", region_code=DAOLI)
@@ -166,7 +166,7 @@ def test_a_positive_single_tube_links_a_case_to_the_zones_listing_the_person(ses
     sampled = clock.now() - timedelta(hours=3)
     event = CaseCandidate(person_id=person.id, tube_id=42, sampled_at=sampled,
                           tested_at=clock.now(), lab_id=None, ct_orf1ab=20.0, ct_n=21.0)  # fmt: skip
-    publish(session, event)
+    publish(session, CaseCandidates((event,)))
     case = session.get(ZoneCase, (zone.id, person.id))
     assert case is not None and case.infected_at == sampled and case.case_ref == "tube:42"
     assert zone.last_infection_at == sampled

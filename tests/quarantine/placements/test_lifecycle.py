@@ -11,7 +11,7 @@ import pytest
 
 from arrivals.world import make_trip
 from fangkong.arrivals.events import TripClassified
-from fangkong.cases.events import CaseReported
+from fangkong.cases.events import CaseReported, CasesReported
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.core.events import _handlers
@@ -54,7 +54,7 @@ def test_every_handler_is_subscribed():
         (ContactConfirmed, handlers.on_contact_confirmed),
         (ContactClosed, handlers.on_contact_closed),
         (TripClassified, handlers.on_trip_classified),
-        (CaseReported, handlers.on_case_reported),
+        (CasesReported, handlers.on_cases_reported),
         (PeopleSampled, handlers.on_people_sampled),
         (NegativeTest, handlers.on_negative_test),
     ):
@@ -140,9 +140,8 @@ def test_transfer_when_positive_frees_the_room_and_counts(session, settings):
     service.recount(session, [GRID])
     assert session.get(GridCounts, GRID).positives_and_centrally_isolated == 1
     case = make_case(session, person)
-    handlers.on_case_reported(
-        session, CaseReported(case.id, person.id, None, at(3, 8), None, GRID, "quarantine")
-    )
+    reported = CaseReported(case.id, person.id, None, at(3, 8), None, GRID, "quarantine")
+    handlers.on_cases_reported(session, CasesReported((reported,)))
     assert central.status == "transferred" and central.transferred_at is not None
     counts = session.get(GridCounts, GRID)
     assert counts.positives_and_centrally_isolated == 1  # now the case, not the placement

@@ -7,14 +7,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from fangkong.cases.events import CasesReported
 from fangkong.core import clock, events
 from fangkong.healthcode import service as healthcode
 from fangkong.healthcode.events import FactRaised
+from fangkong.models.cases import Case
 from fangkong.models.healthcode import NatNegative
 from fangkong.models.testing import TestTask as Task
 from fangkong.models.testing import Tube, TubeResult
 from fangkong.policy.types import Reason
-from fangkong.testing.events import CaseCandidate
+from fangkong.testing.events import CaseCandidate, CaseCandidates
 from testing.results.helpers import API, colour, line, open_reasons, staffed_lab
 from testing.world import make_resident, make_tube
 
@@ -97,17 +99,49 @@ def test_positive_single_tube_is_a_case_candidate(app_client, session, settings,
     seen: list[CaseCandidate] = []
 
     def handler(_session, event):
-        seen.append(event)
+        seen.extend(event.candidates)
 
-    events.subscribe(CaseCandidate)(handler)
+    events.subscribe(CaseCandidates)(handler)
     try:
         report = _post(app_client, staff, line(tube, None, ct_orf1ab=22.0, ct_n=23.5))
     finally:
-        events.unsubscribe(CaseCandidate, handler)
+        events.unsubscribe(CaseCandidates, handler)
     assert report["positive_tubes"] == 1
     assert [(c.person_id, c.tube_id, c.ct_n) for c in seen] == [(person.id, tube.id, 23.5)]
     assert "case.pending_confirmation" in open_reasons(session, person.id)
     assert colour(session, person.id) == "red"
+
+
+def test_an_uploads_positive_single_tubes_are_reported_as_one_batch(
+    app_client, session, settings, staff
+):
+    """Two positive single tubes in one file: one ``CaseCandidates`` with both people, then
+    two pending cases reported in one ``CasesReported``."""
+    staffed_lab(session)
+    tubes = [_pool(session, settings, size=1, kind="single", capacity=1) for _ in range(2)]
+    seen: list[object] = []
+
+    def handler(_session, event):
+        seen.append(event)
+
+    for kind in (CaseCandidates, CasesReported):
+        events.subscribe(kind)(handler)
+    try:
+        lines = [line(tube, None, ct_orf1ab=22.0, ct_n=23.5) for _, tube in tubes]
+        report = _post(app_client, staff, *lines)
+    finally:
+        for kind in (CaseCandidates, CasesReported):
+            events.unsubscribe(kind, handler)
+    people = sorted(person.id for [person], _ in tubes)
+    assert report["positive_tubes"] == 2
+    # The registry's handler runs first (subscribed at import): the cases come out inside
+    # the candidates' publication.
+    reported, candidates = seen
+    assert isinstance(reported, CasesReported) and isinstance(candidates, CaseCandidates)
+    assert sorted(c.person_id for c in candidates.candidates) == people
+    assert sorted(c.person_id for c in reported.cases) == people
+    assert {c.kind for c in reported.cases} == {None}  # pending: the experts classify them
+    assert _count(session, Case) == 2
 
 
 def test_result_follows_the_editions_ct_threshold(app_client, session, settings, staff):

@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session
 from fangkong.arrivals.zones import service
 from fangkong.core.events import subscribe
 from fangkong.people.events import PersonMerged
-from fangkong.testing.events import CaseCandidate
+from fangkong.testing.events import CaseCandidates
 
 
-@subscribe(CaseCandidate)
-def link_candidate(session: Session, event: CaseCandidate) -> None:
-    service.case_candidate(session, event.person_id, event.sampled_at, f"tube:{event.tube_id}")
+@subscribe(CaseCandidates)
+def link_candidates(session: Session, event: CaseCandidates) -> None:
+    for item in event.candidates:
+        service.case_candidate(session, item.person_id, item.sampled_at, f"tube:{item.tube_id}")
 
 
 @subscribe(PersonMerged)

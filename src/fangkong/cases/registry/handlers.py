@@ -1,5 +1,6 @@
-"""Subscriptions of the case registry: a positive single tube becomes a pending case (or a
-history step on the person's open case); a merge of two people moves the merged one's cases."""
+"""Subscriptions of the case registry: each positive single tube of an upload becomes a pending
+case (or a history step on the person's open case), reported together; a merge of two people
+moves the merged one's cases."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from sqlalchemy.orm import Session
 from fangkong.cases.registry import service
 from fangkong.core.events import subscribe
 from fangkong.people.events import PersonMerged
-from fangkong.testing.events import CaseCandidate
+from fangkong.testing.events import CaseCandidates
 
 
-@subscribe(CaseCandidate)
-def case_from_candidate(session: Session, event: CaseCandidate) -> None:
-    service.case_candidate(session, event)
+@subscribe(CaseCandidates)
+def cases_from_candidates(session: Session, event: CaseCandidates) -> None:
+    service.case_candidates(session, event.candidates)
 
 
 @subscribe(PersonMerged)

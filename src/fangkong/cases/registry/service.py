@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.arrivals.zones.service import official_day
 from fangkong.audit import service as audit
-from fangkong.cases.events import CaseClassified, CaseClosed, CaseReported
+from fangkong.cases.events import CaseClassified, CaseClosed, CaseReported, CasesReported
 from fangkong.cases.registry import errors, repository
 from fangkong.cases.registry.labels import OPEN_STATUSES
 from fangkong.cases.registry.repository import CaseFilter
@@ -172,11 +172,14 @@ def detect_channel(
     return "community_screening"
 
 
-def _reported(session: Session, case: Case) -> None:
-    publish(session, CaseReported(
-        case_id=case.id, person_id=case.person_id, kind=case.kind, sampled_at=case.sampled_at,
-        onset_on=case.onset_on, region_code=case.region_code, channel=case.channel,
-    ))  # fmt: skip
+def _reported(session: Session, cases: Sequence[Case]) -> None:
+    """One event for the cases created together (an upload's positives), none for none."""
+    if cases:
+        publish(session, CasesReported(tuple(CaseReported(
+            case_id=case.id, person_id=case.person_id, kind=case.kind,
+            sampled_at=case.sampled_at, onset_on=case.onset_on, region_code=case.region_code,
+            channel=case.channel,
+        ) for case in cases)))  # fmt: skip
 
 
 def _activated(session: Session, case: Case) -> None:
@@ -186,8 +189,16 @@ def _activated(session: Session, case: Case) -> None:
         publish(session, FactEnded(case.person_id, Reason.CASE_PENDING, tube_ref(case.tube_id)))
 
 
+def case_candidates(session: Session, events: Sequence[CaseCandidate]) -> list[Case]:
+    """An upload's positive single tubes: the pending cases made, reported together."""
+    made = [case for event in events if (case := case_candidate(session, event)) is not None]
+    _reported(session, made)
+    return made
+
+
 def case_candidate(session: Session, event: CaseCandidate) -> Case | None:
-    """A positive single tube: a pending case, or only a history step on the open one."""
+    """A positive single tube: a pending case (not yet reported: ``case_candidates`` reports
+    the upload's together), or only a history step on the person's open case."""
     open_case = repository.open_case_of(session, event.person_id)
     if open_case is not None:
         add_event(session, open_case, "candidate", SYSTEM, tube_id=event.tube_id)
@@ -211,12 +222,18 @@ def case_candidate(session: Session, event: CaseCandidate) -> Case | None:
 
 
 def _insert(session: Session, case: Case, actor: Principal) -> Case:
+    """The case, its first history step and audit row; the caller reports it."""
     session.add(case)
     session.flush()
     add_event(session, case, "created", actor, source=case.source, kind=case.kind)
     session.flush()
     _audit(session, actor, "case.create", case, None)
-    _reported(session, case)
+    return case
+
+
+def _insert_reported(session: Session, case: Case, actor: Principal) -> Case:
+    _insert(session, case, actor)
+    _reported(session, [case])
     if case.status == "active":
         _activated(session, case)
     return case
@@ -254,7 +271,7 @@ def create_case(session: Session, *, actor: Principal, data: CaseCreate) -> Case
         owner_id=actor.id, edition_id=current_edition(session).id, note=data.note,
         created_by=actor.id,
     )  # fmt: skip
-    return _insert(session, case, actor)
+    return _insert_reported(session, case, actor)
 
 
 # --- changing -----------------------------------------------------------------------------

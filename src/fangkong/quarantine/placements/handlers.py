@@ -5,7 +5,8 @@
 - ``ContactClosed`` → cancel a placement that has not started;
 - ``TripClassified`` → place the arrival's measure (a lighter one cancels a pending placement);
   ``TripsClassified`` (a pushed list's chunk) the same in bulk;
-- ``CaseReported`` → the person's open placements end ``transferred``; the grid's counts;
+- ``CasesReported`` → each person's open placements end ``transferred``; the grids' counts
+  once;
 - ``PeopleSampled`` / ``NegativeTest`` → the test day sampled, then done negative;
 - ``PersonMerged`` → the merged record's placements and test days move to the kept person.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.events import TripClassified, TripsClassified
-from fangkong.cases.events import CaseReported
+from fangkong.cases.events import CasesReported
 from fangkong.core.events import subscribe
 from fangkong.healthcode.events import NegativeTest
 from fangkong.people.events import PersonMerged
@@ -58,10 +59,11 @@ def on_trips_classified(session: Session, event: TripsClassified) -> None:
     service.place_trips(session, [(trip.trip_id, trip.measure) for trip in event.trips])
 
 
-@subscribe(CaseReported)
-def on_case_reported(session: Session, event: CaseReported) -> None:
-    service.transfer_person(session, person_id=event.person_id)
-    service.recount(session, [event.region_code])
+@subscribe(CasesReported)
+def on_cases_reported(session: Session, event: CasesReported) -> None:
+    for case in event.cases:
+        service.transfer_person(session, person_id=case.person_id)
+    service.recount(session, [case.region_code for case in event.cases])
 
 
 @subscribe(PeopleSampled)

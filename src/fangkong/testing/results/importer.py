@@ -137,10 +137,8 @@ def _react(
     if report.negative_tubes:
         members = stage.negative_members()
         healthcode.record_negatives(session, members=members, source="testing", edition=edition)
-    for tube_id, _kind in positive_tubes:
-        tube = repository.tube(session, tube_id)
-        assert tube is not None
-        report.retest_tasks += reactions.positive(session, tube)
+    tubes = [repository.tube(session, tube_id) for tube_id, _kind in positive_tubes]
+    report.retest_tasks += reactions.positives(session, [t for t in tubes if t is not None])
     stage.close_tasks(clock.now())
     # A positive antigen stays red until its confirming NAT is negative: that NAT's task is
     # settled above, and the antigen's pending-case fact ends here.

@@ -148,13 +148,20 @@ def of_person(
     session: Session, person_id: int, window: tuple[datetime, datetime], edition: Edition
 ) -> list[Candidate]:
     """Household, venue and transport candidates of one person inside the window."""
-    start, end = window
+    return of_people(session, {person_id: window}, edition).get(person_id, [])
+
+
+def of_people(session: Session, windows: Spans, edition: Edition) -> dict[int, list[Candidate]]:
+    """``of_person`` of many people (a batch of cases), each over its own window: the
+    households and the venue neighbours read in one pass each."""
     margin = timedelta(minutes=edition.contacts.same_place_window_minutes)
-    return [
-        *household(session, person_id, start, end),
-        *venue(session, person_id, start, end, margin),
-        *transport(session, person_id, start, end, edition.contacts.same_transport),
-    ]
+    homes, venues_ = households(session, windows), venues(session, windows, margin)
+    rule = edition.contacts.same_transport
+    return {
+        person_id: [*homes.get(person_id, []), *venues_.get(person_id, []),
+                    *transport(session, person_id, start, end, rule)]
+        for person_id, (start, end) in windows.items()
+    }  # fmt: skip
 
 
 def merged(found: Iterable[Candidate]) -> list[Candidate]:

@@ -34,10 +34,13 @@ OPEN_CASE_STATUSES = ("pending", "active")
 
 Span = tuple[datetime, datetime]
 CHUNK = 500  # ids per IN list
+# ids per IN list of a plain key lookup: a batch's secondary contacts name tens of thousands
+# of people, more than a statement may bind (SQLite 32,766, PostgreSQL 65,535 parameters)
+LOOKUP_CHUNK = 10_000
 RANGES = 200  # venue ranges per statement: an OR of index ranges, well under SQLite's depth
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for first in range(0, len(items), size):
         yield items[first : first + size]
 
@@ -46,7 +49,7 @@ def household_members(session: Session, person_ids: Iterable[int]) -> dict[int, 
     """The other active members of each person's household: person id → [(id, grid_code,
     household_id)]."""
     found: dict[int, list[Any]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(person_ids))):
+    for chunk in chunks(sorted(set(person_ids))):
         for row in session.execute(_household_members(), {"ids": list(chunk)}):
             found[row.of].append(row)
     return found
@@ -69,7 +72,7 @@ def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
     """Each person's scans in its span [start, end): person id → [(venue_id, venue_name,
     scanned_at)] in time order. The people are read 500 at a time over the spans' union."""
     found: dict[int, list[Any]] = defaultdict(list)
-    for chunk in _chunks(sorted(spans)):
+    for chunk in chunks(sorted(spans)):
         values = {"ids": list(chunk), "first": min(spans[p][0] for p in chunk),
                   "last": max(spans[p][1] for p in chunk)}  # fmt: skip
         for row in session.execute(_stays(), values):
@@ -97,7 +100,7 @@ def at_venues(session: Session, ranges: Iterable[tuple[int, datetime, datetime]]
     """Who was scanned at each venue in its [start, end]: (venue_id, person_id, scanned_at),
     index-only (``uq_scans_visit``), 200 ranges to a statement."""
     found: list[Any] = []
-    for chunk in _chunks(sorted(set(ranges)), RANGES):
+    for chunk in chunks(sorted(set(ranges)), RANGES):
         values = {f"{name}{n}": value for n, row in enumerate(chunk)
                   for name, value in zip("vse", row, strict=True)}  # fmt: skip
         found.extend(session.execute(_venue_ranges(len(chunk)), values))
@@ -138,23 +141,23 @@ def fellow_passengers(session: Session, trip: TravelRecord) -> Sequence[TravelRe
 
 
 def active_case_people(session: Session, person_ids: Iterable[int]) -> set[int]:
-    wanted = list(set(person_ids))
-    if not wanted:
-        return set()
-    statement = select(Case.person_id).where(
-        Case.person_id.in_(wanted), Case.status.in_(OPEN_CASE_STATUSES)
-    )
-    return set(session.scalars(statement).all())
+    found: set[int] = set()
+    for chunk in chunks(sorted(set(person_ids)), LOOKUP_CHUNK):
+        statement = select(Case.person_id).where(
+            Case.person_id.in_(chunk), Case.status.in_(OPEN_CASE_STATUSES)
+        )
+        found.update(session.scalars(statement))
+    return found
 
 
 def grids_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    wanted = list(set(person_ids))
-    if not wanted:
-        return {}
-    statement = select(Person.id, Person.grid_code).where(
-        Person.id.in_(wanted), Person.status == PersonStatus.ACTIVE
-    )
-    return {row.id: row.grid_code for row in session.execute(statement)}
+    found: dict[int, str] = {}
+    for chunk in chunks(sorted(set(person_ids)), LOOKUP_CHUNK):
+        statement = select(Person.id, Person.grid_code).where(
+            Person.id.in_(chunk), Person.status == PersonStatus.ACTIVE
+        )
+        found.update((row.id, row.grid_code) for row in session.execute(statement))
+    return found
 
 
 def controlled_at(session: Session, contact_ids: Iterable[int]) -> dict[int, datetime]:
@@ -162,7 +165,7 @@ def controlled_at(session: Session, contact_ids: Iterable[int]) -> dict[int, dat
     counts its period from day 0 (the last exposure) and may carry that as its start, but the
     person was not under control before the row was made: the later of the two."""
     found: dict[int, datetime] = {}
-    for chunk in _chunks(sorted(set(contact_ids))):
+    for chunk in chunks(sorted(set(contact_ids))):
         statement = (
             select(Placement.contact_id, Placement.starts_at, Placement.created_at)
             .where(Placement.contact_id.in_(chunk))

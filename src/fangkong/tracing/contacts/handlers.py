@@ -1,7 +1,7 @@
 """Event handlers of ``tracing.contacts`` (same transaction as the publisher).
 
-- ``CaseReported``: upgrade the secondary contacts of a close contact who turned positive
-  (when the edition says so), then generate the new case's contact candidates.
+- ``CasesReported``: upgrade the secondary contacts of a close contact who turned positive
+  (when the edition says so), then generate the new cases' contact candidates in one pass.
 - ``PlacementEnded``: an isolation period (centralized or home isolation, not home
   monitoring) of a contact ended without a follow-on: the contact is released, its fact ends.
 - ``PersonMerged``: the merged record's contacts move to the kept person (``merging``).
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from fangkong.cases.events import CaseReported
+from fangkong.cases.events import CasesReported
 from fangkong.core.events import subscribe
 from fangkong.core.principal import SYSTEM
 from fangkong.people.events import PersonMerged
@@ -22,9 +22,9 @@ ISOLATION = ("centralized", "home_isolation")
 ENDED = ("released", "transferred", "cancelled")
 
 
-@subscribe(CaseReported)
-def trace_reported_case(session: Session, event: CaseReported) -> None:
-    service.on_case_reported(session, actor=SYSTEM, case_id=event.case_id)
+@subscribe(CasesReported)
+def trace_reported_cases(session: Session, event: CasesReported) -> None:
+    service.on_cases_reported(session, actor=SYSTEM, case_ids=[c.case_id for c in event.cases])
 
 
 @subscribe(PlacementEnded)

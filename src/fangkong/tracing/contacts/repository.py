@@ -17,6 +17,7 @@ from fangkong.core.scoping import within
 from fangkong.models import Person
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
+from fangkong.tracing.contacts import exposures
 
 # The predicate of the partial unique index ``uq_contacts_open_person``, written as the index
 # states it: SQLite uses a partial index only when the query repeats its predicate, and
@@ -154,11 +155,24 @@ def open_contacts_for(
     session: Session, person_ids: Iterable[int], degree: str
 ) -> dict[int, Contact]:
     """The open contacts of the degree of many people, in one index range per person."""
-    wanted = list(set(person_ids))
-    if not wanted:
-        return {}
-    statement = select(Contact).where(Contact.person_id.in_(wanted), Contact.degree == degree, OPEN)
-    return {c.person_id: c for c in session.scalars(statement)}
+    found: dict[int, Contact] = {}
+    for chunk in exposures.chunks(sorted(set(person_ids)), exposures.LOOKUP_CHUNK):
+        statement = select(Contact).where(
+            Contact.person_id.in_(chunk), Contact.degree == degree, OPEN
+        )
+        found.update((c.person_id, c) for c in session.scalars(statement))
+    return found
+
+
+def open_contact_ids(session: Session, person_ids: Iterable[int], degree: str) -> dict[int, int]:
+    """``open_contacts_for``'s ids alone (person id → contact id): rows just inserted."""
+    found: dict[int, int] = {}
+    for chunk in exposures.chunks(sorted(set(person_ids)), exposures.LOOKUP_CHUNK):
+        statement = select(Contact.person_id, Contact.id).where(
+            Contact.person_id.in_(chunk), Contact.degree == degree, OPEN
+        )
+        found.update((row.person_id, row.id) for row in session.execute(statement))
+    return found
 
 
 def link_keys(session: Session, case_id: int) -> set[tuple[int, str, str, int | None]]:
@@ -171,8 +185,14 @@ def link_keys(session: Session, case_id: int) -> set[tuple[int, str, str, int | 
     return {(r[0], r[1], r[2], r[3]) for r in session.execute(statement)}
 
 
-def confirmed_close_of_case(session: Session, case_id: int) -> Sequence[Contact]:
-    linked = select(ContactLink.contact_id).where(ContactLink.case_id == case_id)
+def cases_by_ids(session: Session, case_ids: Sequence[int]) -> list[Case]:
+    """The cases in the order of ``case_ids`` (unknown ids left out)."""
+    found = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    return [found[case_id] for case_id in case_ids if case_id in found]
+
+
+def confirmed_close_of_cases(session: Session, case_ids: Sequence[int]) -> Sequence[Contact]:
+    linked = select(ContactLink.contact_id).where(ContactLink.case_id.in_(case_ids))
     statement = select(Contact).where(
         Contact.id.in_(linked), Contact.degree == "close", Contact.status == "confirmed"
     )

@@ -70,13 +70,24 @@ def generate_for(
 ) -> tuple[int, int]:
     """Candidates of the case by the rules (idempotent), then the secondary contacts of its
     confirmed close contacts when the edition identifies them: (people named, new links)."""
-    window = trace_window(case, edition)
-    found = candidates.merged(candidates.of_person(session, case.person_id, window, edition))
-    added = store.store_all(session, actor, store.Target(case), found, edition)
+    return generate_for_many(session, actor=actor, cases=[case], edition=edition)
+
+
+def generate_for_many(
+    session: Session, *, actor: Principal, cases: Sequence[Case], edition: Edition
+) -> tuple[int, int]:
+    """``generate_for`` of many cases in one pass (a lab upload's positives): every case's
+    household, stays and neighbours read together, the candidates stored together (one
+    contact per person however many of the cases name them)."""
+    windows = {case.person_id: trace_window(case, edition) for case in cases}
+    found = candidates.of_people(session, windows, edition)
+    work = [(store.Target(case), candidates.merged(found.get(case.person_id, [])))
+            for case in cases]  # fmt: skip
+    added = store.store_many(session, actor, work, edition)
     if edition.contacts.secondary.identified:
-        for contact in repository.confirmed_close_of_case(session, case.id):
-            added += decisions.generate_secondary(session, actor, contact, edition)
-    return len({c.person_id for c in found}), added
+        close = repository.confirmed_close_of_cases(session, [case.id for case in cases])
+        added += decisions.generate_secondaries(session, actor, close, edition) if close else 0
+    return len({item.person_id for _, items in work for item in items}), added
 
 
 def generate(session: Session, *, actor: Principal, case_id: int) -> GenerateOut:
@@ -85,15 +96,16 @@ def generate(session: Session, *, actor: Principal, case_id: int) -> GenerateOut
     return GenerateOut(case_id=case.id, candidates=named, new_links=added)
 
 
-def on_case_reported(session: Session, *, actor: Principal, case_id: int) -> None:
-    """A new case: upgrade the secondary contacts of its person when they were a confirmed
-    close contact (edition permitting), then generate the case's candidates."""
-    case = session.get(Case, case_id)
-    if case is None:
+def on_cases_reported(session: Session, *, actor: Principal, case_ids: Sequence[int]) -> None:
+    """New cases: upgrade the secondary contacts of each person who was a confirmed close
+    contact (edition permitting), then generate the cases' candidates together."""
+    cases = repository.cases_by_ids(session, case_ids)
+    if not cases:
         return
     edition = current_edition(session)
-    decisions.upgrade_secondaries(session, actor, case, edition)
-    generate_for(session, actor=actor, case=case, edition=edition)
+    for case in cases:
+        decisions.upgrade_secondaries(session, actor, case, edition)
+    generate_for_many(session, actor=actor, cases=cases, edition=edition)
 
 
 # --- named in the interview ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -39,7 +40,7 @@ class Target:
     via_contact_id: int | None = None
 
 
-def snapshot(contact: Contact) -> dict[str, Any]:
+def snapshot(contact: Contact | NewContact) -> dict[str, Any]:
     return {name: getattr(contact, name) for name in SNAPSHOT}
 
 
@@ -66,24 +67,54 @@ def store_all(
     return store_many(session, actor, [(target, found)], edition)
 
 
+class NewContact:
+    """A contact a batch makes: widened by each of its links in the batch, then inserted with
+    the others in one statement (no ORM object: a batch's secondary contacts are tens of
+    thousands); ``id`` is set once the row exists."""
+
+    __slots__ = ("created_at", "degree", "edition_id", "first_exposure_at", "id",
+                 "last_exposure_at", "owner_region", "person_id", "region_code")  # fmt: skip
+    status, is_open, reject_reason = "candidate", True, ""
+    decided_by = decided_at = notified_at = closed_at = None
+
+    def __init__(
+        self, target: Target, item: Candidate, grid: str, edition: Edition, now: datetime
+    ) -> None:
+        self.id: int | None = None
+        self.person_id, self.degree, self.region_code = item.person_id, target.degree, grid
+        self.first_exposure_at, self.last_exposure_at = item.start, item.end
+        self.owner_region, self.edition_id = target.case.region_code[:6], edition.id
+        self.created_at = now
+
+    def row(self) -> dict[str, Any]:
+        names = (*SNAPSHOT, "is_open", "edition_id", "decided_by", "created_at")
+        return {name: getattr(self, name) for name in names}
+
+
+AnyContact = Contact | NewContact
+
+
 def store_many(
     session: Session, actor: Principal, work: Sequence[tuple[Target, list[Candidate]]],
     edition: Edition,
 ) -> int:  # fmt: skip
     """``store_all`` for many targets at once (a batch's secondary contacts): what the cases
     name, the open contacts and the grids of all the people are read once; the new contacts
-    are inserted in one flush, the links in another, the audit rows in one insert. Never the
-    case's person, never a person who is already an active case."""
+    are inserted in one statement, the links in another, the audit rows in a third. Never
+    the case's person, never a person who is already an active case."""
     people = {item.person_id for _, found in work for item in found}
     known = {
         case_id: repository.link_keys(session, case_id) for case_id in {t.case.id for t, _ in work}
     }
     active = exposures.active_case_people(session, people)
     grids = exposures.grids_of(session, people)
-    opened = {degree: repository.open_contacts_for(session, people, degree)
-              for degree in {t.degree for t, _ in work}}  # fmt: skip
-    created: list[Contact] = []
-    pending: list[tuple[Target, Contact, Candidate]] = []
+    opened: dict[str, dict[int, AnyContact]] = {
+        degree: dict(repository.open_contacts_for(session, people, degree))
+        for degree in {t.degree for t, _ in work}
+    }  # fmt: skip
+    created: list[NewContact] = []
+    pending: list[tuple[Target, AnyContact, Candidate]] = []
+    now = clock.now()
     for target, found in work:
         open_now, names = opened[target.degree], known[target.case.id]
         for item in found:
@@ -94,60 +125,79 @@ def store_many(
                 continue
             names.add(key)
             if item.person_id not in open_now:
-                open_now[item.person_id] = _new_contact(
-                    target, item, grids[item.person_id], edition
-                )
-                created.append(open_now[item.person_id])
+                new = NewContact(target, item, grids[item.person_id], edition, now)
+                open_now[item.person_id] = new
+                created.append(new)
             pending.append((target, open_now[item.person_id], item))
     _store_links(session, actor, created, pending)
     return len(pending)
 
 
 def _store_links(
-    session: Session, actor: Principal, created: list[Contact],
-    pending: list[tuple[Target, Contact, Candidate]],
+    session: Session, actor: Principal, created: list[NewContact],
+    pending: list[tuple[Target, AnyContact, Candidate]],
 ) -> None:  # fmt: skip
-    """The new contacts (one batched flush: they get their ids), the links (one Core insert:
-    nobody reads their ids), the widened spans and every audit row in one insert; a batch of
-    the confirmed contacts whose last exposure moved later."""
-    session.add_all(created)
-    session.flush()
-    entries = [audit_entry("contact.create", contact, None) for contact in created]
-    rows, moved = [], dict[int, Contact]()
+    """Each link widens its contact's exposure span (in order); then the new contacts are
+    inserted with their final spans, the links (Core: nobody reads their ids) and the audit
+    rows: a new contact's ``contact.create`` holds its first link, each further link writes a
+    ``contact.link`` with the span it widened. A confirmed contact whose last exposure moved
+    later is published again (quarantine moves day 0)."""
+    steps: list[tuple[str, AnyContact, dict[str, Any] | None, dict[str, Any]]] = []
+    links: list[tuple[AnyContact, dict[str, Any]]] = []
+    moved, first_link = dict[int, Contact](), {id(new) for new in created}
     for target, contact, item in pending:
-        row = _link_row(actor, target, contact, item)
-        rows.append(row)
+        link = _link_row(actor, target, item)
+        links.append((contact, link))
+        facts = {name: link[name] for name in LINK_AUDITED}
+        if id(contact) in first_link:
+            first_link.discard(id(contact))
+            steps.append(("contact.create", contact, None, snapshot(contact) | facts))
+            continue
         before = {name: getattr(contact, name) for name in SPAN}
         contact.first_exposure_at = min(contact.first_exposure_at, item.start)
         if item.end > contact.last_exposure_at:
             contact.last_exposure_at = item.end
-            if contact.status == "confirmed":
+            if isinstance(contact, Contact) and contact.status == "confirmed":
                 moved[contact.id] = contact
-        entries.append(_link_entry(contact, row, before))
+        after = {name: getattr(contact, name) for name in SPAN}
+        steps.append(("contact.link", contact, before, after | facts))
+    _insert_contacts(session, created)
+    rows = [link | {"contact_id": _inserted_id(contact)} for contact, link in links]
     if rows:
         session.connection().execute(insert(ContactLink.metadata.tables["contact_links"]), rows)
     session.flush()
-    audit.record_many(session, actor=actor, entries=entries)
+    audit.record_many(session, actor=actor, entries=[
+        audit.Entry(action, "contact", _inserted_id(contact), contact.region_code, before, after)
+        for action, contact, before, after in steps
+    ])  # fmt: skip
     if moved:
         publish(session, ContactsConfirmed(tuple(confirmed_event(c) for c in moved.values())))
 
 
-def _link_entry(contact: Contact, row: dict[str, Any], before: dict[str, Any]) -> audit.Entry:
-    """A link's audit row: the link itself and the contact's exposure span it widened (the
-    rest of the contact is unchanged, and in its ``contact.create`` row when new)."""
-    after = {name: getattr(contact, name) for name in SPAN}
-    link = {name: row[name] for name in LINK_AUDITED}
-    return audit.Entry("contact.link", "contact", contact.id, contact.region_code, before,
-                       after | link)  # fmt: skip
+def _insert_contacts(session: Session, created: list[NewContact]) -> None:
+    """One insert for the new contacts, then their ids by the open (person, degree) index."""
+    if not created:
+        return
+    session.flush()
+    table = Contact.metadata.tables["contacts"]
+    session.connection().execute(insert(table), [new.row() for new in created])
+    for degree in {new.degree for new in created}:
+        mine = [new for new in created if new.degree == degree]
+        ids = repository.open_contact_ids(session, [new.person_id for new in mine], degree)
+        for new in mine:
+            new.id = ids[new.person_id]
 
 
-def _link_row(
-    actor: Principal, target: Target, contact: Contact, item: Candidate
-) -> dict[str, Any]:
+def _inserted_id(contact: AnyContact) -> int:
+    assert contact.id is not None  # NewContact's, once _insert_contacts ran
+    return contact.id
+
+
+def _link_row(actor: Principal, target: Target, item: Candidate) -> dict[str, Any]:
     return {
-        "contact_id": contact.id, "case_id": target.case.id, "reason": item.reason,
-        "via_contact_id": target.via_contact_id, "exposure_start_at": item.start,
-        "exposure_end_at": item.end, "evidence": item.evidence, "created_by": actor.id,
+        "case_id": target.case.id, "reason": item.reason, "via_contact_id": target.via_contact_id,
+        "exposure_start_at": item.start, "exposure_end_at": item.end, "evidence": item.evidence,
+        "created_by": actor.id,
     }  # fmt: skip
 
 
@@ -157,19 +207,14 @@ def add(
 ) -> Contact:  # fmt: skip
     """Links the candidate to the person's open contact of the degree, made when none."""
     contact = repository.open_contact(session, item.person_id, target.degree)
-    created = [] if contact is not None else [_new_contact(target, item, grid, edition)]
-    contact = contact or created[0]
-    _store_links(session, actor, created, [(target, contact, item)])
-    return contact
-
-
-def _new_contact(target: Target, item: Candidate, grid: str, edition: Edition) -> Contact:
-    return Contact(
-        person_id=item.person_id, degree=target.degree, status="candidate", is_open=True,
-        first_exposure_at=item.start, last_exposure_at=item.end, region_code=grid,
-        owner_region=target.case.region_code[:6], edition_id=edition.id,
-        created_at=clock.now(),
-    )  # fmt: skip
+    if contact is not None:
+        _store_links(session, actor, [], [(target, contact, item)])
+        return contact
+    new = NewContact(target, item, grid, edition, clock.now())
+    _store_links(session, actor, [new], [(target, new, item)])
+    made = session.get(Contact, new.id)
+    assert made is not None
+    return made
 
 
 def confirmed_event(contact: Contact) -> ContactConfirmed:
