@@ -30,6 +30,8 @@ demo: install
 	@set -a; . ./var/demo.env; set +a; export FANGKONG_ENV=demo FANGKONG_LOG_JSON=false; \
 	$(BIN)/fangkong db upgrade && \
 	$(BIN)/fangkong simulate city --people 20000 --seed 1 --extras --if-empty && \
+	$(BIN)/fangkong simulate outbreak --days 14 --seed 1 --seed-cases 10 --until-yesterday \
+	  --if-empty --out var/outbreak/seed-1 && \
 	$(BIN)/fangkong demo setup && \
 	{ $(BIN)/fangkong worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "serving on http://$(HOST):$(PORT) (worker pid $$worker; Ctrl-C stops both)"; \

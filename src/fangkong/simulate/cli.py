@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from fangkong.core.errors import DomainError
 from fangkong.people.protect import Protector
 from fangkong.simulate import city as city_service
 from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, DriverError, Options
+from fangkong.simulate.driver.existing import existing_outbreak
 from fangkong.simulate.driver.files import write_mapping
 from fangkong.simulate.driver.run import DRIVER
 from fangkong.simulate.evaluation import (
@@ -130,6 +131,15 @@ def outbreak(  # noqa: PLR0917 - a command's options
     start: Annotated[
         str | None, typer.Option("--start", help="YYYY-MM-DD of day 0 (default 2022-11-01)")
     ] = None,
+    until_yesterday: Annotated[
+        bool,
+        typer.Option(
+            "--until-yesterday", help="Day 0 is today minus --days: the last day is yesterday"
+        ),
+    ] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when cases or an earlier run exist")
+    ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", help="Ground truth folder (var/outbreak/seed-S/)")
     ] = None,
@@ -137,8 +147,12 @@ def outbreak(  # noqa: PLR0917 - a command's options
 ) -> None:
     """Run the outbreak model on the city in the database, feeding the platform day by day
     through its services; the model's ground truth goes to --out."""
-    first = DEFAULT_START if start is None else _parse_day(start, option="--start")
-    driver = _driver(Options(days=days, seed=seed, seed_cases=seed_cases, start=first))
+    options = Options(days=days, seed=seed, seed_cases=seed_cases,
+                      start=_first_day(start, until_yesterday, days))  # fmt: skip
+    if if_empty and (reason := _existing(options)):
+        typer.echo(f"{reason}: no outbreak simulated")
+        return
+    driver = _driver(options)
     folder = out or Path("var/outbreak") / f"seed-{seed}"
     write_mapping(folder, driver)
     lines = []
@@ -151,6 +165,26 @@ def outbreak(  # noqa: PLR0917 - a command's options
             if not as_json:
                 typer.echo(_day_text(line))
     _outbreak_report(lines, folder, as_json)
+
+
+def _first_day(start: str | None, until_yesterday: bool, days: int) -> date:
+    """Day 0: --start, or today minus --days (the run ends yesterday, so nothing it writes
+    lies in the future), or the default."""
+    if until_yesterday:
+        if start is not None:
+            console.bad_input("give --start or --until-yesterday, not both")
+        return clock.local_today() - timedelta(days=max(days, 0))
+    return DEFAULT_START if start is None else _parse_day(start, option="--start")
+
+
+def _existing(options: Options) -> str | None:
+    """Why the database already holds an outbreak (after the parameters' own checks)."""
+    try:
+        options.check()
+    except DriverError as error:
+        console.bad_input(str(error))
+    with console.unit_of_work() as session:
+        return existing_outbreak(session, actor=DRIVER)
 
 
 def _driver(options: Options) -> Driver:

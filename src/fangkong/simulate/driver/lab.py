@@ -1,7 +1,8 @@
-"""The driver as sampler and lab: single tubes through the sampling service (the person shows
-their personal code, the sampler scans it), then, after the lab delay, received and resulted
-through the lab's services. A positive single tube is then the platform's own business (the
-pending case, its contacts, their placements) through its events.
+"""The driver as sampler and lab: single tubes through the sampling service's bulk path, all
+the tubes of one instant in one call (each person shows their personal code, the sampler scans
+it), then, after the lab delay, received and resulted through the lab's services. A positive
+single tube is then the platform's own business (the pending case, its contacts, their
+placements) through its events.
 
 The result is the model's truth on the sampling day: positive once the person is past the
 latent period (``infectious`` day reached) and until ``POSITIVE_DAYS_AFTER_RECOVERY`` days
@@ -10,6 +11,7 @@ after the infectious window ends (PCR stays positive for a while after culturabl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,7 +28,7 @@ from fangkong.testing.results import importer
 from fangkong.testing.results import service as results
 from fangkong.testing.results.schemas import MAX_BATCH, ResultBatch, ResultLine
 from fangkong.testing.sampling import service as sampling
-from fangkong.testing.sampling.schemas import MemberAdd, TubeKind, TubeOpen
+from fangkong.testing.sampling.schemas import MemberAdd, SingleSample
 
 POSITIVE_DAYS_AFTER_RECOVERY = 7
 CODE_MINUTES = 5  # the personal code shown at the sampling desk
@@ -57,19 +59,24 @@ class Lab:
     serial: int = 0
     waiting: list[Sample] = field(default_factory=list)
 
-    def sample(self, session: Session, *, person_id: int, site_id: int, at: datetime,
-               positive: bool) -> None:  # fmt: skip
-        """One single tube for one person at ``at``: opened, the person added, sealed."""
-        self.serial += 1
-        barcode = barcodes.with_check_digit(f"8{self.seed % 10**6:06d}{self.serial:09d}")
+    def sample(self, session: Session, *, at: datetime,
+               people: Sequence[tuple[int, int, bool]]) -> None:  # fmt: skip
+        """Single tubes at ``at``, one per (person id, site id, positive): each opened, its
+        person added (their personal code scanned) and sealed, in one bulk call."""
+        samples = []
         with clock.frozen(at):
-            data = TubeOpen(barcode=barcode, site_id=site_id, kind=TubeKind.SINGLE)
-            tube = sampling.open_tube(session, self.settings, actor=self.actor, data=data)
-            code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
-            sampling.add_member(session, self.settings, actor=self.actor, tube_id=tube.id,
-                                data=MemberAdd(personal_code=code))  # fmt: skip
-            sampling.seal_tube(session, actor=self.actor, tube_id=tube.id)
-        self.waiting.append(Sample(barcode, at, positive))
+            for person_id, site_id, _ in people:
+                code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
+                samples.append(SingleSample(barcode=self._barcode(), site_id=site_id,
+                                            person=MemberAdd(personal_code=code)))  # fmt: skip
+            tubes = sampling.sample_singles(session, self.settings, actor=self.actor,
+                                            samples=samples)  # fmt: skip
+        for tube, (_, _, positive) in zip(tubes, people, strict=True):
+            self.waiting.append(Sample(tube.barcode, at, positive))
+
+    def _barcode(self) -> str:
+        self.serial += 1
+        return barcodes.with_check_digit(f"8{self.seed % 10**6:06d}{self.serial:09d}")
 
     def report(self, session: Session, *, until: datetime) -> tuple[int, int]:
         """Receive and result every tube tested by ``until`` (sampled ``delay`` before);

@@ -31,6 +31,7 @@ VENUE_TYPES = {
     "market": VenueType.MARKET,
     "hospital": VenueType.HOSPITAL,
 }
+LAB_NAME = "S{seed} 检测实验室"  # the run's lab (one per run)
 KIND_NAMES = {
     "workplace": "单位",
     "school_class": "班级",
@@ -62,6 +63,6 @@ def create_places(
                               opens_at="00:00", closes_at="23:59")  # fmt: skip
             sites[index] = sampling.create_site(session, actor=actor, data=site).id
     region = grid_codes[0][:6]
-    lab = labs.create_lab(session, actor=actor, data=LabCreate(name=f"S{seed} 检测实验室",
+    lab = labs.create_lab(session, actor=actor, data=LabCreate(name=LAB_NAME.format(seed=seed),
                                                                 region_code=region))  # fmt: skip
     return Places(venue_ids, sites, lab.id)

@@ -11,6 +11,7 @@ results, the epidemiologist's decisions, the controls) happens at 23:59 local ti
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -140,11 +141,15 @@ class Driver:
         return onset_of
 
     def _fever_clinic(self, session: Session, today: Day) -> int:
+        """Each visit sampled at its minute at that hospital's site (one call per minute)."""
         visits = today.fever_clinic
+        by_minute: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for person, minute, hospital in zip(visits.person.tolist(), visits.minute.tolist(),
                                             visits.place.tolist(), strict=True):  # fmt: skip
+            by_minute[minute].append((person, self.places.sites[hospital]))
+        for minute, people in sorted(by_minute.items()):
             at = self.local(today.day, time(0, 0)) + timedelta(minutes=minute)
-            self._sample(session, person, self.places.sites[hospital], at, today.day)
+            self._sample(session, people, at, today.day)
         return len(visits)
 
     def _quarantine_tests(self, session: Session, number: int) -> int:
@@ -154,16 +159,25 @@ class Driver:
                 session, actor=self.actor, day=self.options.start + timedelta(days=number)
             )
         clinics = self.outbreak.venues.fever_clinic
+        people = []
         for person_id in due:
             person = self.city.index_of(person_id)
             site = self.places.sites[int(clinics[self.city.population.grid[person]])]
-            self._sample(session, person, site, at, number)
+            people.append((person, site))
+        self._sample(session, people, at, number)
         return len(due)
 
-    def _sample(self, session: Session, person: int, site: int, at: datetime, day: int) -> None:
-        positive = lab.is_positive(self.outbreak.health, person, day)
-        self.lab.sample(session, person_id=self.city.person_id(person), site_id=site, at=at,
-                        positive=positive)  # fmt: skip
+    def _sample(
+        self, session: Session, people: list[tuple[int, int]], at: datetime, day: int
+    ) -> None:
+        """Single tubes at ``at`` for (model index, site id) pairs, positive by the model."""
+        if not people:
+            return
+        health = self.outbreak.health
+        self.lab.sample(session, at=at, people=[
+            (self.city.person_id(person), site, lab.is_positive(health, person, day))
+            for person, site in people
+        ])  # fmt: skip
 
     def _line(self, session: Session, number: int, today: Day, fed: Fed) -> DayLine:
         actor = self.actor

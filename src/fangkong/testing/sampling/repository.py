@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers, within
@@ -25,6 +26,7 @@ from fangkong.models.testing import (
 )
 
 QUEUE_BOARD_LIMIT = 500
+LOOKUP_CHUNK = 500  # ids or barcodes per IN list of a bulk lookup
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,19 @@ def barcode_taken(session: Session, barcode: str) -> bool:
     return session.scalar(select(Tube.id).where(Tube.barcode == barcode)) is not None
 
 
+def barcodes_taken(session: Session, barcodes: Sequence[str]) -> set[str]:
+    """Which of these barcodes a tube already uses (unscoped, as ``barcode_taken``)."""
+    taken: set[str] = set()
+    for chunk in batched(barcodes, LOOKUP_CHUNK):
+        taken.update(session.scalars(select(Tube.barcode).where(Tube.barcode.in_(chunk))))
+    return taken
+
+
+def insert_members(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Tube members in one Core insert (a bulk path: nobody reads them back)."""
+    session.connection().execute(insert(TubeMember.metadata.tables["tube_members"]), rows)
+
+
 def tube_page(
     session: Session, actor: Principal, where: TubeFilter, params: PageParams
 ) -> tuple[Sequence[Tube], str | None]:
@@ -153,6 +168,14 @@ def members(session: Session, tube_id: int) -> Sequence[tuple[TubeMember, Person
         .order_by(TubeMember.sampled_at, TubeMember.person_id)
     )
     return [(member, person) for member, person in session.execute(statement)]
+
+
+def people(session: Session, person_ids: Sequence[int]) -> dict[int, Person]:
+    """These people by id (a scanned personal code names its holder, wherever they live)."""
+    found: dict[int, Person] = {}
+    for chunk in batched(sorted(set(person_ids)), LOOKUP_CHUNK):
+        found.update((p.id, p) for p in session.scalars(select(Person).where(Person.id.in_(chunk))))
+    return found
 
 
 def member(session: Session, tube_id: int, person_id: int) -> TubeMember | None:

@@ -149,6 +149,19 @@ class MemberAdd(BaseModel):
     id_number: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=32)] = None
 
 
+class SingleSample(BaseModel):
+    """One person's single tube (单采) of a bulk call: opened at the site, the person added,
+    sealed (``service.sample_singles``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    barcode: Barcode
+    site_id: RowId
+    person: MemberAdd
+    purpose: TubePurpose = TubePurpose.SCREENING
+    campaign_id: RowId | None = None
+
+
 class MemberOut(BaseModel):
     person_id: int
     name: str  # masked

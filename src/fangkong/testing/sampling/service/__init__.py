@@ -10,6 +10,7 @@ from fangkong.testing.sampling.service.members import (
     seal_tube,
     single_tube_reason,
 )
+from fangkong.testing.sampling.service.singles import sample_singles
 from fangkong.testing.sampling.service.sites import (
     create_site,
     deactivate_site,
@@ -55,6 +56,7 @@ __all__ = [
     "queue_board",
     "queue_view",
     "remove_member",
+    "sample_singles",
     "scanned",
     "seal_tube",
     "single_tube_reason",

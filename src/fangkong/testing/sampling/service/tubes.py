@@ -121,7 +121,7 @@ def _capacity(edition: Edition, data: TubeOpen) -> int:
     return size
 
 
-def _campaign(session: Session, campaign_id: int | None, site: SamplingSite) -> int | None:
+def campaign_for_site(session: Session, campaign_id: int | None, site: SamplingSite) -> int | None:
     if campaign_id is None:
         return None
     campaign = repository.campaign(session, campaign_id)
@@ -166,7 +166,7 @@ def open_tube(session: Session, settings: Settings, *, actor: Principal, data: T
         raise errors.SingleTubePurpose()
     edition = healthcode.current_edition(session, settings.policy)
     capacity = _capacity(edition, data)
-    campaign_id = _campaign(session, data.campaign_id, site)
+    campaign_id = campaign_for_site(session, data.campaign_id, site)
     household: list[Person] = []
     if data.kind is TubeKind.HOUSEHOLD:
         household = _household(session, actor, edition, data.household_id)
