@@ -85,7 +85,7 @@ def test_volunteers_export_masks_numbers_and_is_scoped(app_client, session, sett
     first = next(r for r in rows if int(r[0]) == daoli)
     assert first[1] == mask_person_name(shown.name) and first[2] == shown.id_number_masked
     assert first[3] == shown.phone_masked and "*" in first[2] and "*" in first[3]
-    assert first[4] == "supply_delivery、nat_at_home" and first[5] == "230102001002"
+    assert first[4] == "物资配送、核酸检测上门" and first[5] == "230102001002"  # skills' labels
     _, *active = _export(app_client, officers["daoli"], "volunteers", {"active": True})
     assert [int(r[0]) for r in active] == [daoli]
     refused = app_client.post(EXPORTS, headers=officers["daoli"], json={

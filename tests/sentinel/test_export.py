@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from fangkong.core import clock
 from fangkong.exports import kinds
+from fangkong.exports.runner import _formatter
 from fangkong.exports.schemas import ExportCreate
 from fangkong.models.sentinel import DrugSale
 from fangkong.sentinel import service
@@ -32,7 +33,7 @@ def test_visits_export_is_scoped_filtered_and_masked(session, settings, world):
     row = rows[0]
     assert row[1] != "孙测试" and row[1].startswith("孙")  # masked name
     assert "*" in row[2]  # masked ID number
-    assert row[3] == "道里测试医院发热门诊" and row[5] == "fever, cough"
+    assert row[3] == "道里测试医院发热门诊" and row[5] == ("fever", "cough")
     later = kind.validated({"day": "2999-01-01"})
     assert kind.count(session, daoli, later) == 0
 
@@ -92,3 +93,14 @@ def test_sites_export_is_scoped_and_filtered(session, world):
 def test_bad_sentinel_filters_are_refused(name, params):
     with pytest.raises(ValidationError):
         ExportCreate(kind=name, params=params)
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"), [("zh_CN", "发热、咳嗽"), ("en", "Fever, Cough"), ("en", "")]
+)
+def test_a_visits_symptoms_are_exported_by_their_labels(locale, shown):
+    """The file shows each symptom by its label in the requester's language, not its code."""
+    kind = kinds.kind_of("fever_visits")
+    codes = ("fever", "cough") if shown else ()
+    row = (1, "孙*", "2301**", "门诊", None, codes, 37.9, True, False, "230102001002")
+    assert _formatter(kind, locale)([row])[0][5] == shown

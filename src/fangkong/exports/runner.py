@@ -14,7 +14,7 @@ deactivated since, or one that lost the list's permission, fails the export.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,10 @@ def _shown_as(shown: dict[str, str]) -> Callable[[Any], Cell]:
     return lambda value: shown.get(value, value)
 
 
+def _listed_as(shown: dict[str, str], joiner: str) -> Callable[[Any], Cell]:
+    return lambda values: joiner.join(shown.get(v, v) for v in values or ())
+
+
 def _local_instant(value: datetime | None) -> str | None:
     """An instant in ISO 8601 in the platform's time zone, to the second (a naive value from
     the database is UTC)."""
@@ -70,22 +74,32 @@ def _local_instant(value: datetime | None) -> str | None:
     return aware.astimezone(clock.LOCAL_TZ).isoformat(timespec="seconds")
 
 
+def _converters(kind: kinds.ExportKind, locale: str) -> list[tuple[int, Callable[[Any], Cell]]]:
+    """Per converted column, how a value becomes a cell in the requester's language."""
+    yes = i18n.gettext(locale, kind.yes)
+    joiner = "、" if locale.startswith("zh") else ", "
+
+    def shown(mapping: Mapping[str, str]) -> dict[str, str]:
+        return {value: i18n.gettext(locale, msgid) for value, msgid in mapping.items()}
+
+    found: list[tuple[int, Callable[[Any], Cell]]] = [
+        (column, _shown_as(shown(mapping))) for column, mapping in kind.labels.items()
+    ]
+    found += [(column, _listed_as(shown(mapping), joiner))
+              for column, mapping in kind.label_lists.items()]  # fmt: skip
+    found += [(column, lambda v: yes if v else "") for column in kind.booleans]
+    found += [(column, lambda v: None if v is None else v.isoformat()) for column in kind.dates]
+    found += [(column, _local_instant) for column in kind.instants]
+    return found
+
+
 def _formatter(
     kind: kinds.ExportKind, locale: str
 ) -> Callable[[Sequence[kinds.Row]], list[list[Cell]]]:
-    """Rows to cells: labels translated, booleans as "yes" or empty, dates in ISO 8601; the
-    other columns pass as they are (one conversion per converted column, not per cell)."""
-    yes = i18n.gettext(locale, kind.yes)
-    converters: list[tuple[int, Callable[[Any], Cell]]] = []
-    for column, mapping in kind.labels.items():
-        shown = {value: i18n.gettext(locale, msgid) for value, msgid in mapping.items()}
-        converters.append((column, _shown_as(shown)))
-    for column in kind.booleans:
-        converters.append((column, lambda v: yes if v else ""))
-    for column in kind.dates:
-        converters.append((column, lambda v: None if v is None else v.isoformat()))
-    for column in kind.instants:
-        converters.append((column, _local_instant))
+    """Rows to cells: labels translated (lists of codes joined), booleans as "yes" or empty,
+    dates in ISO 8601; the other columns pass as they are (one conversion per converted
+    column, not per cell)."""
+    converters = _converters(kind, locale)
 
     def rows(chunk: Sequence[kinds.Row]) -> list[list[Cell]]:
         out = []

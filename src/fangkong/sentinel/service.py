@@ -349,9 +349,10 @@ def count_for_export(session: Session, *, actor: Principal, where: VisitFilter) 
 def export_rows(
     session: Session, *, actor: Principal, where: VisitFilter, after: list[Any] | None, limit: int
 ) -> tuple[list[tuple[Any, ...]], list[Any] | None]:
-    """One chunk of visits for an export, newest first: names masked, symptoms as codes."""
+    """One chunk of visits for an export, newest first: names masked, symptoms as a list of
+    codes (the export shows their labels)."""
     rows, key = _chunk(session, repository.VISIT_EXPORT, actor, where, after=after, limit=limit)
-    return [(r[0], mask_person_name(r[1]), r[2], r[3], r[4], ", ".join(r[5]), *r[6:])
+    return [(r[0], mask_person_name(r[1]), r[2], r[3], r[4], tuple(r[5]), *r[6:])
             for r in rows], key  # fmt: skip
 
 

@@ -133,9 +133,10 @@ def export_rows(
     session: Session, *, actor: Principal, where: VolunteerFilter, after: list[Any] | None,
     limit: int,
 ) -> tuple[list[tuple[Any, ...]], list[Any] | None]:  # fmt: skip
-    """One keyset chunk of volunteers: name masked as in the list, numbers masked."""
+    """One keyset chunk of volunteers: name masked as in the list, numbers masked, skills as
+    a list of codes (the export shows their labels)."""
     rows = repository.volunteer_rows(session, actor, where, after[0] if after else None, limit)
-    out = [(r[0], mask_person_name(r[1] or ""), r[2], r[3], _joined(r[4]), _joined(r[5]),
+    out = [(r[0], mask_person_name(r[1] or ""), r[2], r[3], tuple(r[4]), _joined(r[5]),
             *r[6:]) for r in rows]  # fmt: skip
     return out, ([rows[-1][0]] if len(rows) == limit else None)
 

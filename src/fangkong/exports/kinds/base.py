@@ -43,6 +43,8 @@ class ExportKind:
     personal: bool = True
     # Coded columns shown by their label (column index -> value -> msgid).
     labels: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+    # Columns holding several codes (a sequence), each shown by its label, joined.
+    label_lists: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     # Columns of booleans (shown as "yes" or empty), of dates (ISO 8601) and of instants
     # (ISO 8601 in the platform's time zone, Asia/Shanghai).
     booleans: frozenset[int] = frozenset()

@@ -83,6 +83,7 @@ VOLUNTEERS = ExportKind(
     count=_volunteer_count,
     chunk=_volunteer_chunk,
     params=VolunteerParams,
+    label_lists={4: care_kinds.KIND_LABELS},
     booleans=frozenset({6}),
     instants=frozenset({7}),
 )

@@ -10,7 +10,7 @@ from fangkong.core.errors import N_
 from fangkong.exports.filters import DrugSaleParams, FeverVisitParams, SentinelSiteParams
 from fangkong.exports.kinds.base import ExportKind, through
 from fangkong.sentinel import service as sentinel
-from fangkong.sentinel.schemas import DRUG_LABELS, SITE_KIND_LABELS
+from fangkong.sentinel.schemas import DRUG_LABELS, SITE_KIND_LABELS, SYMPTOM_LABELS
 
 
 def _visit_filter(session: Session, p: FeverVisitParams | DrugSaleParams) -> sentinel.VisitFilter:
@@ -41,6 +41,7 @@ FEVER_VISITS = ExportKind(
     count=_visit_count,
     chunk=_visit_chunk,
     params=FeverVisitParams,
+    label_lists={5: {k.value: v for k, v in SYMPTOM_LABELS.items()}},
     booleans=frozenset({7, 8}),
     instants=frozenset({4}),
 )
