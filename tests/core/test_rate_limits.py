@@ -1,5 +1,6 @@
 """Rate limits: login per address and per username, searches and exports per user; 429 with
-Retry-After, problem+json on the API and the error page on pages; counts shared through Redis."""
+Retry-After, problem+json on the API and the error page on pages; counts shared through Redis,
+and kept in the worker's memory while Redis fails."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from pydantic import ValidationError
 
 from factories import PASSWORD, auth_headers, make_tree, make_user, resident_id, web_login
 from fangkong.config import Settings
+from fangkong.core import ratelimit
 from fangkong.core.ratelimit import Kind, RateLimiter
 from fangkong.main import create_app
 
@@ -212,7 +217,44 @@ def test_counts_are_shared_through_redis(settings):
     assert asyncio.run(run()) == [200, 200, 429]
 
 
-def test_an_unreachable_redis_lets_requests_through(make_client):
+def test_an_unreachable_redis_still_limits_in_the_workers_memory(make_client):
     client = make_client(redis_url="redis://127.0.0.1:1/0", rate_limit_login="1/minute")
-    for _ in range(2):
-        assert token_attempt(client, "nobody").status_code == 401  # not 500, not 429
+    assert token_attempt(client, "nobody").status_code == 401  # not 500
+    assert_rate_limited(token_attempt(client, "nobody"))
+
+
+class FlakyStorage:
+    """A shared storage that fails while ``down``, counting every call it gets."""
+
+    def __init__(self) -> None:
+        self.down, self.calls = True, 0
+
+    async def hit(self, item, *identifiers):
+        self.calls += 1
+        if self.down:
+            raise StorageError(ConnectionError("redis down"))
+        return True
+
+    async def get_window_stats(self, item, *identifiers):  # never over the limit here
+        raise AssertionError
+
+
+def test_redis_is_tried_again_a_few_seconds_after_it_failed(settings, monkeypatch):
+    """A failed call moves the worker to its memory for REDIS_RETRY_S seconds (no call to
+    Redis meanwhile), then Redis is asked again and counts again once it answers."""
+    now = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: now[0])
+    shared = FlakyStorage()
+    limiter = RateLimiter(shared, ratelimit._rules(settings), MovingWindowRateLimiter(
+        MemoryStorage()))  # type: ignore[arg-type]  # fmt: skip
+
+    async def hits(count: int) -> None:
+        for _ in range(count):
+            await limiter.hit(Kind.EXPORT, "user:1")
+
+    asyncio.run(hits(3))
+    assert shared.calls == 1  # failed once, then the worker's memory
+    now[0] += ratelimit.REDIS_RETRY_S
+    shared.down = False
+    asyncio.run(hits(2))
+    assert shared.calls == 3  # asked again, and it answers

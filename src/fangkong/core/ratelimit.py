@@ -11,8 +11,10 @@ client address, and login attempts also per username, so one address cannot try 
 and many addresses cannot hammer one account.
 
 Going over a limit answers 429 with ``Retry-After`` (problem+json ``request.rate_limited`` on
-the API, the error page on pages). When Redis cannot be reached the request is let through and
-the failure logged: login keeps its per-account lockout, and a city's staff keep working.
+the API, the error page on pages). When Redis cannot be reached the limits still hold: the
+worker counts in its own memory (as without Redis) for ``REDIS_RETRY_S`` seconds, logs it once,
+then tries Redis again. A dead Redis thus costs one failed call per worker every few seconds,
+never a wait on every request, and never lets a flood through.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from fangkong.core.principal import Principal
 
 log = logging.getLogger(__name__)
 HTTP_TOO_MANY_REQUESTS = 429
+REDIS_RETRY_S = 5.0  # how long a worker counts in memory after Redis failed
 
 
 class Kind(StrEnum):
@@ -68,14 +71,19 @@ def _rules(settings: Settings) -> dict[Kind, list[RateLimitItem]]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass
 class RateLimiter:
     strategy: MovingWindowRateLimiter
     rules: Mapping[Kind, list[RateLimitItem]]
+    # The worker's own counts while the shared storage fails (None without Redis: the
+    # strategy already counts in memory).
+    fallback: MovingWindowRateLimiter | None = None
+    shared_again_at: float = 0.0  # time.monotonic() when Redis is tried again
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
-        return cls(MovingWindowRateLimiter(_storage(settings)), _rules(settings))
+        fallback = MovingWindowRateLimiter(MemoryStorage()) if settings.redis_url else None
+        return cls(MovingWindowRateLimiter(_storage(settings)), _rules(settings), fallback)
 
     async def hit(self, kind: Kind, key: str) -> None:
         """Count one request of ``kind`` by ``key``; 429 when a limit is used up."""
@@ -85,20 +93,32 @@ class RateLimiter:
         """Count one request against ``items`` (limits a domain reads from its own settings)
         under the counter ``name`` by ``key``; 429 with ``Retry-After`` when one is used up."""
         for item in items:
-            try:
-                wait = await self._wait_after_hit(item, name, key)
-            except StorageError:
-                log.exception("rate limit storage failed; %s not counted", name)
-                return
+            wait = await self._wait_after_hit(item, name, key)
             if wait is not None:
                 raise HTTPException(HTTP_TOO_MANY_REQUESTS, headers={"Retry-After": str(wait)})
 
     async def _wait_after_hit(self, item: RateLimitItem, name: str, key: str) -> int | None:
-        """None when the hit fits the limit, else the seconds until it would."""
-        if await self.strategy.hit(item, name, key):
-            return None
-        stats = await self.strategy.get_window_stats(item, name, key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        """None when the hit fits the limit, else the seconds until it would; in the worker's
+        memory while the shared storage is failing."""
+        if self.fallback is None or time.monotonic() >= self.shared_again_at:
+            try:
+                return await _wait(self.strategy, item, name, key)
+            except StorageError:
+                if self.fallback is None:
+                    raise
+                log.warning("rate limit storage failed; counting in this worker for %.0f s",
+                            REDIS_RETRY_S)  # fmt: skip
+                self.shared_again_at = time.monotonic() + REDIS_RETRY_S
+        return await _wait(self.fallback, item, name, key)
+
+
+async def _wait(
+    strategy: MovingWindowRateLimiter, item: RateLimitItem, name: str, key: str
+) -> int | None:
+    if await strategy.hit(item, name, key):
+        return None
+    stats = await strategy.get_window_stats(item, name, key)
+    return max(1, math.ceil(stats.reset_time - time.time()))
 
 
 def limiter(request: Request) -> RateLimiter:

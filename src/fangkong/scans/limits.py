@@ -2,8 +2,8 @@
 
 They count in the app's limiter storage (``core.ratelimit``: Redis when configured, else the
 worker's memory) under their own names, with the windows of ``rate_limit_scan_device`` and
-``rate_limit_scan_venue``. Over a limit: 429 with ``Retry-After``. A failing Redis lets the
-request through, as for the other limits.
+``rate_limit_scan_venue``. Over a limit: 429 with ``Retry-After``. While Redis fails they are
+counted in the worker's memory, as the other limits are.
 
 The API's entry check takes one Redis round trip for all of it (``admit``): a Lua script
 checks the device's and the venue's counters, counts the request in both, and claims the
