@@ -30,8 +30,10 @@
   function contactParts(data, labels) {
     if (data.k.length <= CONTACTS_APART) {
       var nodes = data.k.map(function (k) {
+        // no label of their own: hundreds of "secondary contact" captions would hide the
+        // cases; the tooltip names the degree
         return { id: "k" + k[0], name: labels.degrees[k[1]] || k[1], symbolSize: 5,
-                 itemStyle: { color: CONTACT_COLOUR }, category: 0 };
+                 itemStyle: { color: CONTACT_COLOUR }, category: 0, label: { show: false } };
       });
       var edges = data.e.map(function (e) { return { source: "c" + e[0], target: "k" + e[1] }; });
       return { nodes: nodes, edges: edges };
@@ -59,7 +61,9 @@
 
   function render(box, data, labels) {
     var status = document.getElementById("chain-status");
-    if (status) { status.textContent = data.c.length + " / " + data.k.length; }
+    if (status) {
+      status.textContent = labels.cases + " " + data.c.length + " · " + labels.contacts + " " + data.k.length;
+    }
     var categories = [{ name: labels.contacts, itemStyle: { color: CONTACT_COLOUR } }];
     var cluster = function (name) { return Object.assign({ name: name }, CLUSTER_MARK); };
     var index = {};
