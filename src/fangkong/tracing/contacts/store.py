@@ -28,6 +28,7 @@ SNAPSHOT = ("person_id", "degree", "status", "first_exposure_at", "last_exposure
             "region_code", "owner_region", "decided_at", "reject_reason", "notified_at",
             "closed_at")  # fmt: skip
 SPAN = ("first_exposure_at", "last_exposure_at")
+CREATED = ("person_id", "degree", "status", *SPAN, "region_code", "owner_region")
 LINK_AUDITED = ("case_id", "reason", "via_contact_id", "exposure_start_at", "exposure_end_at")
 
 
@@ -151,7 +152,7 @@ def _store_links(
         facts = {name: link[name] for name in LINK_AUDITED}
         if id(contact) in first_link:
             first_link.discard(id(contact))
-            steps.append(("contact.create", contact, None, snapshot(contact) | facts))
+            steps.append(("contact.create", contact, None, _created(contact, facts)))
             continue
         before = {name: getattr(contact, name) for name in SPAN}
         contact.first_exposure_at = min(contact.first_exposure_at, item.start)
@@ -172,6 +173,13 @@ def _store_links(
     ])  # fmt: skip
     if moved:
         publish(session, ContactsConfirmed(tuple(confirmed_event(c) for c in moved.values())))
+
+
+def _created(contact: AnyContact, facts: dict[str, Any]) -> dict[str, Any]:
+    """A new contact's audit row: what is set (a candidate's decision fields are empty) and its
+    first link (the contact's span is that link's window)."""
+    made = {name: getattr(contact, name) for name in CREATED}
+    return made | {name: facts[name] for name in ("case_id", "reason", "via_contact_id")}
 
 
 def _insert_contacts(session: Session, created: list[NewContact]) -> None:
