@@ -123,6 +123,9 @@ class Placement(Base):
         Index("ix_placements_room", "room_id", "status"),
         Index("ix_placements_site", "site_id", "status"),
         Index("ix_placements_due", "status", "ends_at"),
+        # the counts in force by measure of a region (the command dashboard): index-only,
+        # over the placements in force alone
+        Index("ix_placements_in_force", "status", "region_code", "measure"),
         retention(DeleteAfterEmergency(WINDOW)),
     )
 

@@ -118,18 +118,18 @@ def _testing_figures(session: Session, actor: Principal, scope: Scope) -> list[F
     if not found:
         return [Figure(key="testing.coverage", value=None, href="/testing")]
     campaign = found[0]
-    cover = campaigns.coverage(session, actor=actor, campaign_id=campaign.id, level="district",
-                               region=scope.code)  # fmt: skip
+    cover = campaigns.sampled_totals(session, actor=actor, campaign_id=campaign.id,
+                                     region=scope.code)  # fmt: skip
     href = f"/testing/campaigns/{campaign.id}?region={scope.code}"
     return [
-        Figure(key="testing.coverage", value=cover.totals.coverage, href=href),
-        Figure(key="testing.sampled", value=cover.totals.sampled, href=href),
-        Figure(key="testing.target", value=cover.totals.target, href=href),
+        Figure(key="testing.coverage", value=cover.coverage, href=href),
+        Figure(key="testing.sampled", value=cover.sampled, href=href),
+        Figure(key="testing.target", value=cover.target, href=href),
     ]
 
 
 def _arrival_figures(session: Session, scope: Scope) -> list[Figure]:
-    found = arrivals.figures(session, actor=scope.actor, day=clock.local_today())
+    found = arrivals.day_totals(session, actor=scope.actor, day=clock.local_today())
     href = "/arrivals"
     return [
         Figure(key="arrivals.trips", value=found.trips, href=href),

@@ -11,7 +11,9 @@ import pytest
 from arrivals.screening.helpers import API, task_of
 from arrivals.world import DAOLI, GRID, NANGANG, OTHER_GRID, make_resident, make_trip
 from factories import make_region
+from fangkong.arrivals.screening import reports
 from fangkong.core import clock
+from fangkong.core.principal import Principal
 from fangkong.models.arrivals import ArrivalTask
 
 # Arrivals at noon on 2026-03-02 (local), due at noon on the 3rd; read on the 4th at 18:00.
@@ -203,3 +205,17 @@ def test_the_overview_and_overdue_lists_count_open_tasks_only(
     assert {r["region_code"]: r["at_street"] for r in grids["rows"]} == {GRID: 1, GRID3: 0}
     district = _get(app_client, "overdue", staff["officer"], level="district")
     assert district["total"] == grids["total"] == 2
+
+
+def test_day_totals_are_the_daily_figures_without_the_channels(session, city, monkeypatch):
+    """The command dashboard's three arrival figures of a day equal the daily figures'."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    day = datetime(2026, 3, 2).date()
+    for region, expected in (("230100", (7, 1, 2)), (DAOLI, (6, 1, 2)), (NANGANG, (1, 0, 0))):
+        actor = Principal(id=None, username="reader", role="city_admin", region_code=region)
+        found = reports.day_totals(session, actor=actor, day=day)
+        figures = reports.figures(session, actor=actor, day=day)
+        assert (found.trips, found.landing_done, found.screened) == expected
+        assert expected == (figures.trips, figures.landing_done, figures.screened)
+    empty = reports.day_totals(session, actor=actor, day=datetime(2026, 3, 3).date())
+    assert (empty.trips, empty.landing_done, empty.screened) == (0, 0, 0)

@@ -133,3 +133,31 @@ def test_a_round_of_scattered_grids_counts_only_them(session, settings, city):
         (GRID, 4, 1, 0, 0, 25.0),
         (OTHER_GRID, 2, 1, 0, 0, 50.0),
     ]
+
+
+def test_sampled_totals_equal_the_coverage_totals(session, settings, city):
+    """The dashboard's three figures (target, sampled, coverage %) counted without the tubes
+    are the totals of ``coverage`` for the city, a district, a grid and a round of scattered
+    grids; a region outside the caller's jurisdiction is refused as ``coverage`` refuses it."""
+    scattered = new_round(session, (GRID, OTHER_GRID), actor=officer("230100"))
+    make_tube(
+        session, city["grid"][:1] + city["second"][:1] + city["nangang"][:1], campaign=scattered
+    )
+    cases = [
+        (officer("230100"), city["campaign"].id, None, (8, 5, 62.5)),
+        (officer("230100"), city["campaign"].id, NANGANG, (2, 1, 50.0)),
+        (OFFICER, city["campaign"].id, None, (6, 4, 66.67)),
+        (OFFICER, city["campaign"].id, SECOND_GRID, (2, 1, 50.0)),
+        (officer("230100"), scattered.id, None, (6, 2, 33.33)),
+    ]
+    for actor, campaign_id, region, expected in cases:
+        found = service.sampled_totals(session, actor=actor, campaign_id=campaign_id, region=region)
+        totals = service.coverage(
+            session, actor=actor, campaign_id=campaign_id, level="district", region=region
+        ).totals
+        assert (found.target, found.sampled, found.coverage) == expected
+        assert expected == (totals.target, totals.sampled, totals.coverage)
+    with pytest.raises(errors.RegionOutOfScope):
+        service.sampled_totals(
+            session, actor=OFFICER, campaign_id=city["campaign"].id, region=NANGANG
+        )

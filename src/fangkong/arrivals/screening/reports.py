@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -202,6 +203,28 @@ def figures(
         landing_tests=landing[0], landing_done=landing[1], landing_in_time=landing[2],
         screenings=screening[0], screened=screening[1], screened_in_time=screening[2],
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    trips: int
+    landing_done: int
+    screened: int
+
+
+def day_totals(session: Session, *, actor: Principal, day: date | None = None) -> DayTotals:
+    """The trips of a local day in the caller's jurisdiction and their landing tests and
+    screenings done: three of the daily figures, without the reports by channel (a scan of
+    every report of the jurisdiction, which the command dashboard does not show)."""
+    start, end = day_bounds(checked_day(day))
+    repository.plan_with_values(session)
+    grades = repository.trips_by_grade(session, actor.region_code, start, end)
+    counts = repository.task_counts(session, actor.region_code, start, end)
+    return DayTotals(
+        trips=sum(n for _, n in grades),
+        landing_done=counts[repository.LANDING][1],
+        screened=counts[repository.SCREENING][1],
+    )
 
 
 # --- overview ------------------------------------------------------------------------------------

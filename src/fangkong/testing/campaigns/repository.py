@@ -165,6 +165,18 @@ def members_by_grid(
     }
 
 
+def sampled_in(session: Session, campaign_id: int, area: Area) -> int:
+    """Members of the round in the area: an index-only count of one range of
+    ``ix_tube_members_campaign_grid`` per prefix, without the members' tubes."""
+    total = 0
+    for prefix in area.prefixes():
+        statement = select(func.count()).where(
+            TubeMember.campaign_id == campaign_id, within(TubeMember.grid_code, prefix)
+        )
+        total += int(session.execute(statement).scalar_one())
+    return total
+
+
 def _untested(campaign_id: int, area: Area) -> Select[Person]:
     member = exists().where(
         TubeMember.campaign_id == campaign_id, TubeMember.person_id == Person.id

@@ -6,7 +6,12 @@ never commit; every change writes an audit row; health-code reactions are events
 
 from __future__ import annotations
 
-from fangkong.testing.campaigns.service.coverage import coverage, untested, untested_xlsx
+from fangkong.testing.campaigns.service.coverage import (
+    coverage,
+    sampled_totals,
+    untested,
+    untested_xlsx,
+)
 from fangkong.testing.campaigns.service.keygroups import (
     key_groups,
     mark_overdue,
@@ -38,6 +43,7 @@ __all__ = [
     "overdue_summary",
     "overdue_xlsx",
     "refresh_target",
+    "sampled_totals",
     "untested",
     "untested_xlsx",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
@@ -55,12 +56,15 @@ def per_grid(session: Session, campaign_id: int, area: Area) -> dict[str, Figure
     return grids
 
 
+def _percent(sampled: int, target: int) -> float:
+    return round(100.0 * sampled / target, 2) if target else 0.0
+
+
 def _row(code: str, name: str, figures: Figures) -> CoverageRow:
     target, sampled, tested, positive = figures
-    percent = round(100.0 * sampled / target, 2) if target else 0.0
     return CoverageRow(
         code=code, name=name, target=target, sampled=sampled, tested=tested,
-        positive=positive, coverage=percent,
+        positive=positive, coverage=_percent(sampled, target),
     )  # fmt: skip
 
 
@@ -90,6 +94,27 @@ def coverage(
         campaign_id=campaign_id, level=level, region=region, rows=rows,
         totals=_row(region or "", total_name, totals),
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Sampled:
+    target: int
+    sampled: int
+    coverage: float  # percent
+
+
+def sampled_totals(
+    session: Session, *, actor: Principal, campaign_id: int, region: str | None = None
+) -> Sampled:
+    """Target, sampled and coverage % of the round over the area, equal to ``coverage``'s
+    totals, without its join of every member to its tube (tested and positive): the command
+    dashboard's figures."""
+    if region and not (actor.covers(region) or covers(region, actor.region_code)):
+        raise errors.RegionOutOfScope(region)
+    area = _area(session, actor, campaign_id, region)
+    target = sum(repository.residents_by_grid(session, area).values())
+    sampled = repository.sampled_in(session, campaign_id, area)
+    return Sampled(target=target, sampled=sampled, coverage=_percent(sampled, target))
 
 
 def _untested_area(session: Session, actor: Principal, campaign_id: int, grid: str | None) -> Area:
