@@ -199,6 +199,36 @@ def test_a_positive_close_contact_upgrades_its_secondary_contacts(session, setti
     assert "contact.secondary" not in open_reasons(session, b_member.id)
 
 
+def test_an_uploads_cases_upgrade_their_secondary_contacts_together(session, settings, world, seen):
+    """Two close contacts turn positive in one upload: the confirmed secondary contacts via
+    each are confirmed close contacts of the new cases, each linked to its own case; a
+    candidate secondary contact stays a candidate, as a close contact."""
+    activate(session, settings, "cn-9th-2022-06")
+    a = make_resident(session, settings, name="甲病例")
+    b, b_member, b_other = family(session, settings, "乙密接", "乙家属", "乙亲戚")
+    c, c_member = family(session, settings, "丙密接", "丙家属")
+    venue = make_venue(session, "老厨家饭店")
+    for person, minute in ((a, 0), (b, 10), (c, 20)):
+        scan(session, venue, person, at(2, 12, minute))
+    case = make_case(session, a, sampled_at=at(3, 8))
+    service.generate(session, actor=EPI, case_id=case.id)
+    close = open_contacts(session, "close")
+    _decide(session, Action.CONFIRM, close[b.id].id, close[c.id].id)
+    secondary = open_contacts(session, "secondary")
+    assert set(secondary) == {b_member.id, b_other.id, c_member.id}
+    _decide(session, Action.CONFIRM, secondary[b_member.id].id, secondary[c_member.id].id)
+    seen.clear()
+    cases = [make_case(session, p, sampled_at=at(4, 8)) for p in (b, c)]
+    events.publish(session, _reported(*cases))
+    now = open_contacts(session, "close")
+    assert now[b_member.id].status == now[c_member.id].status == "confirmed"
+    assert now[b_other.id].status == "candidate"
+    assert [link.case_id for link in links(session, now[c_member.id].id)] == [cases[1].id]
+    assert open_contacts(session, "secondary") == {}
+    batches = [e for e in seen if isinstance(e, ContactConfirmed)]
+    assert sorted(e.person_id for e in batches) == sorted([b_member.id, c_member.id])
+
+
 def test_transfer_first_still_upgrades(session, settings, world):
     """Quarantine may end the placement (transferred) before the case handler runs."""
     activate(session, settings, "cn-9th-2022-06")

@@ -187,29 +187,50 @@ def _as_secondary(item: Candidate) -> Candidate:
 
 
 def upgrade_secondaries(session: Session, actor: Principal, case: Case, edition: Edition) -> int:
-    """Secondary contacts via the new case's person (an open confirmed close contact) become
-    close contacts of the new case, their last exposure kept."""
-    close = repository.open_contact(session, case.person_id, "close")
-    if close is None or close.status != "confirmed":
-        return 0
+    """``upgrade_many`` of one case."""
+    return upgrade_many(session, actor, [case], edition)
+
+
+def upgrade_many(
+    session: Session, actor: Principal, cases: Sequence[Case], edition: Edition
+) -> int:
+    """Secondary contacts via the new cases' people (open confirmed close contacts) become
+    close contacts of those cases, their last exposure kept; those that were confirmed are
+    confirmed again as close contacts, together (one placement batch, one fact per reason).
+    The number upgraded."""
     if not edition.contacts.secondary.upgrade_on_linked_positive:
         return 0
-    upgraded = repository.secondaries_via(session, close.id)
-    for secondary, link in upgraded:
-        _upgrade(session, actor, case, secondary, link=link, edition=edition)
+    upgraded = _upgradable(session, cases)
+    if not upgraded:
+        return 0
+    confirmed = {secondary.person_id for _, secondary, _ in upgraded
+                 if secondary.status == "confirmed"}  # fmt: skip
+    work: list[tuple[store.Target, list[Candidate]]] = []
+    for case, secondary, link in upgraded:
+        _close(session, actor, secondary, "upgraded")
+        reason = str(link.evidence.get("via", "household"))
+        item = Candidate(secondary.person_id, reason, link.exposure_start_at,
+                         secondary.last_exposure_at, dict(link.evidence))  # fmt: skip
+        work.append((store.Target(case), [item]))
+    store.store_many(session, actor, work, edition)
+    now_close = repository.open_contacts_for(session, confirmed, "close")
+    again = [c for c in now_close.values() if c.status == "candidate"]
+    if again:
+        confirm_many(session, actor, again, edition)
     return len(upgraded)
 
 
-def _upgrade(
-    session: Session, actor: Principal, case: Case, secondary: Contact, *, link: ContactLink,
-    edition: Edition,
-) -> None:  # fmt: skip
-    was_confirmed = secondary.status == "confirmed"
-    _close(session, actor, secondary, "upgraded")
-    reason = str(link.evidence.get("via", "household"))
-    item = Candidate(secondary.person_id, reason, link.exposure_start_at,
-                     secondary.last_exposure_at, dict(link.evidence))  # fmt: skip
-    target = store.Target(case)
-    contact = store.add(session, actor, target, item, grid=secondary.region_code, edition=edition)
-    if was_confirmed and contact.status == "candidate":
-        confirm(session, actor, contact, edition)
+def _upgradable(session: Session, cases: Sequence[Case]) -> list[tuple[Case, Contact, ContactLink]]:
+    """(case, open secondary contact, its link via the case's person) for each case whose
+    person is an open confirmed close contact; a secondary contact once, with its first case."""
+    close = repository.open_contacts_for(session, [case.person_id for case in cases], "close")
+    found, seen = [], set[int]()
+    for case in cases:
+        contact = close.get(case.person_id)
+        if contact is None or contact.status != "confirmed":
+            continue
+        for secondary, link in repository.secondaries_via(session, contact.id):
+            if secondary.id not in seen:
+                seen.add(secondary.id)
+                found.append((case, secondary, link))
+    return found

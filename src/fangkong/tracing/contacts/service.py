@@ -103,8 +103,7 @@ def on_cases_reported(session: Session, *, actor: Principal, case_ids: Sequence[
     if not cases:
         return
     edition = current_edition(session)
-    for case in cases:
-        decisions.upgrade_secondaries(session, actor, case, edition)
+    decisions.upgrade_many(session, actor, cases, edition)
     generate_for_many(session, actor=actor, cases=cases, edition=edition)
 
 
