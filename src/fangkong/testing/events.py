@@ -5,7 +5,8 @@
   event. The cases domain turns them into cases (issue 9). Each health code is reddened at once
   by a ``FactRaised(case.pending_confirmation)`` the testing domain publishes beside it.
 - ``PeopleSampled``: people were added to a tube (sampled); the arrivals domain closes their
-  open landing tests (落地即检).
+  open landing tests (落地即检), quarantine marks their test day sampled. ``TubesSampled``: many
+  tubes of one bulk call (a ``PeopleSampled`` each), handled together.
 """
 
 from __future__ import annotations
@@ -38,3 +39,8 @@ class PeopleSampled:
     person_ids: tuple[int, ...]
     tube_id: int
     sampled_at: datetime
+
+
+@dataclass(frozen=True)
+class TubesSampled:
+    tubes: tuple[PeopleSampled, ...]

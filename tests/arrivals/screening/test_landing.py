@@ -1,5 +1,6 @@
 """The landing test (落地即检) is done when the person is sampled at or after the arrival: by
-the ``PeopleSampled`` event the sampling service publishes, and by the hourly sweep; a tube
+the ``PeopleSampled`` event the sampling service publishes (``TubesSampled`` for a bulk
+sampling), and by the hourly sweep; a tube
 sampled before the arrival closes nothing."""
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from datetime import timedelta
 
 from arrivals.screening.helpers import task_of
 from arrivals.world import make_resident, make_trip
-from fangkong.arrivals.screening import service
+from fangkong.arrivals.screening import handlers, service
 from fangkong.core import clock
 from fangkong.jobs.registry import registered
 from fangkong.people.protect import Protector
+from fangkong.testing.events import PeopleSampled, TubesSampled
 from fangkong.testing.sampling import service as sampling
 from fangkong.testing.sampling.schemas import MemberAdd
 from testing.world import ADMIN, make_tube
@@ -30,6 +32,22 @@ def test_sampling_closes_the_landing_test_by_event(session, settings, world):
     assert landing.done_ref == f"tube:{tube.id}"
     assert landing.done_at is not None and landing.done_at >= trip.arrived_at
     assert task_of(session, trip, "screening").status == "open"
+
+
+def test_a_bulk_sampling_closes_each_landing_test_with_its_own_tube(session, settings, world):
+    """``TubesSampled`` (the bulk single-tube path): each person's landing test is done by
+    that person's tube; a trip arriving after its sampling stays open."""
+    arrived, later = (make_resident(session, settings) for _ in range(2))
+    trips = [make_trip(session, arrived),
+             make_trip(session, later, arrived_at=clock.now() + timedelta(hours=1))]  # fmt: skip
+    now = clock.now()
+    handlers.on_tubes_sampled(session, TubesSampled((
+        PeopleSampled((arrived.id,), 71, now), PeopleSampled((later.id,), 72, now))))  # fmt: skip
+    done, still = (task_of(session, trip, "landing_test") for trip in trips)
+    session.refresh(done)
+    session.refresh(still)
+    assert (done.status, done.done_ref, done.done_at) == ("done", "tube:71", now)
+    assert still.status == "open"
 
 
 def test_a_tube_before_the_arrival_closes_nothing(session, settings, world):

@@ -20,7 +20,7 @@ from fangkong.models import GridCounts
 from fangkong.models.arrivals import ArrivalTask
 from fangkong.quarantine.placements import handlers, service
 from fangkong.quarantine.placements.schemas import CheckInIn
-from fangkong.testing.events import PeopleSampled
+from fangkong.testing.events import PeopleSampled, TubesSampled
 from fangkong.tracing.events import ContactClosed, ContactConfirmed
 from outbreak_world import GRID, at, make_case, make_placement, make_resident
 from quarantine.world import (
@@ -56,6 +56,7 @@ def test_every_handler_is_subscribed():
         (TripClassified, handlers.on_trip_classified),
         (CasesReported, handlers.on_cases_reported),
         (PeopleSampled, handlers.on_people_sampled),
+        (TubesSampled, handlers.on_tubes_sampled),
         (NegativeTest, handlers.on_negative_test),
     ):
         assert handler in _handlers[event]
@@ -99,6 +100,18 @@ def test_test_days_sampled_negative_and_missed(session, settings):
     assert days[1] == ("done", "negative", 42)
     assert days[2] == ("open", None, 43)  # sampled, result to come
     assert days[3] == ("missed", None, None) and days[5] == ("open", None, None)
+
+
+def test_a_bulk_sampling_marks_each_persons_test_day(session, settings):
+    with clock.frozen(at(2, 21)):
+        first, _ = confirmed_contact(session, settings)
+        second, _ = confirmed_contact(session, settings)
+    handlers.on_tubes_sampled(session, TubesSampled((
+        PeopleSampled((first.id,), 51, at(3, 9)), PeopleSampled((second.id,), 52, at(3, 10)))))  # fmt: skip
+    for person, tube in ((first, 51), (second, 52)):
+        [placement] = placements_of(session, person.id)
+        days = {t.day_no: (t.status, t.tube_id) for t in day_rows(session, placement)}
+        assert days[1] == ("open", tube) and days[2] == ("open", None)
 
 
 def test_check_ins_one_a_day_and_the_fever_flag(session, settings):

@@ -16,7 +16,7 @@ from fangkong.core import clock, events
 from fangkong.models import AuditLog
 from fangkong.models.testing import TubeMember
 from fangkong.people.protect import Protector
-from fangkong.testing.events import PeopleSampled
+from fangkong.testing.events import TubesSampled
 from fangkong.testing.sampling import errors, repository, service
 from fangkong.testing.sampling.schemas import (
     MemberAdd,
@@ -112,20 +112,21 @@ def test_the_tubes_are_those_of_the_single_path(session, settings, site):
         (first.grid_code, None, SAMPLER.id), (second.grid_code, None, SAMPLER.id)]  # fmt: skip
 
 
-def test_people_sampled_is_published_per_tube(session, settings, site):
-    seen: list[PeopleSampled] = []
+def test_one_tubes_sampled_carries_each_tube(session, settings, site):
+    seen: list[TubesSampled] = []
 
     def handler(_session, event):
         seen.append(event)
 
     people, now = [make_resident(session, settings) for _ in range(2)], clock.now()
-    events.subscribe(PeopleSampled)(handler)
+    events.subscribe(TubesSampled)(handler)
     try:
         with clock.frozen(now):
             tubes = sample(session, settings, [by_code(settings, p, site) for p in people])
     finally:
-        events.unsubscribe(PeopleSampled, handler)
-    assert [(e.person_ids, e.tube_id, e.sampled_at) for e in seen] == [
+        events.unsubscribe(TubesSampled, handler)
+    assert len(seen) == 1
+    assert [(e.person_ids, e.tube_id, e.sampled_at) for e in seen[0].tubes] == [
         ((p.id,), t.id, now) for p, t in zip(people, tubes, strict=True)]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -40,6 +41,7 @@ from fangkong.policy.types import Grade, Reason
 
 OPEN = "open"
 DONE = "done"
+LOOKUP_CHUNK = 5_000  # people per IN list
 SCREENING = "screening"
 LANDING = "landing_test"
 UNSCREENED = Reason.ARRIVAL_UNSCREENED.value
@@ -154,6 +156,38 @@ def close_landing_for(
         .execution_options(synchronize_session=False)
     )
     return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def open_landing_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
+    """(task id, person id, the trip's arrival) of these people's open landing tests."""
+    found: list[tuple[int, int, datetime]] = []
+    for first in range(0, len(person_ids), LOOKUP_CHUNK):
+        statement = (
+            select(ArrivalTask.id, ArrivalTask.person_id, Trip.arrived_at)
+            .join(Trip, Trip.id == ArrivalTask.trip_id)
+            .where(
+                ArrivalTask.person_id.in_(person_ids[first : first + LOOKUP_CHUNK]),
+                ArrivalTask.kind == LANDING,
+                ArrivalTask.status == OPEN,
+            )
+        )
+        found.extend((row[0], row[1], row[2]) for row in session.execute(statement))
+    return found
+
+
+def mark_landing_done(session: Session, rows: Sequence[tuple[int, int, datetime]]) -> None:
+    """(task id, tube id, sampled at): each landing test done by that tube, in one statement."""
+    if not rows:
+        return
+    statement = (
+        update(ArrivalTask)
+        .where(ArrivalTask.id == bindparam("task_id"))
+        .values(status=DONE, done_at=bindparam("at"), done_ref=bindparam("ref"))
+        .execution_options(synchronize_session=False)
+    )
+    session.connection().execute(statement, [
+        {"task_id": task_id, "at": at, "ref": f"tube:{tube_id}"} for task_id, tube_id, at in rows
+    ])  # fmt: skip
 
 
 def sweep_landing(session: Session) -> int:

@@ -52,10 +52,35 @@ def close_landing(
         return 0
     closed = repository.close_landing_for(session, person_ids, tube_id, sampled_at)
     if closed:
-        audit.record(session, actor=SYSTEM, action="arrivals.landing_test.done",
-                     object_type="tube", object_id=tube_id,
-                     after={"closed": closed, "person_ids": list(person_ids)})  # fmt: skip
+        _landing_audit(session, tube_id, closed, person_ids)
     return closed
+
+
+Sampled = tuple[Sequence[int], int, datetime]  # (people, tube id, sampled at)
+
+
+def close_landing_many(session: Session, tubes: Sequence[Sampled]) -> int:
+    """``close_landing`` of many tubes (a bulk sampling): the open landing tests of all their
+    people read at once, the ones whose trip arrived by their sampling done together, one audit
+    row per tube that closed any."""
+    sampled = {person: (tube_id, at) for people, tube_id, at in tubes for person in people}
+    done: dict[int, list[int]] = {}
+    rows = []
+    for task_id, person_id, arrived_at in repository.open_landing_of(session, list(sampled)):
+        tube_id, at = sampled[person_id]
+        if arrived_at <= at:
+            rows.append((task_id, tube_id, at))
+            done.setdefault(tube_id, []).append(person_id)
+    repository.mark_landing_done(session, rows)
+    for tube_id, people in done.items():
+        _landing_audit(session, tube_id, len(people), people)
+    return len(rows)
+
+
+def _landing_audit(session: Session, tube_id: int, closed: int, people: Sequence[int]) -> None:
+    audit.record(session, actor=SYSTEM, action="arrivals.landing_test.done",
+                 object_type="tube", object_id=tube_id,
+                 after={"closed": closed, "person_ids": list(people)})  # fmt: skip
 
 
 def sweep_landing(session: Session) -> dict[str, Any]:

@@ -7,7 +7,8 @@
   ``TripsClassified`` (a pushed list's chunk) the same in bulk;
 - ``CasesReported`` → each person's open placements end ``transferred``; the grids' counts
   once;
-- ``PeopleSampled`` / ``NegativeTest`` → the test day sampled, then done negative;
+- ``PeopleSampled`` (``TubesSampled``: a bulk sampling's tubes together) / ``NegativeTest`` →
+  the test day sampled, then done negative;
 - ``PersonMerged`` → the merged record's placements and test days move to the kept person.
 """
 
@@ -21,7 +22,7 @@ from fangkong.core.events import subscribe
 from fangkong.healthcode.events import NegativeTest
 from fangkong.people.events import PersonMerged
 from fangkong.quarantine.placements import service
-from fangkong.testing.events import PeopleSampled
+from fangkong.testing.events import PeopleSampled, TubesSampled
 from fangkong.tracing.events import ContactClosed, ContactConfirmed, ContactsConfirmed
 
 
@@ -69,6 +70,12 @@ def on_cases_reported(session: Session, event: CasesReported) -> None:
 @subscribe(PeopleSampled)
 def on_people_sampled(session: Session, event: PeopleSampled) -> None:
     service.tests_sampled(session, event.person_ids, event.tube_id, event.sampled_at)
+
+
+@subscribe(TubesSampled)
+def on_tubes_sampled(session: Session, event: TubesSampled) -> None:
+    service.tests_sampled_many(session, [(t.person_ids, t.tube_id, t.sampled_at)
+                                         for t in event.tubes])  # fmt: skip
 
 
 @subscribe(NegativeTest)

@@ -18,6 +18,7 @@ from fangkong.quarantine.placements.service.daily import (
     self_check_in,
     test_negative,
     tests_sampled,
+    tests_sampled_many,
 )
 from fangkong.quarantine.placements.service.placing import (
     ContactTerms,
@@ -92,5 +93,6 @@ __all__ = [
     "self_check_in",
     "test_negative",
     "tests_sampled",
+    "tests_sampled_many",
     "transfer_person",
 ]

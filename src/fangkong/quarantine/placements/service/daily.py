@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core import clock
+from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.models.quarantine import CheckIn, Placement
 from fangkong.quarantine.placements import errors, repository
@@ -19,6 +20,7 @@ from fangkong.quarantine.placements.schemas import CheckInIn
 from fangkong.quarantine.placements.service.common import edition_now, get_placement
 
 CITIZEN = Principal(id=None, username="citizen", role="citizen", region_code="")
+LOOKUP_CHUNK = 5_000  # people per IN list
 
 
 def _local_day(at: datetime) -> date:
@@ -27,11 +29,26 @@ def _local_day(at: datetime) -> date:
 
 def tests_sampled(session: Session, person_ids: Sequence[int], tube_id: int, at: datetime) -> int:
     """A tube sampled these people: their open tests due that day are sampled."""
-    tests = repository.open_tests_on(session, person_ids, _local_day(at))
-    for test in tests:
-        test.tube_id, test.sampled_at = tube_id, at
+    return tests_sampled_many(session, [(person_ids, tube_id, at)])
+
+
+def tests_sampled_many(
+    session: Session, tubes: Sequence[tuple[Sequence[int], int, datetime]]
+) -> int:
+    """``tests_sampled`` of many tubes (a bulk sampling): each day's open tests of all their
+    people read at once; a person sampled twice takes the later tube."""
+    by_day: dict[date, dict[int, tuple[int, datetime]]] = {}
+    for people, tube_id, at in tubes:
+        for person_id in people:
+            by_day.setdefault(_local_day(at), {})[person_id] = (tube_id, at)
+    count = 0
+    for day, sampled in by_day.items():
+        for chunk in batched(sorted(sampled), LOOKUP_CHUNK):
+            for test in repository.open_tests_on(session, chunk, day):
+                test.tube_id, test.sampled_at = sampled[test.person_id]
+                count += 1
     session.flush()
-    return len(tests)
+    return count
 
 
 def test_negative(session: Session, person_id: int, sampled_at: datetime) -> int:

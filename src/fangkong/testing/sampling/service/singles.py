@@ -10,7 +10,8 @@ bad row refuses the whole call (``error.params["row"]`` is its index) and nothin
 
 Writes: the tubes in one flush (their ids are read), the members in one Core insert (nobody
 reads theirs), one audit row per tube (``testing.tube.sample_single``: the sealed tube and its
-person) in one insert, and one ``PeopleSampled`` per tube, as the single path publishes.
+person) in one insert, and one ``TubesSampled`` with a ``PeopleSampled`` per tube (the single
+path publishes each on its own; the other domains handle the call's tubes together).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from fangkong.core.principal import Principal
 from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.testing import barcodes
-from fangkong.testing.events import PeopleSampled
+from fangkong.testing.events import PeopleSampled, TubesSampled
 from fangkong.testing.sampling import errors, repository
 from fangkong.testing.sampling.schemas import SingleSample, TubeKind, TubeStatus
 from fangkong.testing.sampling.service.audit_trail import tube_snapshot
@@ -68,9 +69,10 @@ def sample_singles(
                     tube_snapshot(tube) | {"added_person_id": row.person.id})
         for tube, row in pairs
     ])  # fmt: skip
-    for tube, row in pairs:
-        events.publish(session, PeopleSampled(person_ids=(row.person.id,), tube_id=tube.id,
-                                              sampled_at=now))  # fmt: skip
+    events.publish(session, TubesSampled(tuple(
+        PeopleSampled(person_ids=(row.person.id,), tube_id=tube.id, sampled_at=now)
+        for tube, row in pairs
+    )))  # fmt: skip
     return tubes
 
 
