@@ -129,6 +129,19 @@ def open_for_contact(session: Session, contact_id: int) -> Sequence[Placement]:
     return session.scalars(statement.order_by(Placement.id)).all()
 
 
+def open_for_contacts(session: Session, contact_ids: Sequence[int]) -> dict[int, list[Placement]]:
+    """``open_for_contact`` of many contacts: contact id → its open placements (only those
+    that have any), 500 contacts a statement."""
+    ids, found = sorted(set(contact_ids)), dict[int, list[Placement]]()
+    for start in range(0, len(ids), 500):
+        statement = select(Placement).where(
+            Placement.contact_id.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
+        )
+        for placement in session.scalars(statement.order_by(Placement.id)):
+            found.setdefault(placement.contact_id or 0, []).append(placement)
+    return found
+
+
 def open_for_trip(session: Session, trip_id: int) -> Sequence[Placement]:
     statement = select(Placement).where(Placement.trip_id == trip_id, Placement.status.in_(OPEN))
     return session.scalars(statement.order_by(Placement.id)).all()
@@ -360,11 +373,6 @@ def grids_with_placements(session: Session) -> list[str]:
 def trips_with_open(session: Session, trip_ids: Sequence[int]) -> set[int]:
     """Which of these trips have an open placement (read 500 ids at a time)."""
     return _with_open(session, Placement.trip_id, trip_ids)
-
-
-def contacts_with_open(session: Session, contact_ids: Sequence[int]) -> set[int]:
-    """Which of these contacts have an open placement (a follow-on period included)."""
-    return _with_open(session, Placement.contact_id, contact_ids)
 
 
 def _with_open(session: Session, column: Any, wanted: Sequence[int]) -> set[int]:

@@ -121,19 +121,27 @@ def place_contact(
     session: Session, *, contact_id: int, person_id: int, degree: str, last_exposure_at: datetime
 ) -> Placement | None:
     """Idempotent per contact: the open placement's day 0 moves, or a new one is made."""
-    open_now = [p for p in repository.open_for_contact(session, contact_id) if p.follows_id is None]
+    terms = ContactTerms(contact_id, person_id, degree, last_exposure_at)
+    return _place_or_move(session, terms, repository.open_for_contact(session, contact_id))
+
+
+def _place_or_move(
+    session: Session, terms: ContactTerms, placements: Sequence[Placement]
+) -> Placement | None:
+    """``place_contact`` given the contact's open placements (a follow-on period included)."""
+    open_now = [p for p in placements if p.follows_id is None]
     for placement in open_now:
-        if placement.day0_at != last_exposure_at:
+        if placement.day0_at != terms.last_exposure_at:
             before = snapshot(placement)
-            set_schedule(session, placement, last_exposure_at)
+            set_schedule(session, placement, terms.last_exposure_at)
             write_audit(session, SYSTEM, "placement.reschedule", placement, before)
     if open_now:
         return open_now[0]
-    if repository.open_for_contact(session, contact_id):
+    if placements:
         return None  # the follow-on period is running: the first one was released
     edition = edition_now(session)
-    periods = schedule.contact_periods(edition, degree)
-    person = repository.person(session, person_id)
+    periods = schedule.contact_periods(edition, terms.degree)
+    person = repository.person(session, terms.person_id)
     if not periods or person is None:
         return None
     return new_placement(
@@ -142,20 +150,20 @@ def place_contact(
         person,
         periods[0],
         basis="contact",
-        day0_at=last_exposure_at,
+        day0_at=terms.last_exposure_at,
         edition_id=edition.id,
-        contact_id=contact_id,
+        contact_id=terms.contact_id,
     )
 
 
 def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
-    """``place_contact`` for a decision batch: a contact with an open placement goes the
-    one-by-one way (its day 0 moves); the others get theirs made together (one insert, one
-    recount). The new placements returned are not in the session."""
-    having = repository.contacts_with_open(session, [c.contact_id for c in confirmed])
+    """``place_contact`` for a decision batch: the open placements of all the contacts read at
+    once; a contact with one has its day 0 moved (one by one), the others get theirs made
+    together (one insert, one recount). The new placements returned are not in the session."""
+    having = repository.open_for_contacts(session, [c.contact_id for c in confirmed])
     made: list[Placement] = []
     for terms in (c for c in confirmed if c.contact_id in having):
-        placement = place_contact(session, **terms._asdict())
+        placement = _place_or_move(session, terms, having[terms.contact_id])
         made.extend([placement] if placement is not None else [])
     return made + _place_fresh_contacts(
         session, [c for c in confirmed if c.contact_id not in having]
