@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, text
 
+import fixture
 import report
 
 BENCH = Path(__file__).resolve().parent
@@ -67,16 +68,8 @@ def parse_args() -> argparse.Namespace:
 
 
 def environment(url: str) -> dict[str, str]:
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys = WORK / "keys.env"
-    if not keys.exists():
-        from fangkong.core.security import new_key  # noqa: PLC0415
-
-        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
-    env |= dict(line.split("=", 1) for line in keys.read_text().splitlines())
-    return env | {"FANGKONG_DATABASE_URL": url, "FANGKONG_ENV": "test",
-                  "FANGKONG_LOG_LEVEL": "WARNING", "FANGKONG_LOG_JSON": "false"}  # fmt: skip
+    """Keys kept beside the world (the people's numbers are encrypted with them)."""
+    return fixture.kept_keys_env(WORK / "keys.env", url)
 
 
 def fangkong(env: dict[str, str], *args: str) -> None:

@@ -56,6 +56,7 @@ from sqlalchemy import Engine, insert, select, text
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+import fixture  # noqa: E402
 from cpu import QUIET_CPUS, others_during, reference_text, wait_quiet  # noqa: E402
 from report import append, machine  # noqa: E402
 
@@ -90,19 +91,8 @@ def parse_args() -> argparse.Namespace:
 
 
 def environment(url: str) -> dict[str, str]:
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys = WORK / "keys.env"
-    if not keys.exists():
-        from fangkong.core.security import new_key  # noqa: PLC0415
-
-        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
-    env = dict(os.environ)
-    for line in keys.read_text().splitlines():
-        name, _, value = line.partition("=")
-        env[name] = value
-    env.update(FANGKONG_DATABASE_URL=url, FANGKONG_ENV="test", FANGKONG_LOG_LEVEL="WARNING",
-               FANGKONG_LOG_JSON="false")  # fmt: skip
-    return env
+    """Keys kept beside the world (the people's numbers are encrypted with them)."""
+    return fixture.kept_keys_env(WORK / "keys.env", url)
 
 
 def fangkong(env: dict[str, str], *args: str) -> None:

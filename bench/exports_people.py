@@ -41,6 +41,7 @@ RESULTS = BENCH / "BENCHMARKS.md"
 GOAL_S = 60.0
 sys.path.insert(0, str(BENCH))
 
+import fixture  # noqa: E402
 from cpu import others_during  # noqa: E402
 
 
@@ -55,19 +56,8 @@ def parse_args() -> argparse.Namespace:
 
 
 def environment(url: str) -> dict[str, str]:
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys = WORK / "keys.env"
-    if not keys.exists():
-        from fangkong.core.security import new_key  # noqa: PLC0415
-
-        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
-    env = dict(os.environ)
-    for line in keys.read_text().splitlines():
-        name, _, value = line.partition("=")
-        env[name] = value
-    env.update(FANGKONG_DATABASE_URL=url, FANGKONG_ENV="test", FANGKONG_LOG_LEVEL="WARNING")
-    env["FANGKONG_LOG_JSON"] = "false"
-    return env
+    """Keys kept beside the world (the people's numbers are encrypted with them)."""
+    return fixture.kept_keys_env(WORK / "keys.env", url)
 
 
 def build_city(env: dict[str, str], people: int) -> float:

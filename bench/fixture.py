@@ -59,6 +59,20 @@ def server_env(workdir: Path, *, token_minutes: int) -> dict[str, str]:
     }
 
 
+def kept_keys_env(keys: Path, url: str) -> dict[str, str]:
+    """The environment of fangkong commands run on a world a bench keeps between runs: the keys
+    in ``keys`` (made on the first run: the people's numbers are encrypted with them), the
+    database ``url``, quiet logs; nothing ``FANGKONG_`` inherited from the caller."""
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    if not keys.exists():
+        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
+    env |= dict(line.split("=", 1) for line in keys.read_text().splitlines() if "=" in line)
+    return env | {"FANGKONG_DATABASE_URL": url, "FANGKONG_ENV": "test",
+                  "FANGKONG_LOG_LEVEL": "WARNING", "FANGKONG_LOG_JSON": "false",
+                  "LANG": "C.UTF-8"}  # fmt: skip
+
+
 def _fangkong(env: dict[str, str], workdir: Path, *args: str, stdin: str = "") -> str:
     completed = subprocess.run(
         [fangkong_command(), *args], env=env, cwd=workdir, input=stdin, capture_output=True,

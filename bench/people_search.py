@@ -39,6 +39,8 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlalchemy import select
 
+import fixture
+
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 RESULTS = BENCH / "BENCHMARKS.md"
@@ -56,19 +58,8 @@ def parse_args() -> argparse.Namespace:
 
 
 def environment(url: str) -> dict[str, str]:
-    WORK.mkdir(exist_ok=True)
-    keys = WORK / "people.env"
-    if not keys.exists():
-        from fangkong.core.security import new_key  # noqa: PLC0415
-
-        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
-    env = dict(os.environ)
-    for line in keys.read_text().splitlines():
-        name, _, value = line.partition("=")
-        env[name] = value
-    env.update(FANGKONG_DATABASE_URL=url, FANGKONG_ENV="test", FANGKONG_LOG_LEVEL="WARNING")
-    env["FANGKONG_LOG_JSON"] = "false"
-    return env
+    """Keys kept beside the world (the people's numbers are encrypted with them)."""
+    return fixture.kept_keys_env(WORK / "people.env", url)
 
 
 def fangkong(env: dict[str, str], *args: str) -> None:

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect, text
 
+import fixture
 import scan_world_sql as wsql
 
 BENCH = Path(__file__).resolve().parent
@@ -103,23 +104,7 @@ def save(manifest: Manifest) -> None:
 
 def environment(url: str) -> dict[str, str]:
     """Keys kept beside the world (the people's numbers are encrypted with them)."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys = WORK / "keys.env"
-    if not keys.exists():
-        from fangkong.core.security import new_key  # noqa: PLC0415
-
-        keys.write_text(f"FANGKONG_SECRET_KEY={new_key()}\nFANGKONG_DATA_KEY={new_key()}\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
-    for line in keys.read_text().splitlines():
-        name, _, value = line.partition("=")
-        env[name] = value
-    return env | {
-        "FANGKONG_DATABASE_URL": url,
-        "FANGKONG_ENV": "test",
-        "FANGKONG_LOG_LEVEL": "WARNING",
-        "FANGKONG_LOG_JSON": "false",
-        "LANG": "C.UTF-8",
-    }
+    return fixture.kept_keys_env(WORK / "keys.env", url)
 
 
 def fangkong(env: dict[str, str], *args: str, stdin: str = "") -> str:
