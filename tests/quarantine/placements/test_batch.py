@@ -12,7 +12,7 @@ import pytest
 from fangkong.core import clock
 from fangkong.core.events import _handlers
 from fangkong.models import AuditLog, GridCounts
-from fangkong.quarantine.placements import handlers
+from fangkong.quarantine.placements import handlers, schedule
 from fangkong.tracing.events import ContactConfirmed, ContactsConfirmed
 from outbreak_world import GRID, at, make_case, make_contact, make_resident
 from quarantine.world import confirm, day_rows, placements_of, use_edition
@@ -72,3 +72,26 @@ def test_a_contact_already_placed_has_day0_moved_not_a_second_placement(session,
 def test_an_empty_batch_places_nobody(session, settings):
     handlers.on_contacts_confirmed(session, ContactsConfirmed(()))
     assert session.query(AuditLog).filter_by(action="placement.create").count() == 0
+
+
+def test_contacts_already_placed_are_rescheduled_together_keeping_sampled_days(session, settings):
+    """Two placed contacts whose last exposure moved later in one batch: both day 0 move,
+    their unsampled test days follow, a day already sampled stays, one audit row each."""
+    first, second = _contacts(session, settings, "close", "close")
+    with clock.frozen(at(3, 9)):
+        for contact in (first, second):
+            confirm(session, contact.id, contact.person_id, "close", at(2, 20))
+        placed = [placements_of(session, c.person_id)[0] for c in (first, second)]
+        sampled = next(t for t in day_rows(session, placed[0]) if t.day_no == 1)
+        sampled.tube_id, sampled.sampled_at = 42, at(3, 9)
+        session.flush()
+        batch = ContactsConfirmed((_event(first, at(3, 8)), _event(second, at(3, 7))))
+        handlers.on_contacts_confirmed(session, batch)
+    assert [p.day0_at for p in placed] == [at(3, 8), at(3, 7)]
+    for placement, day0 in zip(placed, (at(3, 8), at(3, 7)), strict=True):
+        open_days = [t for t in day_rows(session, placement) if t.sampled_at is None]
+        assert open_days and all(t.due_on == schedule.due_on(day0, t.day_no) for t in open_days)
+    kept = {t.day_no: t for t in day_rows(session, placed[0])}[1]
+    assert (kept.tube_id, kept.sampled_at) == (42, at(3, 9))
+    rows = session.query(AuditLog).filter_by(action="placement.reschedule").all()
+    assert sorted(int(r.object_id) for r in rows) == sorted(p.id for p in placed)

@@ -274,6 +274,19 @@ def room(session: Session, room_id: int) -> Room | None:
 # --- tests and check-ins ----------------------------------------------------------------------
 
 
+def test_days_of(session: Session, placement_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Placement id → the day numbers of its test rows, 500 placements a statement."""
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(placement_ids), 500):
+        chunk = placement_ids[start : start + 500]
+        statement = select(QuarantineTest.placement_id, QuarantineTest.day_no).where(
+            QuarantineTest.placement_id.in_(chunk)
+        )
+        for placement_id, day_no in session.execute(statement):
+            found.setdefault(placement_id, set()).add(day_no)
+    return found
+
+
 def tests_of(session: Session, placement_id: int) -> Sequence[QuarantineTest]:
     statement = select(QuarantineTest).where(QuarantineTest.placement_id == placement_id)
     return session.scalars(statement.order_by(QuarantineTest.day_no)).all()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core.events import publish
+from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.repoint import repoint
 from fangkong.healthcode.service import current_edition
@@ -22,6 +23,7 @@ from fangkong.policy.schema import Edition
 from fangkong.quarantine.events import PlacementEnded, PlacementStarted
 from fangkong.quarantine.placements import errors, repository, schedule
 
+CHUNK = 500  # placements per IN list
 SNAPSHOT = (
     "person_id",
     "measure",
@@ -79,19 +81,29 @@ def write_audit(
 def set_schedule(session: Session, placement: Placement, day0_at: datetime) -> None:
     """Day 0, the end and the open test days (re)computed from ``day0_at``; tests already
     sampled or done stay as they are."""
-    placement.day0_at = day0_at
-    placement.starts_at = min(placement.starts_at or day0_at, day0_at)
-    placement.ends_at = schedule.ends_at(day0_at, placement.days)
+    set_schedules(session, [(placement, day0_at)])
+
+
+def set_schedules(session: Session, moves: Sequence[tuple[Placement, datetime]]) -> None:
+    """``set_schedule`` of many placements (a batch's contacts whose day 0 moved): their
+    unsampled open tests deleted and the test days they keep read in a few statements."""
+    for placement, day0_at in moves:
+        placement.day0_at = day0_at
+        placement.starts_at = min(placement.starts_at or day0_at, day0_at)
+        placement.ends_at = schedule.ends_at(day0_at, placement.days)
     session.flush()
-    session.execute(
-        delete(QuarantineTest).where(
-            QuarantineTest.placement_id == placement.id,
-            QuarantineTest.status == "open",
-            QuarantineTest.sampled_at.is_(None),
+    ids = [placement.id for placement, _ in moves]
+    for chunk in batched(ids, CHUNK):
+        session.execute(
+            delete(QuarantineTest).where(
+                QuarantineTest.placement_id.in_(chunk),
+                QuarantineTest.status == "open",
+                QuarantineTest.sampled_at.is_(None),
+            )
         )
-    )
-    kept = {t.day_no for t in repository.tests_of(session, placement.id)}
-    session.add_all(open_tests(placement, day0_at, kept))
+    kept = repository.test_days_of(session, ids)
+    for placement, day0_at in moves:
+        session.add_all(open_tests(placement, day0_at, kept.get(placement.id, set())))
     session.flush()
 
 

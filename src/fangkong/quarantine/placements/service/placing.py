@@ -29,6 +29,7 @@ from fangkong.quarantine.placements.service.common import (
     ended,
     recount,
     set_schedule,
+    set_schedules,
     snapshot,
     started,
     store_new,
@@ -122,19 +123,22 @@ def place_contact(
 ) -> Placement | None:
     """Idempotent per contact: the open placement's day 0 moves, or a new one is made."""
     terms = ContactTerms(contact_id, person_id, degree, last_exposure_at)
-    return _place_or_move(session, terms, repository.open_for_contact(session, contact_id))
+    moves: dict[int, tuple[Placement, datetime]] = {}
+    placed = _place_or_move(session, terms, repository.open_for_contact(session, contact_id), moves)
+    _reschedule(session, list(moves.values()))
+    return placed
 
 
 def _place_or_move(
-    session: Session, terms: ContactTerms, placements: Sequence[Placement]
-) -> Placement | None:
-    """``place_contact`` given the contact's open placements (a follow-on period included)."""
+    session: Session, terms: ContactTerms, placements: Sequence[Placement],
+    moves: dict[int, tuple[Placement, datetime]],
+) -> Placement | None:  # fmt: skip
+    """``place_contact`` given the contact's open placements (a follow-on period included);
+    the placements whose day 0 moves are added to ``moves``."""
     open_now = [p for p in placements if p.follows_id is None]
     for placement in open_now:
         if placement.day0_at != terms.last_exposure_at:
-            before = snapshot(placement)
-            set_schedule(session, placement, terms.last_exposure_at)
-            write_audit(session, SYSTEM, "placement.reschedule", placement, before)
+            moves[placement.id] = (placement, terms.last_exposure_at)
     if open_now:
         return open_now[0]
     if placements:
@@ -156,15 +160,28 @@ def _place_or_move(
     )
 
 
+def _reschedule(session: Session, moves: Sequence[tuple[Placement, datetime]]) -> None:
+    """The placements' day 0 moved together, a ``placement.reschedule`` audit row each."""
+    if not moves:
+        return
+    before = [snapshot(placement) for placement, _ in moves]
+    set_schedules(session, moves)
+    for (placement, _), was in zip(moves, before, strict=True):
+        write_audit(session, SYSTEM, "placement.reschedule", placement, was)
+
+
 def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
     """``place_contact`` for a decision batch: the open placements of all the contacts read at
-    once; a contact with one has its day 0 moved (one by one), the others get theirs made
-    together (one insert, one recount). The new placements returned are not in the session."""
+    once; the day 0 of those placed already moved together, the others' placements made
+    together (one insert, one recount). The new placements returned are not in the
+    session."""
     having = repository.open_for_contacts(session, [c.contact_id for c in confirmed])
     made: list[Placement] = []
+    moves: dict[int, tuple[Placement, datetime]] = {}
     for terms in (c for c in confirmed if c.contact_id in having):
-        placement = _place_or_move(session, terms, having[terms.contact_id])
+        placement = _place_or_move(session, terms, having[terms.contact_id], moves)
         made.extend([placement] if placement is not None else [])
+    _reschedule(session, list(moves.values()))
     return made + _place_fresh_contacts(
         session, [c for c in confirmed if c.contact_id not in having]
     )
