@@ -9,9 +9,10 @@ keeps one bit per person id it has touched, so that an ID repeated later in the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -76,11 +77,16 @@ class BatchWriter:
     covered: dict[str, bool] = field(default_factory=dict)
     now: datetime = field(default_factory=clock.now)
     households: HouseholdPlacer = field(init=False)
-    compared: list[tuple[int, str]] = field(init=False)
+    # The values a row sets, from its ``values`` and from a found person's columns, as tuples
+    # (``operator.itemgetter``: one C call each instead of a comparison loop per row).
+    row_compared: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(init=False)
+    found_compared: Callable[[dict[str, Any]], tuple[Any, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.households = HouseholdPlacer(self.session)
-        self.compared = _compared_columns(self.present)
+        compared = _compared_columns(self.present)
+        self.row_compared = itemgetter(*(index for index, _ in compared))
+        self.found_compared = itemgetter(*(name for _, name in compared))
         if self.fresh:
             self.written = SeenHashes()
 
@@ -199,7 +205,15 @@ class BatchWriter:
             ids = driver.reserve_ids(self.session, store.PEOPLE, len(batch.new), held=self.fresh)
         else:  # drawn before the households; a row refused since leaves its id unused
             ids = [drawn[candidate.line] for candidate in batch.new]
-        rows = [self._new_row(c, batch, i) for c, i in zip(batch.new, ids, strict=True)]
+        household_of = batch.placement.household_of
+        rows = [  # id, household (``_Batch.household_id``, inline), the row's values
+            (
+                i,
+                household_of[c.grid_code, c.household_ref] if c.household_ref else None,
+                *c.values[2:],
+            )
+            for c, i in zip(batch.new, ids, strict=True)
+        ]
         constants = {"status": PersonStatus.ACTIVE.value, **self._stamps()}
         driver.insert_rows(self.session, store.PEOPLE, PERSON_COLUMNS, rows, constants)
         for person_id in ids:
@@ -211,9 +225,6 @@ class BatchWriter:
             self._flag_duplicates(batch.new, ids, matches)
         self.inserted += len(ids)
         return ids
-
-    def _new_row(self, candidate: Candidate, batch: _Batch, person_id: int) -> tuple[Any, ...]:
-        return (person_id, batch.household_id(candidate), *candidate.values[2:])
 
     def _matches(self, new: list[Candidate]) -> dict[str, list[int]]:
         keys = {c.match_key for c in new if c.match_key}
@@ -265,7 +276,7 @@ class BatchWriter:
     def _same(self, candidate: Candidate, found: dict[str, Any], batch: _Batch) -> bool:
         """Whether the row changes nothing (the common case of a re-import), cheaply."""
         values = candidate.values
-        if any(values[index] != found[name] for index, name in self.compared):
+        if self.row_compared(values) != self.found_compared(found):
             return False
         return "household_ref" not in self.present or (
             batch.household_id(candidate) == found["household_id"]

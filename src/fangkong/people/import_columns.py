@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_id_number, mask_phone
@@ -82,6 +82,7 @@ _YES_NO = {"": False, "否": False, "0": False, "no": False, "false": False, "n"
 _YES_NO |= {"是": True, "1": True, "yes": True, "true": True, "y": True}
 
 _NO_PHONE = (None, None, None)
+_BLANKS = ("",) * len(FLAGS)  # the default of each flag's ``row.get``
 
 MAX_NAME = 64
 MAX_TEXT = 200
@@ -115,10 +116,6 @@ PERSON_COLUMNS = (
     "under_three",
     "match_key",
 )
-
-
-_HASH = PERSON_COLUMNS.index("id_number_hash")
-_MATCH_KEY = PERSON_COLUMNS.index("match_key")
 
 
 class Candidate(NamedTuple):
@@ -214,40 +211,39 @@ class RowParser:
                 flags, ref, is_head, group, employer)  # fmt: skip
 
     def _sealed(self, checked: list[Checked]) -> list[Candidate]:
-        """The checked rows as candidates: IDs and phones encrypted and hashed."""
+        """The checked rows as candidates: IDs and phones encrypted and hashed, a batch at a
+        time (each ``Protector`` call loops in one place, not once per row)."""
         protector = self.protector
         id_texts = protector.encrypt_ids([row[3] for row in checked])
-        phone_texts = iter(protector.encrypt_phones([row[7] for row in checked if row[7]]))
+        id_hashes = protector.id_hashes([(row[2], row[3]) for row in checked])
+        with_phone = [row for row in checked if row[7]]
+        phones = [row[7] for row in with_phone]
+        sealed_phones = zip(
+            protector.encrypt_phones(phones),
+            protector.phone_hashes(phones),
+            protector.match_keys([(row[1], row[5], row[7]) for row in with_phone]),
+            strict=True,
+        )
         return [
-            self._candidate(row, id_text, next(phone_texts) if row[7] else b"")
-            for row, id_text in zip(checked, id_texts, strict=True)
+            self._candidate(row, id_text, id_hash, next(sealed_phones) if row[7] else None)
+            for row, id_text, id_hash in zip(checked, id_texts, id_hashes, strict=True)
         ]
 
-    def _candidate(self, checked: Checked, id_text: bytes, phone_text: bytes) -> Candidate:
-        (line, name, kind, number, sex, born, registration, phone, address, grid_code,
+    def _candidate(
+        self, checked: Checked, id_text: bytes, id_hash: str, phone: tuple[bytes, str, str] | None
+    ) -> Candidate:
+        """``phone``: the phone's ciphertext, hash and likely-duplicate key, if it has one."""
+        (line, name, kind, number, sex, born, registration, number_phone, address, grid_code,
          flags, ref, is_head, group, employer) = checked  # fmt: skip
-        protector = self.protector
-        values = (
-            None,
-            None,
-            name,
-            kind,
-            id_text,
-            protector.id_hash(kind, number),
-            mask_id_number(number),
-            *((phone_text, protector.phone_hash(phone), mask_phone(phone)) if phone else _NO_PHONE),
-            sex,
-            born,
-            registration,
-            address,
-            grid_code,
-            *flags,
-            born > self.under_three_after,
-            protector.match_key(name, born, phone),
-        )
-        hash_, match_key = values[_HASH], values[_MATCH_KEY]
+        phone_values: tuple[bytes | None, str | None, str | None] = _NO_PHONE
+        match_key = None
+        if phone is not None:
+            phone_values, match_key = (phone[0], phone[1], mask_phone(number_phone)), phone[2]
+        values = (None, None, name, kind, id_text, id_hash, mask_id_number(number), *phone_values,
+                  sex, born, registration, address, grid_code, *flags,
+                  born > self.under_three_after, match_key)  # fmt: skip
         return Candidate(
-            line, values, hash_, grid_code, match_key, address, ref, is_head, group, employer
+            line, values, id_hash, grid_code, match_key, address, ref, is_head, group, employer
         )
 
     def _document(self, row: Mapping[str, str]) -> tuple[str, str, str, date, str | None]:
@@ -267,6 +263,9 @@ class RowParser:
 
     def _flags(self, row: Mapping[str, str]) -> list[bool]:
         """The six flags in ``FLAGS`` order; one the file lacks is False."""
+        found = [_YES_NO.get(raw) for raw in map(row.get, FLAGS, _BLANKS)]
+        if None not in found:  # the common case: each value exactly as the table spells it
+            return cast(list[bool], found)
         values = []
         for flag in FLAGS:
             raw = row.get(flag, "")

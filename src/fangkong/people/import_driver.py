@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -229,12 +230,14 @@ def _executemany(
         if (convert := _converter(table, name, connection)) is not _as_is
     ]
     if converters:
-        rows = [_converted(row, converters) for row in rows]
+        completed = [_converted(row, converters, fixed) for row in rows]
+    else:
+        completed = [row + fixed for row in rows]
     target = _column_list(connection, table, (*columns, *constants))
     marks = ", ".join("?" * (len(columns) + len(constants)))
     # Identifiers come from the table's metadata, every value is a bound parameter.
     sql = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608
-    connection.exec_driver_sql(sql, [row + fixed for row in rows])
+    connection.exec_driver_sql(sql, completed)
 
 
 Convert = Callable[[Any], Any]
@@ -263,11 +266,24 @@ def _converter(table: Table, name: str, connection: Connection) -> Convert:
     if isinstance(column_type, _DRIVER_NATIVE):
         return _as_is
     processor: Convert | None = column_type.dialect_impl(dialect).bind_processor(dialect)
-    return _as_is if processor is None else processor
+    if processor is None:
+        return _as_is
+    if type(column_type) is Date and all(processor(d) == d.isoformat() for d in _SAMPLE_DATES):
+        # SQLite's date processor formats a dict per value (1.3 µs, a people row's costliest
+        # step in this process); its default format is ISO 8601, which ``isoformat`` writes.
+        return date.isoformat
+    return processor
 
 
-def _converted(row: tuple[Any, ...], converters: list[tuple[int, Convert]]) -> tuple[Any, ...]:
-    values = list(row)
+# Four-digit years (ISO pads them, as the default storage format does) and two-digit days.
+_SAMPLE_DATES = (date(1, 1, 1), date(987, 6, 5), date(1990, 12, 31), date(9999, 12, 31))
+
+
+def _converted(
+    row: tuple[Any, ...], converters: list[tuple[int, Convert]], fixed: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The row with its values converted, and the constants after them."""
+    values = [*row, *fixed]
     for index, convert in converters:
         if values[index] is not None:
             values[index] = convert(values[index])
@@ -328,4 +344,7 @@ def _fixed(connection: Connection, table: Table, constants: Mapping[str, Any]) -
     """The constants as the driver takes them (converted once, not once per row)."""
     if connection.dialect.name == "postgresql":
         return tuple(constants.values())
-    return tuple(_converter(table, name, connection)(v) for name, v in constants.items())
+    return tuple(
+        None if v is None else _converter(table, name, connection)(v)
+        for name, v in constants.items()
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -72,6 +72,31 @@ class Protector:
         if not phone:
             return None
         return self._hash("match", f"{name}|{birth_date.isoformat()}|{phone}")
+
+    def id_hashes(self, documents: Iterable[tuple[str, str]]) -> list[str]:
+        """``id_hash`` of each (type, number), in one loop (for bulk callers)."""
+        return self._hashes(f"id:{id_type}:{number}" for id_type, number in documents)
+
+    def phone_hashes(self, phones: Iterable[str]) -> list[str]:
+        """``phone_hash`` of each phone, in one loop."""
+        return self._hashes(f"phone:{phone}" for phone in phones)
+
+    def match_keys(self, people: Iterable[tuple[str, date, str]]) -> list[str]:
+        """``match_key`` of each (name, birth date, phone), every one with a phone."""
+        return self._hashes(f"match:{n}|{born.isoformat()}|{p}" for n, born, p in people)
+
+    def _hashes(self, texts: Iterable[str]) -> list[str]:
+        """``_hash`` of each ``purpose:value`` text: an import hashes three values a row, and
+        the two Python calls per value around the C work were a fifth of it."""
+        inner_state, outer_state = self._inner, self._outer
+        digests = []
+        for text in texts:
+            inner = inner_state.copy()
+            inner.update(text.encode())
+            outer = outer_state.copy()
+            outer.update(inner.digest())
+            digests.append(outer.hexdigest())
+        return digests
 
     def seal_id(self, id_type: str, number: str) -> Sealed:
         ciphertext = security.encrypt(self.key, number.encode(), context=ID_CONTEXT)
