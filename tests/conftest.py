@@ -24,6 +24,7 @@ from fangkong.core import security
 from fangkong.db import Database, make_engine
 from fangkong.main import create_app
 from fangkong.migrate import upgrade
+from shared_routes import with_shared_routes
 
 TEST_KEYS = {"secret_key": security.new_key(), "data_key": security.new_key()}
 
@@ -100,9 +101,10 @@ def session(db: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def app_client(settings: Settings, db: Database) -> Iterator[TestClient]:
-    app = create_app(settings, database=db)
+    app = with_shared_routes(create_app(settings, database=db))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+    app.dependency_overrides.clear()  # shared with every test app (shared_routes.py)
 
 
 @pytest.fixture(scope="session")

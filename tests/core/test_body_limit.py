@@ -11,6 +11,7 @@ from factories import auth_headers, make_tree, make_user
 from fangkong.core.bodylimit import upload_limit
 from fangkong.main import create_app
 from fangkong.people import importer
+from shared_routes import with_shared_routes
 
 MIB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -130,7 +131,7 @@ FORM = (b"content-type", b"application/x-www-form-urlencoded")
 
 @pytest.fixture
 def app(settings, db):
-    return create_app(settings, database=db)
+    return with_shared_routes(create_app(settings, database=db))
 
 
 def test_a_declared_length_above_the_limit_is_refused_before_reading(app):

@@ -15,6 +15,7 @@ import httpx2 as httpx
 from fangkong.config import Settings
 from fangkong.core.overload import InflightLimit, Overloaded, OverloadGuard
 from fangkong.main import create_app
+from shared_routes import with_shared_routes
 
 BASE = "http://testserver"
 DEADLOCK_S = 60
@@ -151,7 +152,7 @@ def test_a_free_slot_is_taken_without_waiting_and_given_back() -> None:
 
 
 def _app(settings: Settings, db: Any, **overrides: Any) -> Any:
-    return create_app(settings.model_copy(update=overrides), database=db)
+    return with_shared_routes(create_app(settings.model_copy(update=overrides), database=db))
 
 
 def test_the_app_refuses_api_and_pages_in_the_callers_language_when_full(

@@ -21,6 +21,7 @@ from fangkong.config import Settings
 from fangkong.core import ratelimit
 from fangkong.core.ratelimit import Kind, RateLimiter
 from fangkong.main import create_app
+from shared_routes import with_shared_routes
 
 GRID = "230102001002003"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -32,7 +33,7 @@ def make_client(settings, db) -> Iterator:
     opened: list[TestClient] = []
 
     def make(address: str = "10.0.0.1", **changes: object) -> TestClient:
-        app = create_app(settings.model_copy(update=changes), database=db)
+        app = with_shared_routes(create_app(settings.model_copy(update=changes), database=db))
         client = TestClient(app, raise_server_exceptions=False, client=(address, 40000))
         opened.append(client.__enter__())
         return client

@@ -16,6 +16,7 @@ from factories import auth_headers, make_tree, make_user
 from fangkong.config import Settings
 from fangkong.db import Database
 from fangkong.main import create_app
+from shared_routes import with_shared_routes
 from testing.world import DAOLI, GRID, NANGANG, make_resident
 
 NANGANG_GRID = NANGANG + "001002003"
@@ -72,7 +73,7 @@ def client_with(settings: Settings, db: Database) -> Iterator[ClientFactory]:
 
     @contextmanager
     def make(**changes: Any) -> Iterator[TestClient]:
-        app = create_app(settings.model_copy(update=changes), database=db)
+        app = with_shared_routes(create_app(settings.model_copy(update=changes), database=db))
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client
 

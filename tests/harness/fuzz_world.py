@@ -27,6 +27,7 @@ from fangkong.models import User
 from harness import probe
 from harness.probe import OTHER, OWN
 from harness.registry import load, merged
+from shared_routes import with_shared_routes
 
 # The two callers: a city admin sees everything, a district officer only 道里区.
 ROLES = {"city_admin": "230100", "district_officer": OWN.code}
@@ -67,7 +68,8 @@ class FuzzWorld:
 def schema_app() -> FastAPI:
     """An app to read ``/openapi.json`` from at import time; it never touches a database."""
     keys = {"secret_key": security.new_key(), "data_key": security.new_key()}
-    return create_app(Settings(env="test", database_url="sqlite://", log_json=False, **keys))  # type: ignore[arg-type]
+    app = create_app(Settings(env="test", database_url="sqlite://", log_json=False, **keys))  # type: ignore[arg-type]
+    return with_shared_routes(app)
 
 
 def build_world(settings: Settings, db: Database, session: Session, role: str) -> FuzzWorld:
@@ -80,7 +82,9 @@ def build_world(settings: Settings, db: Database, session: Session, role: str) -
     ids = {kind: [own[kind], other[kind]] for kind in own.keys() & other.keys()}
     ids["region"] = [*ids.get("region", []), *CITY_CODES]
     return FuzzWorld(
-        app=create_app(settings.model_copy(update=GENEROUS_LIMITS), database=db),
+        app=with_shared_routes(
+            create_app(settings.model_copy(update=GENEROUS_LIMITS), database=db)
+        ),
         user_id=user.id,
         ids=ids,
         id_names=merged(domains, "id_names"),

@@ -1,15 +1,24 @@
 """The bad-input catalogue: every domain's ``bad_inputs`` (tests/*/harness.py), each answered
 with a 4xx problem+json carrying its stable code, and the database unchanged (row counts and a
-digest of every table but the logs, before and after)."""
+digest of every table but the logs, before and after).
+
+Every domain's records are seeded in 道里区 once for the module, in a transaction rolled back at
+its end; each test runs in a savepoint of it (``db`` below, which ``session`` and ``app_client``
+take), so whatever it writes is undone and the next test starts from the same records."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection, Engine
 
 from factories import auth_headers, make_user
+from fangkong.config import Settings
+from fangkong.db import Database
 from harness import probe
 from harness.probe import OWN
 from harness.registry import BadInput, Ids, load
@@ -37,11 +46,41 @@ def test_every_domain_with_write_routes_lists_bad_inputs():
     assert {"people", "regions", "auth", "audit"} <= listed
 
 
+@dataclass(frozen=True)
+class Seeded:
+    connection: Connection
+    ids: Ids
+
+
+@pytest.fixture(scope="module")
+def seeded(base_settings: Settings, engine: Engine) -> Iterator[Seeded]:
+    """Every domain's records in 道里区, seeded once in a transaction rolled back at the end."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        with Database(connection, join_savepoint=True).sessions() as session:
+            ids, _ = probe.seed(session, base_settings, load(), OWN)
+        yield Seeded(connection, ids)
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def db(seeded: Seeded) -> Iterator[Database]:
+    """The seeded records in a savepoint: whatever the test writes is undone after it."""
+    savepoint = seeded.connection.begin_nested()
+    try:
+        yield Database(seeded.connection, join_savepoint=True)
+    finally:
+        savepoint.rollback()
+
+
 @pytest.mark.parametrize(("domain", "bad"), CATALOGUE, ids=[f"{d}: {b.name}" for d, b in CATALOGUE])
 def test_bad_input_is_refused_and_writes_nothing(
-    app_client, session, settings, domain: str, bad: BadInput
+    app_client, session, settings, seeded: Seeded, domain: str, bad: BadInput
 ):
-    ids, _ = probe.seed(session, settings, load(), OWN)
+    ids = seeded.ids
     region = OWN.code if bad.role == "district_officer" else "230100"
     user = make_user(session, role=bad.role, region_code=region)
     session.commit()
