@@ -31,7 +31,7 @@ from fangkong.cases import views as cases_views
 from fangkong.citizens import api as citizens_api
 from fangkong.citizens import views as citizens_views
 from fangkong.config import Settings
-from fangkong.core import http
+from fangkong.core import http, warmup
 from fangkong.core.bodylimit import BodyLimit
 from fangkong.core.errors import N_
 from fangkong.core.headers import SecurityHeaders, inline_script_hashes
@@ -214,6 +214,8 @@ def _lifespan(settings: Settings, db: Database) -> Any:
             with db.sessions() as session:
                 deployment.check_production(session, settings)
         exports_worker.start(app)  # the export worker thread (docs/exports.md)
+        if settings.env != "test":  # a served worker; tests share routes resolved once
+            await warmup.resolve_routes(app)
         yield
         # What domains started on first use (the entry check's scan writer and read pools).
         for hook in app.state.shutdown_hooks:
