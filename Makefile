@@ -43,10 +43,9 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# pytest exits 5 when it collected nothing: that is a failure here, never a pass. The browser
-# tests share one worker (xdist_group "e2e"): one server and one Chromium, not one per worker.
+# pytest exits 5 when it collected nothing: that is a failure here, never a pass.
 pytest: install system-deps
-	@set +e; $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
+	@set +e; $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test: lint pytest

@@ -18,8 +18,7 @@ from playwright.sync_api import Page, expect
 from e2e.support import PHONE, Server
 from factories import resident_id
 
-# one worker runs them all: one server and one Chromium per run, not per worker
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 GRID = "230103001001001"
 REGIONS_CSV = (

@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.support import PHONE, Server, login
 
-# one worker runs them all: one server and one Chromium per run, not per worker
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 STREETS_CSV = "code,name,level,parent_code\n230102001,兆麟街道,street,230102\n"
 

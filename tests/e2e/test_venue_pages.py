@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.support import DESKTOP, PHONE, Server
 
-# one worker runs them all: one server and one Chromium per run, not per worker
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 GRID = "230104001001001"
 REGIONS_CSV = (
