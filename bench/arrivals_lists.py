@@ -160,8 +160,8 @@ def build(engine: Engine, env: dict[str, str], trips: int) -> datetime:
                               "edition_id": "harbin-2022-12", "grid_code": grid,
                               "status": "open", "created_at": arrived,
                               "classified_at": arrived})  # fmt: skip
-            tasks += [_task(2 * n - 1, n, "landing_test", grid, arrived, now, rng),
-                      _task(2 * n, n, "screening", grid, arrived, now, rng)]  # fmt: skip
+            tasks += [arrival_task(2 * n - 1, n, "landing_test", grid, arrived, now, rng),
+                      arrival_task(2 * n, n, "screening", grid, arrived, now, rng)]  # fmt: skip
         with engine.begin() as connection:
             connection.execute(insert(Person), people)
             connection.execute(insert(Trip), trip_rows)
@@ -180,8 +180,12 @@ def analyze(engine: Engine) -> None:
         connection.execute(text(statement))
 
 
-def _task(task_id: int, trip: int, kind: str, grid: str, arrived: datetime, now: datetime,
-          rng: random.Random) -> dict[str, Any]:  # fmt: skip
+def arrival_task(
+    task_id: int, trip: int, kind: str, grid: str, arrived: datetime, now: datetime,
+    rng: random.Random, person: int | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A landing test or screening of the trip, answered (or escalated) as a day's work goes;
+    its person the trip's number unless named."""
     due = arrived + timedelta(hours=24)
     answered = rng.random() < (0.95 if due < now - timedelta(hours=12) else 0.5)
     done_at = arrived + timedelta(hours=rng.uniform(1, 30)) if answered else None
@@ -190,7 +194,8 @@ def _task(task_id: int, trip: int, kind: str, grid: str, arrived: datetime, now:
     escalation = "none"
     if done_at is None and kind == "screening" and due < now:
         escalation = "district" if due < now - timedelta(hours=12) else "street"
-    return {"id": task_id, "trip_id": trip, "person_id": trip, "kind": kind, "grid_code": grid,
+    return {"id": task_id, "trip_id": trip, "person_id": trip if person is None else person,
+            "kind": kind, "grid_code": grid,
             "due_at": due, "status": "done" if done_at else "open", "done_at": done_at,
             "note": "", "escalation": escalation, "created_at": arrived,
             "escalated_at": due if escalation != "none" else None}  # fmt: skip

@@ -57,6 +57,7 @@ from sqlalchemy import Engine, insert, select, text
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import fixture  # noqa: E402
+from arrivals_lists import arrival_task  # noqa: E402
 from cpu import QUIET_CPUS, others_during, reference_text, wait_quiet  # noqa: E402
 from report import append, machine  # noqa: E402
 
@@ -266,27 +267,11 @@ def build_arrivals(engine: Engine, people: list[tuple[int, str]], per_day: int, 
                             "arrived_at": arrived, "region_code": grid,
                             "reported_at": arrived})  # fmt: skip
             for number, kind in ((2 * n - 1, LANDING), (2 * n, SCREENING)):
-                tasks.append(arrival_task(number, n, person, kind, grid, arrived, end, rng))
+                tasks.append(arrival_task(number, n, kind, grid, arrived, end, rng, person))
         with engine.begin() as connection:
             connection.execute(insert(Trip), trips)
             connection.execute(insert(ArrivalReport), reports)
             connection.execute(insert(ArrivalTask), tasks)
-
-
-def arrival_task(task_id: int, trip: int, person: int, kind: str, grid: str, arrived: datetime,
-                 now: datetime, rng: random.Random) -> dict[str, Any]:  # fmt: skip
-    due = arrived + timedelta(hours=24)
-    answered = rng.random() < (0.95 if due < now - timedelta(hours=12) else 0.5)
-    done_at = arrived + timedelta(hours=rng.uniform(1, 30)) if answered else None
-    if done_at is not None and done_at > now:
-        done_at = None
-    escalation = "none"
-    if done_at is None and kind == "screening" and due < now:
-        escalation = "district" if due < now - timedelta(hours=12) else "street"
-    return {"id": task_id, "trip_id": trip, "person_id": person, "kind": kind,
-            "grid_code": grid, "due_at": due, "status": "done" if done_at else "open",
-            "done_at": done_at, "note": "", "escalation": escalation, "created_at": arrived,
-            "escalated_at": due if escalation != "none" else None}  # fmt: skip
 
 
 def recount_control(engine: Engine) -> None:

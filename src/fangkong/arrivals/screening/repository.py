@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
+from fangkong.core.iterables import batched
 from fangkong.core.scoping import scope_prefix, within
 from fangkong.models import Person, Region
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
@@ -161,12 +162,12 @@ def close_landing_for(
 def open_landing_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
     """(task id, person id, the trip's arrival) of these people's open landing tests."""
     found: list[tuple[int, int, datetime]] = []
-    for first in range(0, len(person_ids), LOOKUP_CHUNK):
+    for chunk in batched(person_ids, LOOKUP_CHUNK):
         statement = (
             select(ArrivalTask.id, ArrivalTask.person_id, Trip.arrived_at)
             .join(Trip, Trip.id == ArrivalTask.trip_id)
             .where(
-                ArrivalTask.person_id.in_(person_ids[first : first + LOOKUP_CHUNK]),
+                ArrivalTask.person_id.in_(chunk),
                 ArrivalTask.kind == LANDING,
                 ArrivalTask.status == OPEN,
             )

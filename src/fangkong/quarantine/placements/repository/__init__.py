@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
@@ -132,10 +133,10 @@ def open_for_contact(session: Session, contact_id: int) -> Sequence[Placement]:
 def open_for_contacts(session: Session, contact_ids: Sequence[int]) -> dict[int, list[Placement]]:
     """``open_for_contact`` of many contacts: contact id → its open placements (only those
     that have any), 500 contacts a statement."""
-    ids, found = sorted(set(contact_ids)), dict[int, list[Placement]]()
-    for start in range(0, len(ids), 500):
+    found: dict[int, list[Placement]] = {}
+    for chunk in batched(sorted(set(contact_ids)), 500):
         statement = select(Placement).where(
-            Placement.contact_id.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
+            Placement.contact_id.in_(chunk), Placement.status.in_(OPEN)
         )
         for placement in session.scalars(statement.order_by(Placement.id)):
             found.setdefault(placement.contact_id or 0, []).append(placement)
@@ -277,8 +278,7 @@ def room(session: Session, room_id: int) -> Room | None:
 def test_days_of(session: Session, placement_ids: Sequence[int]) -> dict[int, set[int]]:
     """Placement id → the day numbers of its test rows, 500 placements a statement."""
     found: dict[int, set[int]] = {}
-    for start in range(0, len(placement_ids), 500):
-        chunk = placement_ids[start : start + 500]
+    for chunk in batched(placement_ids, 500):
         statement = select(QuarantineTest.placement_id, QuarantineTest.day_no).where(
             QuarantineTest.placement_id.in_(chunk)
         )
