@@ -43,6 +43,7 @@ sys.path.insert(0, str(BENCH))
 
 import fixture  # noqa: E402
 from cpu import others_during  # noqa: E402
+from report import machine  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -169,8 +170,9 @@ def main() -> None:
 
 def report(args, url, built, load_before, results) -> None:
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    commit = machine()["commit"]
     lines = [
-        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — exports of people, uncommitted changes",
+        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — exports of people, commit {commit}",
         "",
         f"Machine: {os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}."
         f" {backend}; {args.people:,} people (`simulate city --seed 1`, "
