@@ -195,7 +195,7 @@ def arrival_task(
     if done_at is None and kind == "screening" and due < now:
         escalation = "district" if due < now - timedelta(hours=12) else "street"
     return {"id": task_id, "trip_id": trip, "person_id": trip if person is None else person,
-            "kind": kind, "grid_code": grid,
+            "kind": kind, "grid_code": grid, "arrived_at": arrived,
             "due_at": due, "status": "done" if done_at else "open", "done_at": done_at,
             "note": "", "escalation": escalation, "created_at": arrived,
             "escalated_at": due if escalation != "none" else None}  # fmt: skip

@@ -67,7 +67,7 @@ GOAL_MS = 200.0
 CHUNK = 20_000
 EDITION = "harbin-2022-12"
 DISTRICT = "230103"  # the most populous district of the simulated city
-SHAPE = 2  # bump when the world's contents change
+SHAPE = 3  # bump when the world's contents change
 LANDING, SCREENING = "landing_test", "screening"
 Timing = tuple[str, str, float, float, float]  # what, caller, p50 ms, p99 ms, p50 CPU ms
 

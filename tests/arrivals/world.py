@@ -134,6 +134,7 @@ def make_trip(
             person_id=person.id,
             kind=kind,
             grid_code=person.grid_code,
+            arrived_at=at,
             due_at=at + timedelta(hours=due_hours),
         )
         for kind in kinds

@@ -223,6 +223,9 @@ class ArrivalTask(Base):
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     grid_code: Mapped[str] = mapped_column(region_code_type())
+    # the trip's arrival, copied (it never changes): a day's tasks are one range of
+    # ``ix_arrival_tasks_arrived`` rather than a join from the day's trips
+    arrived_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(10), default="open")
     done_at: Mapped[datetime | None] = mapped_column()
@@ -243,6 +246,17 @@ class ArrivalTask(Base):
         Index("ix_arrival_tasks_todo", "grid_code", "status", "due_at", "kind", "done_at"),
         Index("ix_arrival_tasks_due", "status", "due_at", "kind", "grid_code", "done_at"),
         Index("ix_arrival_tasks_person", "person_id", "status"),
+        # screening figures of a wide scope: the tasks of each kind and status whose trips
+        # arrived on a day, one range each
+        Index(
+            "ix_arrival_tasks_arrived",
+            "kind",
+            "status",
+            "arrived_at",
+            "grid_code",
+            "due_at",
+            "done_at",
+        ),
         # screening figures: the open tasks per grid
         Index(
             "ix_arrival_tasks_open",

@@ -58,7 +58,8 @@ def _trip(session: Session, person: Person, hours_ago: int) -> dict[str, Arrival
     session.add(ArrivalReport(channel="self", person_id=person.id, trip_id=trip.id,
                               region_code=person.grid_code, **place))  # fmt: skip
     tasks = {kind: ArrivalTask(trip_id=trip.id, person_id=person.id, kind=kind,
-                               grid_code=person.grid_code, due_at=at + timedelta(hours=24))
+                               grid_code=person.grid_code, arrived_at=at,
+                               due_at=at + timedelta(hours=24))
              for kind in ("landing_test", "screening")}  # fmt: skip
     session.add_all(tasks.values())
     session.flush()

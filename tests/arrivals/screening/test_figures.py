@@ -219,3 +219,19 @@ def test_day_totals_are_the_daily_figures_without_the_channels(session, city, mo
         assert expected == (figures.trips, figures.landing_done, figures.screened)
     empty = reports.day_totals(session, actor=actor, day=datetime(2026, 3, 3).date())
     assert (empty.trips, empty.landing_done, empty.screened) == (0, 0, 0)
+
+
+def test_a_districts_task_figures_are_the_sum_of_its_streets(session, city, monkeypatch):
+    """A district's tasks of a day are read by their own copy of the trip's arrival, a
+    street's by way of the street's trips: the two ways count the same tasks."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    day = datetime(2026, 3, 2).date()
+    actor = Principal(id=None, username="reader", role="district_officer", region_code=DAOLI)
+    district = reports.figures(session, actor=actor, day=day)
+    streets = [reports.figures(session, actor=actor, day=day, region=DAOLI + street)
+               for street in ("001", "004")]  # fmt: skip
+    fields = ("trips", "landing_tests", "landing_done", "landing_in_time", "screenings",
+              "screened", "screened_in_time")  # fmt: skip
+    assert [getattr(district, f) for f in fields] == [6, 6, 1, 1, 6, 2, 1]
+    for field in fields:
+        assert getattr(district, field) == sum(getattr(s, field) for s in streets), field

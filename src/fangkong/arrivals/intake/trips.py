@@ -353,7 +353,8 @@ def _tasks(edition: Edition, trip: Trip, tasks: list[ArrivalTask]) -> list[dict[
     now = clock.now()
     return [
         {"trip_id": trip.id, "person_id": trip.person_id, "kind": kind,
-         "grid_code": trip.grid_code, "due_at": due, "status": OPEN, "escalation": "none",
+         "grid_code": trip.grid_code, "arrived_at": trip.arrived_at, "due_at": due,
+         "status": OPEN, "escalation": "none",
          "note": "", "created_at": now}
         for kind, due in wanted.items() if kind not in have
     ]  # fmt: skip

@@ -219,11 +219,11 @@ def day_totals(session: Session, *, actor: Principal, day: date | None = None) -
     start, end = day_bounds(checked_day(day))
     repository.plan_with_values(session)
     grades = repository.trips_by_grade(session, actor.region_code, start, end)
-    counts = repository.task_counts(session, actor.region_code, start, end)
+    done = repository.done_counts(session, actor.region_code, start, end)
     return DayTotals(
         trips=sum(n for _, n in grades),
-        landing_done=counts[repository.LANDING][1],
-        screened=counts[repository.SCREENING][1],
+        landing_done=done[repository.LANDING],
+        screened=done[repository.SCREENING],
     )
 
 

@@ -286,7 +286,7 @@ def other_open_screening(session: Session, trip_id: int, task_id: int) -> bool:
 # parent's count is the sum of its children's). The open tasks' status is written inline
 # (``const``) so that both planners match it to the partial index ``ix_arrival_tasks_open``
 # (... WHERE status = 'open'). The two planners need the scope and a day's join written
-# differently (``in_scope``, ``_tasks_of_trips``).
+# differently (``in_scope``, ``_day_tasks``).
 
 
 def _postgresql(session: Session) -> bool:
@@ -477,6 +477,34 @@ def trips_by_grade(
     return [(str(g), int(n)) for g, n in session.execute(statement).all()]
 
 
+def _day_tasks(
+    session: Session,
+    columns: Sequence[Any],
+    day: tuple[datetime, datetime, str],
+    kinds: Sequence[str],
+    statuses: Sequence[str],
+) -> Select[Any]:
+    """``columns`` of the tasks of ``kinds`` and ``statuses`` whose trips arrived in
+    [start, end) inside the scope (``day``). A district or the city reads one range of
+    ``ix_arrival_tasks_arrived`` per kind and status (each task carries its trip's arrival):
+    the day's tasks done are counted without reading the open ones. A street or narrower
+    reaches its few tasks from its trips (``ix_trips_grid``), the kind and status tested on
+    each entry (``not_sought``) so that neither planner walks the tasks of every day."""
+    start, end, scope = day
+    kind, status = ArrivalTask.kind, ArrivalTask.status
+    statement: Select[Any] = select(*columns).where(in_scope(session, ArrivalTask.grid_code, scope))
+    if len(scope_prefix(scope)) < WIDE_SCOPE_DIGITS:
+        return statement.where(
+            kind.in_(kinds), status.in_(statuses),
+            ArrivalTask.arrived_at >= start, ArrivalTask.arrived_at < end,
+        )  # fmt: skip
+    return statement.join(Trip, Trip.id == ArrivalTask.trip_id).where(
+        not_sought(session, kind).in_(kinds),
+        not_sought(session, status).in_(statuses),
+        *_tasks_of_trips(session, start, end, scope),
+    )
+
+
 TaskCounts = tuple[int, int, int]  # all, done, done by the due time
 
 
@@ -484,29 +512,27 @@ def task_counts(
     session: Session, scope: str, start: datetime, end: datetime
 ) -> dict[str, TaskCounts]:
     """Landing tests and screenings of the trips arrived in [start, end), per kind: all, done,
-    done by the due time. One pass over the join (``ix_arrival_tasks_trip`` covers it), no
-    grouping: SQLite would sort every task (and one pass per kind costs more than testing the
-    kind in each sum)."""
-    done = ArrivalTask.status == DONE
-    timely = and_(done, ArrivalTask.done_at <= ArrivalTask.due_at)
-    columns = []
-    for kind in (LANDING, SCREENING):
-        of_kind = ArrivalTask.kind == kind
-        columns += [func.sum(case((of_kind, 1), else_=0)),
-                    func.sum(case((and_(of_kind, done), 1), else_=0)),
-                    func.sum(case((and_(of_kind, timely), 1), else_=0))]  # fmt: skip
-    statement = (
-        select(*columns)
-        .join(Trip, Trip.id == ArrivalTask.trip_id)
-        .where(
-            not_sought(session, ArrivalTask.kind).in_((LANDING, SCREENING)),
-            not_sought(session, ArrivalTask.status).in_(LIVE),
-            in_scope(session, ArrivalTask.grid_code, scope),
-            *_tasks_of_trips(session, start, end, scope),
-        )
-    )
-    n = [int(v or 0) for v in session.execute(statement).one()]
-    return {LANDING: (n[0], n[1], n[2]), SCREENING: (n[3], n[4], n[5])}
+    done by the due time. Counted per kind and status, in the index's order (no sort)."""
+    timely = case((ArrivalTask.done_at <= ArrivalTask.due_at, 1), else_=0)
+    columns = (ArrivalTask.kind, ArrivalTask.status, func.count(), func.sum(timely))
+    statement = _day_tasks(session, columns, (start, end, scope), (LANDING, SCREENING), LIVE)
+    found = {LANDING: [0, 0, 0], SCREENING: [0, 0, 0]}
+    rows = session.execute(statement.group_by(ArrivalTask.kind, ArrivalTask.status)).all()
+    for kind, status, n, in_time in rows:
+        counts = found[str(kind)]
+        counts[0] += int(n)
+        if status == DONE:
+            counts[1] += int(n)
+            counts[2] += int(in_time or 0)
+    return {kind: (c[0], c[1], c[2]) for kind, c in found.items()}
+
+
+def done_counts(session: Session, scope: str, start: datetime, end: datetime) -> dict[str, int]:
+    """Landing tests and screenings done of the trips arrived in [start, end), per kind."""
+    columns = (ArrivalTask.kind, func.count())
+    statement = _day_tasks(session, columns, (start, end, scope), (LANDING, SCREENING), (DONE,))
+    found = {str(k): int(n) for k, n in session.execute(statement.group_by(ArrivalTask.kind))}
+    return {kind: found.get(kind, 0) for kind in (LANDING, SCREENING)}
 
 
 def trips_per_grid(session: Session, scope: str, start: datetime, end: datetime) -> Sequence[Any]:
@@ -541,23 +567,13 @@ def open_grids(session: Session, scope: str, now: datetime) -> Sequence[Any]:
 def overview_landing(
     session: Session, scope: str, digits: int, start: datetime, end: datetime
 ) -> Sequence[Any]:
+    """Per ``digits``-long prefix: the landing tests of the trips arrived in [start, end), and
+    those done."""
     key = prefix(ArrivalTask.grid_code, digits).label("key")
-    statement = (
-        select(
-            key,
-            func.count().label("total"),
-            func.sum(case((ArrivalTask.status == DONE, 1), else_=0)).label("done"),
-        )
-        .join(Trip, Trip.id == ArrivalTask.trip_id)
-        .where(
-            ArrivalTask.kind == LANDING,
-            ArrivalTask.status.in_(LIVE),
-            in_scope(session, ArrivalTask.grid_code, scope),
-            *_tasks_of_trips(session, start, end, scope),
-        )
-        .group_by(key)
-    )
-    return session.execute(statement).all()
+    columns = (key, func.count().label("total"),
+               func.sum(case((ArrivalTask.status == DONE, 1), else_=0)).label("done"))  # fmt: skip
+    statement = _day_tasks(session, columns, (start, end, scope), (LANDING,), LIVE)
+    return session.execute(statement.group_by(key)).all()
 
 
 def region_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
