@@ -1,8 +1,8 @@
 """``fangkong people import | template | recount | rotate-key`` as an operator runs them: the real
 command in a subprocess against its own SQLite file (see ``cli_support``).
 
-The tests of this module share one database and run in order: the grids, then imports, then
-the key rotation last (it changes the key the other commands need).
+Each test has its own database, copied from one into which the grids were imported once, so
+the tests run in any order and on any worker.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import json
 import random
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from cli_support import Input
+from cli_support import CliHome, Input
 from fangkong.config import decode_key
 from fangkong.core import security
 from fangkong.models import AuditLog, Person
@@ -69,16 +71,31 @@ def summary(stdout: str) -> tuple[int, ...]:
     return tuple(int(n) for n in match.groups()[:5])
 
 
+@pytest.fixture(scope="module")
+def grids_database(tmp_path_factory: pytest.TempPathFactory, cli_template: Path) -> Path:
+    """The migrated template with this module's street, community and grid imported."""
+    home = CliHome(tmp_path_factory.mktemp("people-cli-grids"))
+    home.copy_database(cli_template)
+    regions = home.home / "regions.csv"
+    regions.write_text(REGIONS, encoding="utf-8")
+    [grids] = home.run(("regions", "import", regions))
+    assert grids.returncode == 0, grids.stderr
+    return home.home / "cli.db"
+
+
+@pytest.fixture
+def cli_home(tmp_path_factory: pytest.TempPathFactory, grids_database: Path) -> CliHome:
+    """A home of this test alone, its database a copy of ``grids_database``."""
+    home = CliHome(tmp_path_factory.mktemp("people-cli"))
+    home.copy_database(grids_database)
+    return home
+
+
 def people_count(cli_home) -> int:
     return cli_home.one(select(func.count()).select_from(Person))[0]
 
 
 def test_import_reports_rows_and_refuses_bad_files(cli_home, tmp_path):
-    regions = tmp_path / "regions.csv"
-    regions.write_text(REGIONS, encoding="utf-8")
-    [grids] = cli_home.run(("regions", "import", regions))
-    assert grids.returncode == 0, grids.stderr
-
     good = tmp_path / "people.csv"
     good.write_text(people_csv(GOOD_ROWS), encoding="utf-8-sig")
     refused = tmp_path / "refused.csv"
@@ -155,6 +172,9 @@ def test_template_and_recount(cli_home, tmp_path):
 
 
 def test_rotate_key_refuses_a_bad_key_then_rotates(cli_home):
+    [imported] = cli_home.run(Input(("people", "import", "-"),
+                                    people_csv([*GOOD_ROWS[:2], person_row(4)])))  # fmt: skip
+    assert summary(imported.stdout) == (3, 0, 0, 0, 0)
     new_key = security.new_key()
     bad, no_stdin = cli_home.run(
         Input(("people", "rotate-key", "--new-key-stdin"), "not-a-key\n"),
