@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from factories import auth_headers, make_user
 from fangkong.config import Settings
 from fangkong.core import clock
-from fangkong.core.principal import SYSTEM
+from fangkong.core.principal import SYSTEM, Principal
 from fangkong.models.scan import Scan
 from fangkong.scans import ingest
 from scans.world import World
@@ -186,3 +186,35 @@ def test_every_rejection_is_counted_and_the_first_ones_listed_by_line(
         (2, "scan.temperature_out_of_range"), (3, "scan.person_unknown"),
         (4, "scan.temperature_out_of_range")]  # fmt: skip
     assert count(session) == 0
+
+
+def test_visits_in_columns_are_checked_and_stored_as_a_files_rows(
+    session: Session, settings: Settings, world: World
+) -> None:
+    """The columnar entry refuses what a file's rows would be refused for, with the line a
+    file would give (its header being line 1), and stores the rest once."""
+    officer = Principal(id=None, username="officer", role="district_officer",
+                        region_code="230102")  # fmt: skip
+    at = clock.now() - timedelta(hours=1)
+    visits = [
+        (world.shop.id, world.green.id, at),
+        (world.hospital.id, world.red.id, at),
+        (world.far_shop.id, world.red.id, at),  # line 4: outside the officer's district
+        (world.shop.id, 999_999, at),  # line 5: nobody
+        (world.shop.id, world.red.id, clock.now() + timedelta(hours=1)),  # line 6: future
+        (world.shop.id, world.green.id, at),  # line 7: line 2 again
+    ]
+    columns = tuple(list(column) for column in zip(*visits, strict=True))
+    report = ingest.ingest_visits(session, settings, actor=officer, visits=columns,
+                                  now=clock.now())  # fmt: skip
+    assert (report.accepted, report.duplicates, report.rejected) == (2, 0, 4)
+    assert [(r.line, r.code) for r in report.rejected_rows] == [
+        (4, "scan.venue_unknown"), (5, "scan.person_unknown"), (6, "scan.time_in_future"),
+        (7, "scan.duplicate_in_file")]  # fmt: skip
+    stored = session.execute(select(Scan.venue_id, Scan.person_id, Scan.source)).all()
+    assert sorted(stored) == sorted([(world.shop.id, world.green.id, "bulk"),
+                                     (world.hospital.id, world.red.id, "bulk")])  # fmt: skip
+    again = ingest.ingest_visits(session, settings, actor=officer, visits=columns,
+                                 now=clock.now())  # fmt: skip
+    assert (again.accepted, again.duplicates) == (0, 2)
+    assert count(session) == 2

@@ -13,6 +13,9 @@ Two stages, so that Python touches each row once and the database does the rest 
    changes nothing. The rows go in the visit key's order: consecutive inserts touch
    neighbouring pages of the visit index instead of random ones.
 
+``ingest_visits`` takes visits already in columns (venue ids, person ids, instants) through the
+same checks, staging and insert, without a file to write and parse.
+
 Every rejected row gets its line number and a stable reason code (the first ``MAX_LISTED``
 by line are listed, all are counted).
 
@@ -115,7 +118,6 @@ def ingest(
     now: datetime,
 ) -> IngestReport:
     """Read, check and insert every row of ``stream``; flushes, never commits."""
-    batch_id = uuid.uuid4().hex
     tally = Tally()
     checker = _Checker(session, settings, actor, now)
     records = _csv_records(stream) if fmt == "csv" else _ndjson_records(stream)
@@ -123,6 +125,38 @@ def ingest(
     stage = repository.Staging(session)
     for chunk in batched(records, BATCH):
         stage.add(checker.check(chunk, tally))
+    return _insert_staged(session, actor, stage, tally, now)
+
+
+def ingest_visits(
+    session: Session,
+    settings: Settings,
+    *,
+    actor: Principal,
+    visits: tuple[Sequence[int], Sequence[int], Sequence[datetime]],
+    now: datetime,
+) -> IngestReport:
+    """Visits already in columns (venue ids, person ids, UTC instants), as a partner system's
+    feed or the outbreak driver hands them over: the rows a file of ``venue_id, person_id,
+    scanned_at`` would give, checked and inserted the same way (each venue inside the
+    actor's jurisdiction, no instant after ``now``, unknown people and repeated visits
+    refused), without writing and parsing a file. Line numbers count from 2, as a file's
+    would after its header. Flushes, never commits."""
+    venue_ids, person_ids, instants = visits
+    tally = Tally()
+    checker = _Checker(session, settings, actor, now)
+    stage = repository.Staging(session)
+    rows = zip(venue_ids, person_ids, instants, strict=True)
+    for first, chunk in enumerate(batched(rows, BATCH)):
+        stage.add(checker.check_visits(first * BATCH + 2, chunk, tally))
+    return _insert_staged(session, actor, stage, tally, now)
+
+
+def _insert_staged(
+    session: Session, actor: Principal, stage: repository.Staging, tally: Tally, now: datetime
+) -> IngestReport:
+    """Insert what was staged; the report, and its audit row."""
+    batch_id = uuid.uuid4().hex
     outcome = stage.insert(batch=batch_id, created_at=now, listed=MAX_LISTED)
     stage.close()
     for line, person_unknown in outcome.rejected_rows:
@@ -204,6 +238,23 @@ class _Checker:
                 append(one(record))
             except RowError as error:
                 tally.reject(record[0], error.code)
+        return self._in_jurisdiction(checked, tally)
+
+    def check_visits(
+        self, first_line: int, chunk: Sequence[tuple[int, int, datetime]], tally: Tally
+    ) -> list[repository.Staged]:
+        """Visits as (venue id, person id, UTC instant), numbered from ``first_line``."""
+        checked: list[Checked] = []
+        append, now = checked.append, self.now
+        for line, (venue, person, at) in enumerate(chunk, start=first_line):
+            if at > now:
+                tally.reject(line, "scan.time_in_future")
+            else:
+                append((line, venue, person, None, at, None, None, None))
+        return self._in_jurisdiction(checked, tally)
+
+    def _in_jurisdiction(self, checked: list[Checked], tally: Tally) -> list[repository.Staged]:
+        """The staged rows of the checked ones whose venue the actor may record visits of."""
         regions = self._regions({row[1] for row in checked})
         staged = []
         for row in checked:

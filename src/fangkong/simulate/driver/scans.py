@@ -1,10 +1,8 @@
-"""A day's visits as scan check-ins, through the scans' bulk ingest (one CSV per day): each
-visit is a scan at its venue at its first minute, by person id."""
+"""A day's visits as scan check-ins, through the scans' bulk ingest (``ingest_visits``, one
+call per day): each visit is a scan at its venue at its first minute, by person id."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -29,16 +27,13 @@ def feed_visits(
     if not len(visits):
         return 0
     person_ids, venue_ids = ids
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(("venue_id", "person_id", "scanned_at"))
-    writer.writerows(
-        (venue_ids[v], person_ids[p], (midnight + timedelta(minutes=m)).isoformat())
-        for p, v, m in zip(
-            visits.person.tolist(), visits.venue.tolist(), visits.start.tolist(), strict=True
-        )
+    starts = visits.start.tolist()
+    at = {minute: midnight + timedelta(minutes=minute) for minute in set(starts)}
+    columns = (
+        [venue_ids[v] for v in visits.venue.tolist()],
+        [person_ids[p] for p in visits.person.tolist()],
+        [at[minute] for minute in starts],
     )
-    text.seek(0)
-    report = ingest.ingest(session, settings, actor=actor, stream=text, fmt="csv",
-                           now=clock.now())  # fmt: skip
+    report = ingest.ingest_visits(session, settings, actor=actor, visits=columns,
+                                  now=clock.now())  # fmt: skip
     return report.accepted
