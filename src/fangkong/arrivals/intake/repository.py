@@ -15,6 +15,8 @@ from fangkong.core.scoping import within
 from fangkong.models import Person, User
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Checkpoint, CheckpointStaff, Trip
 
+PEOPLE_CHUNK = 5_000  # ids per IN list
+
 CHUNK = 500
 
 
@@ -202,3 +204,13 @@ def trip_rows(
     if after is not None:
         statement = statement.where(Trip.id < after)
     return session.execute(statement.order_by(Trip.id.desc()).limit(limit)).all()
+
+
+def people_by_id(session: Session, person_ids: Sequence[int]) -> dict[int, Person]:
+    """People by id (the identity map's copies where loaded), in chunks of IN lists."""
+    found: dict[int, Person] = {}
+    values = sorted(set(person_ids))
+    for i in range(0, len(values), PEOPLE_CHUNK):
+        statement = select(Person).where(Person.id.in_(values[i : i + PEOPLE_CHUNK]))
+        found.update((person.id, person) for person in session.scalars(statement))
+    return found

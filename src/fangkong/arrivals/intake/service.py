@@ -71,18 +71,32 @@ def new_report(
     )  # fmt: skip
 
 
+# A report to file: who files it, the report, its person (None: unmatched).
+Filing = tuple[Principal, ArrivalReport, Person | None]
+
+
 def _file(
     session: Session, actor: Principal, report: ArrivalReport, person: Person | None
 ) -> ArrivalReport:
+    return _file_many(session, [(actor, report, person)])[0]
+
+
+def _file_many(session: Session, filings: Sequence[Filing]) -> list[ArrivalReport]:
+    """Store the reports, merge them into trips together (one classification for all), and
+    audit each under its own actor."""
     edition = healthcode.current_edition(session)
-    if person is not None:
-        report.person_id = person.id
-        report.region_code = person.grid_code
-    session.add(report)
+    for _actor, report, person in filings:
+        if person is not None:
+            report.person_id = person.id
+            report.region_code = person.grid_code
+        session.add(report)
     session.flush()
-    trips.attach(session, edition, [report])
-    _audit(session, actor, f"arrival.report_{report.channel}", report)
-    return report
+    reports = [report for _actor, report, _person in filings]
+    trips.attach(session, edition, reports)
+    for actor, report, _person in filings:
+        _audit(session, actor, f"arrival.report_{report.channel}", report)
+    session.flush()
+    return reports
 
 
 def _audit(session: Session, actor: Principal, action: str, report: ArrivalReport) -> None:
@@ -91,7 +105,6 @@ def _audit(session: Session, actor: Principal, action: str, report: ArrivalRepor
                  after={"channel": report.channel, "person_id": report.person_id,
                         "trip_id": report.trip_id, "origin_code": report.origin_code,
                         "arrived_at": report.arrived_at})  # fmt: skip
-    session.flush()
 
 
 # --- the three channels and the officer's hand ------------------------------------------------
@@ -99,13 +112,23 @@ def _audit(session: Session, actor: Principal, action: str, report: ArrivalRepor
 
 def self_report(session: Session, *, person_id: int, data: SelfReport) -> ArrivalReport:
     """A citizen's own report (抵返报备): the destination is their registered grid."""
-    person = session.get(Person, person_id)
-    if person is None:
-        raise errors.PersonNotFound()
-    report = new_report(data, channel="self", arrived_at=data.arrived_at,
-                        region_code=person.grid_code)  # fmt: skip
-    report.name = person.name
-    return _file(session, citizen_actor(person), report, person)
+    return self_reports(session, [(person_id, data)])[0]
+
+
+def self_reports(session: Session, items: Sequence[tuple[int, SelfReport]]) -> list[ArrivalReport]:
+    """Residents' own reports, each checked and audited as ``self_report`` does, filed
+    together (a queue of the citizen app's, a simulated day's): all or none."""
+    people = repository.people_by_id(session, [person_id for person_id, _ in items])
+    filings: list[Filing] = []
+    for person_id, data in items:
+        person = people.get(person_id)
+        if person is None:
+            raise errors.PersonNotFound()
+        report = new_report(data, channel="self", arrived_at=data.arrived_at,
+                            region_code=person.grid_code)  # fmt: skip
+        report.name = person.name
+        filings.append((citizen_actor(person), report, person))
+    return _file_many(session, filings)
 
 
 def trips_of_person(session: Session, person_id: int) -> Sequence[Trip]:
@@ -162,6 +185,28 @@ def checkpoint_scan(
 ) -> ArrivalReport:
     """A scan at a checkpoint the actor staffs: the personal QR or a typed ID number. An ID
     number no registered person has is kept as an unmatched report (sealed)."""
+    filing = _checkpoint_filing(session, settings, actor, data, clock.now())
+    return _file_many(session, [filing])[0]
+
+
+def checkpoint_scans(
+    session: Session, settings: Settings, *, actor: Principal, scans: Sequence[CheckpointScan]
+) -> list[ArrivalReport]:
+    """A checkpoint device's scans uploaded together (it was offline, or a simulated day's),
+    filed together, all or none. Each personal code is checked as it was at its scan's
+    ``arrived_at`` (the door's minute; when absent, now), which may not lie in the future."""
+    now = clock.now()
+    filings = [
+        _checkpoint_filing(session, settings, actor, data, min(data.arrived_at or now, now))
+        for data in scans
+    ]
+    return _file_many(session, filings)
+
+
+def _checkpoint_filing(
+    session: Session, settings: Settings, actor: Principal, data: CheckpointScan, at: datetime
+) -> Filing:
+    """The checked report of one checkpoint scan, its personal code opened at ``at``."""
     checkpoint = repository.staffed_checkpoint(session, actor, data.checkpoint_id)
     if checkpoint is None:
         raise errors.NotCheckpointStaff()
@@ -173,7 +218,7 @@ def checkpoint_scan(
     report.checkpoint_id, report.reported_by = checkpoint.id, actor.id
     person: Person | None
     if data.personal_code is not None:
-        opened = personal_code.open_payload(settings, data.personal_code, now)
+        opened = personal_code.open_payload(settings, data.personal_code, at)
         person = session.get(Person, opened.person_id)
         if person is None:
             raise errors.PersonNotFound()
@@ -188,7 +233,7 @@ def checkpoint_scan(
                                          ).get(sealed.id_number_hash or "")  # fmt: skip
     if person is not None:
         report.name = person.name
-    return _file(session, actor, report, person)
+    return actor, report, person
 
 
 # --- unmatched reports -----------------------------------------------------------------------
@@ -209,6 +254,7 @@ def match_report(
     session.flush()
     trips.attach(session, healthcode.current_edition(session), [report])
     _audit(session, actor, "arrival.report_matched", report)
+    session.flush()
     return report
 
 

@@ -1,8 +1,9 @@
 """Arrivals heard by a channel, as that channel's arrival reports (``arrivals.intake``).
 
-- ``self``: the resident's own report (抵返报备), ``self_report``;
-- ``checkpoint``: a scan of the resident's personal code at the run's railway-station
-  checkpoint (卡口) by its staff account, ``checkpoint_scan`` at the arrival's minute;
+- ``self``: the residents' own reports (抵返报备) of the day, ``self_reports``;
+- ``checkpoint``: scans of the residents' personal codes at the run's railway-station
+  checkpoint (卡口) by its staff account, each at the arrival's minute, uploaded together
+  (``checkpoint_scans``, each code checked at its scan's minute);
 - ``pushed`` (the big-data list) is not fed yet: the importer takes ID numbers in a file, and
   the driver would have to decrypt every arrival's ID number to write one.
 
@@ -34,7 +35,7 @@ from fangkong.auth.permissions import Role
 from fangkong.auth.schemas import UserCreate
 from fangkong.citizens import personal_code
 from fangkong.config import Settings
-from fangkong.core import clock, security
+from fangkong.core import security
 from fangkong.core.principal import Principal
 from fangkong.simulate.outbreak import CHANNELS
 from fangkong.simulate.outbreak.outputs import ArrivalReports
@@ -74,30 +75,31 @@ class Channels:
 
     def feed(self, session: Session, reports: ArrivalReports, person_ids: list[int],
              midnight: datetime) -> int:  # fmt: skip
-        """File the day's self reports and checkpoint scans; returns how many were filed."""
-        filed = 0
+        """File the day's self reports together, then the checkpoint's scans as one upload;
+        returns how many were filed."""
+        own: list[tuple[int, SelfReport]] = []
+        scans: list[CheckpointScan] = []
         for person, minute, channel, risk in zip(
             reports.person.tolist(), reports.minute.tolist(), reports.channel.tolist(),
             reports.risk_area.tolist(), strict=True,
         ):  # fmt: skip
             at = midnight + timedelta(minutes=minute)
             if channel == SELF:
-                self._self(session, person_ids[person], at, risk)
+                own.append((person_ids[person], SelfReport(**_origin(risk), arrived_at=at)))
             elif channel == CHECKPOINT:
-                self._scan(session, person_ids[person], at, risk)
-            filed += channel in (SELF, CHECKPOINT)
-        return filed
+                scans.append(self._scan(person_ids[person], at, risk))
+        if own:
+            intake.self_reports(session, own)
+        if scans:
+            intake.checkpoint_scans(session, self.settings, actor=self.checkpoint.staff,
+                                    scans=scans)  # fmt: skip
+        return len(own) + len(scans)
 
-    def _self(self, session: Session, person_id: int, at: datetime, risk: bool) -> None:
-        data = SelfReport(**_origin(risk), arrived_at=at)
-        intake.self_report(session, person_id=person_id, data=data)
-
-    def _scan(self, session: Session, person_id: int, at: datetime, risk: bool) -> None:
-        with clock.frozen(at):
-            code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
-            data = CheckpointScan(**_origin(risk), checkpoint_id=self.checkpoint.checkpoint_id,
-                                  personal_code=code, arrived_at=at)  # fmt: skip
-            intake.checkpoint_scan(session, self.settings, actor=self.checkpoint.staff, data=data)
+    def _scan(self, person_id: int, at: datetime, risk: bool) -> CheckpointScan:
+        """The scan of the personal code the resident showed at ``at`` (valid a few minutes)."""
+        code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
+        return CheckpointScan(**_origin(risk), checkpoint_id=self.checkpoint.checkpoint_id,
+                              personal_code=code, arrived_at=at)  # fmt: skip
 
 
 def _origin(risk: bool) -> dict[str, str]:
