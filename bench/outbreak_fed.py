@@ -86,16 +86,17 @@ def main() -> None:
     env = environment(f"sqlite:///{WORK / 'fed.db'}")
     prepare(env, args.people)
     busy = cpu.wait_quiet(120)
+    info = report.machine()  # the commit the run starts with (the tree may change meanwhile)
     seconds, summary = timed_days(env, args)
     *per_day, total = seconds
     print(f"total {total:.1f} s for {args.days} days on {args.people:,} people; {summary}")
-    report.append(BENCH / "BENCHMARKS.md", _section(args, per_day, total, summary, busy))
+    report.append(BENCH / "BENCHMARKS.md", _section(args, (per_day, total, summary, busy), info))
 
 
 def _section(
-    args: argparse.Namespace, per_day: list[float], total: float, summary: str, busy: float
+    args: argparse.Namespace, run: tuple[list[float], float, str, float], info: dict[str, str]
 ) -> str:
-    info = report.machine()
+    per_day, total, summary, busy = run
     days = " | ".join(f"{s:.0f}" for s in per_day)
     return "\n".join([
         f"## {info['date']} — commit {info['commit']}: simulate outbreak fed to the platform, "
