@@ -28,7 +28,9 @@ the dashboard's last day is the day before), then times ``reports.dashboard.dash
 process (one session per call as a request has; warm-up, then ``--runs`` calls) as the city
 admin (the whole city) and as a district officer, and each of its parts for the city admin;
 then ``GET /api/v1/reports/dashboard`` (bearer token) and the page ``/reports/dashboard``
-(web session cookie) through the app's ``TestClient``. Prints p50/p99 and appends a dated
+(web session cookie) through the app's ``TestClient``, the app started as a served worker
+starts (its routes resolved and its heap frozen, ``core.warmup``; the in-process calls run
+after the same freeze of this process's heap). Prints p50/p99 and appends a dated
 section to ``bench/BENCHMARKS.md``. ``--profile`` prints cProfile's top functions of one city
 call. The goal is reported as met or not met, never asserted.
 """
@@ -503,11 +505,15 @@ def over_http(engine: Engine, end: datetime, args: argparse.Namespace) -> list[T
     from fastapi.testclient import TestClient  # noqa: PLC0415
 
     from fangkong.auth.dependencies import SESSION_COOKIE  # noqa: PLC0415
+    from fangkong.config import Settings  # noqa: PLC0415
     from fangkong.main import create_app  # noqa: PLC0415
 
     creds = credentials(engine)
     rows = []
-    with TestClient(FrozenApp(create_app(), end)) as client:
+    # a served worker's start-up (routes resolved, heap frozen; core/warmup.py), without the
+    # export worker's thread
+    served = Settings(env="demo", export_worker=False)
+    with TestClient(FrozenApp(create_app(served), end)) as client:
         for who, (token, cookie) in creds.items():
 
             def api(token: str = token) -> None:
@@ -579,6 +585,9 @@ def main() -> int:
         if args.profile:
             profile(engine)
         before = wait_quiet(60)
+        from fangkong.core import warmup  # noqa: PLC0415
+
+        warmup.freeze_heap()  # this process's start-up heap, frozen as a served worker's is
         with others_during([os.getpgid(0)]) as load:
             rows = in_process(engine, args) + parts(engine, args)
             rows += over_http(engine, end, args)

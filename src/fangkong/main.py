@@ -216,6 +216,7 @@ def _lifespan(settings: Settings, db: Database) -> Any:
         exports_worker.start(app)  # the export worker thread (docs/exports.md)
         if settings.env != "test":  # a served worker; tests share routes resolved once
             await warmup.resolve_routes(app)
+            warmup.freeze_heap()
         yield
         # What domains started on first use (the entry check's scan writer and read pools).
         for hook in app.state.shutdown_hooks:

@@ -1,10 +1,11 @@
 """A served worker resolves its routes when it starts (``core.warmup``), so no user's first
-request to a router waits for FastAPI to work its routes out; test apps do not (they share a
-table resolved once per process, tests/shared_routes.py)."""
+request to a router waits for FastAPI to work its routes out, and then freezes its heap; test
+apps do neither (they share a table resolved once per process, tests/shared_routes.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,24 @@ def test_a_served_worker_resolves_at_start_up(settings, db, monkeypatch, env, re
         return 404
 
     monkeypatch.setattr(warmup, "resolve_routes", recorded)
+    monkeypatch.setattr(warmup, "freeze_heap", lambda: calls.append("frozen") or 1)
     app = create_app(settings.model_copy(update={"env": env}), database=db)
     with TestClient(app, raise_server_exceptions=False):
         pass
-    assert calls == [app] * resolved
+    assert calls == [app, "frozen"] * resolved
+
+
+def test_the_frozen_heap_is_left_out_of_full_collections():
+    """What exists when the heap is frozen is no longer walked by the collector; what is made
+    afterwards is, and garbage cycles made afterwards are still collected."""
+    try:
+        frozen = warmup.freeze_heap()
+        assert frozen > 1_000 and gc.get_freeze_count() == frozen
+        cycle: list[object] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # the new cycle, found without walking the frozen heap
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
