@@ -252,8 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         info = report.machine()
         section = "\n".join([
             f"## {info['date']} — arrivals import (issue 8), commit {info['commit']}", "",
-            f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. "
-            "Shared with other engineers' test runs: figures may suffer (busy).", "",
+            f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. The load "
+            "average before each run is in its row (a busy machine slows the figures).", "",
             "| database | rows | seconds | accepted | matched | unmatched | refused | new trips "
             "| re-import s | goal < 30 s | load before |", "|" + "---|" * 11, *lines, "",
         ])  # fmt: skip

@@ -39,6 +39,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
+from fangkong.db import bulk_insert
 from fangkong.healthcode import service as healthcode
 from fangkong.models.arrivals import ArrivalReport
 
@@ -322,7 +323,7 @@ class Import:
                                phone_hashes=phone_hashes, now=now) for r in rows]  # fmt: skip
         # Core: the ORM's bulk insert groups rows by which values are None (no phone, no
         # departure date, unmatched) and sends many more statements.
-        self.session.connection().execute(REPORTS.insert(), values)
+        bulk_insert(self.session.connection(), REPORTS, values)
         matched = sum(1 for r in rows if r.person_id is not None)
         self.report.accepted += len(rows)
         self.report.matched += matched

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from fangkong.arrivals.events import TripClassified, TripsClassified
 from fangkong.arrivals.riskareas.matching import NONE, Match, Origin, match_many
 from fangkong.core import clock, events
 from fangkong.core.iterables import batched
+from fangkong.db import bulk_insert, insert_with_ids
 from fangkong.healthcode.events import FactEnded, FactRaised, FactsRaisedEach
 from fangkong.models import Person
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
@@ -225,7 +226,7 @@ def classify(
             changed.append(trip)
             later.append(TripClassified(trip.id, trip.person_id, trip.grade, trip.measure))
     if rows:
-        session.connection().execute(_TABLES["arrival_tasks"].insert(), rows)
+        bulk_insert(session.connection(), _TABLES["arrival_tasks"], rows)
     session.flush()
     if detach:  # a bulk caller keeps no object: each handler's flush then has little to scan
         session.expunge_all()
@@ -254,27 +255,15 @@ _TRIP_COLUMNS = tuple(attr.key for attr in inspect(Trip).column_attrs if attr.ke
 
 
 def _insert(session: Session, trips: Sequence[Trip]) -> None:
-    """Store new (transient) trips in bulk and give each its id. The ids come back in batches
-    but not in order on SQLite (asking for the order makes it insert row by row), so they are
-    matched by person and arrival: one batch never makes two new trips of a person with the
-    same arrival (the second would have merged into the first)."""
+    """Store new (transient) trips in bulk and give each its id."""
     if not trips:
         return
     rows = [{key: getattr(trip, key) for key in _TRIP_COLUMNS} for trip in trips]
     # Core, not the ORM's bulk insert: that one groups rows by which values are None (a
     # departure date, an end of measure) and so sends nearly one statement per row.
-    table = _TABLES["trips"]
-    statement = table.insert().returning(table.c.id, table.c.person_id, table.c.arrived_at)
-    ids = {
-        (person_id, _utc(arrived_at)): trip_id
-        for trip_id, person_id, arrived_at in session.connection().execute(statement, rows)
-    }
-    for trip in trips:
-        trip.id = ids[(trip.person_id, _utc(trip.arrived_at))]
-
-
-def _utc(at: datetime) -> datetime:
-    return at.astimezone(UTC)
+    ids = insert_with_ids(session.connection(), _TABLES["trips"], rows)
+    for trip, trip_id in zip(trips, ids, strict=True):
+        trip.id = trip_id
 
 
 def _publish(session: Session, later: Sequence[object], *, bulk: bool = False) -> None:

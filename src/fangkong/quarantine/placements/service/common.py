@@ -15,6 +15,7 @@ from fangkong.core.events import publish
 from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.repoint import repoint
+from fangkong.db import insert_with_ids
 from fangkong.healthcode.service import current_edition
 from fangkong.models.quarantine import Placement, QuarantineTest
 from fangkong.people.service.ledger import set_control_counts
@@ -201,25 +202,20 @@ def insert_tests(session: Session, placements: Sequence[Placement]) -> None:
         )
 
 
-def insert_placements(session: Session, placements: Sequence[Placement], key: str) -> None:
-    """New placements, one per distinct ``key`` (``trip_id`` or ``contact_id``), stored with
-    one Core insert; each gets its id (matched by the key: the ids of a batch come back in no
-    set order on SQLite). They stay transient."""
+def insert_placements(session: Session, placements: Sequence[Placement]) -> None:
+    """New placements stored with one Core insert; each gets its id. They stay transient."""
     if not placements:
         return
     table = Placement.metadata.tables["placements"]
-    statement = insert(table).returning(table.c.id, table.c[key])
-    rows = _rows(Placement, placements)
-    ids = {value: placement_id for placement_id, value
-           in session.connection().execute(statement, rows)}  # fmt: skip
-    for placement in placements:
-        placement.id = ids[getattr(placement, key)]
+    ids = insert_with_ids(session.connection(), table, _rows(Placement, placements))
+    for placement, placement_id in zip(placements, ids, strict=True):
+        placement.id = placement_id
 
 
-def store_new(session: Session, placements: Sequence[Placement], key: str) -> None:
+def store_new(session: Session, placements: Sequence[Placement]) -> None:
     """New placements made by the system in bulk: the rows, their open test days, the audit
     rows, ``PlacementStarted`` each and one recount of the grids touched."""
-    insert_placements(session, placements, key)
+    insert_placements(session, placements)
     insert_tests(session, placements)
     audit.record_many(session, actor=SYSTEM, entries=[
         audit.Entry("placement.create", "placement", p.id, p.region_code, None, snapshot(p))

@@ -199,7 +199,7 @@ def _place_fresh_contacts(session: Session, confirmed: Sequence[ContactTerms]) -
                 day0_at=terms.last_exposure_at, edition_id=edition.id,
                 contact_id=terms.contact_id,
             ))  # fmt: skip
-    store_new(session, placements, "contact_id")
+    store_new(session, placements)
     return placements
 
 
@@ -279,7 +279,7 @@ def _place_fresh(session: Session, measures: dict[int, str]) -> list[Placement]:
         for trip in (trips[trip_id] for trip_id in measures if trip_id in trips)
         if trip.person_id in people
     ]  # fmt: skip
-    store_new(session, placements, "trip_id")
+    store_new(session, placements)
     done = {p.trip_id: f"placement:{p.id}" for p in placements
             if p.status == "active" and p.trip_id is not None}  # fmt: skip
     screening.placements_done(session, done)
