@@ -96,8 +96,8 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     dialect = connection.dialect
     binders = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     fills = [_python_default(c) for c in defaulted]
-    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
-    target = connection.dialect.identifier_preparer.format_table(table)
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    target = dialect.identifier_preparer.format_table(table)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
@@ -135,7 +135,7 @@ def insert_with_ids(connection: Connection, table: Table, rows: list[dict[str, A
             select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
         )]  # fmt: skip
     else:
-        last = connection.scalar(select(func.coalesce(func.max(table.c.id), 0)))
-        ids = list(range(int(last or 0) + 1, int(last or 0) + 1 + len(rows)))
+        first = int(connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+        ids = list(range(first, first + len(rows)))
     bulk_insert(connection, table, [row | {"id": n} for row, n in zip(rows, ids, strict=True)])
     return ids

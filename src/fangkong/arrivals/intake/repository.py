@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import Person, User
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Checkpoint, CheckpointStaff, Trip
-
-PEOPLE_CHUNK = 5_000  # ids per IN list
 
 CHUNK = 500
 
@@ -209,8 +208,7 @@ def trip_rows(
 def people_by_id(session: Session, person_ids: Sequence[int]) -> dict[int, Person]:
     """People by id (the identity map's copies where loaded), in chunks of IN lists."""
     found: dict[int, Person] = {}
-    values = sorted(set(person_ids))
-    for i in range(0, len(values), PEOPLE_CHUNK):
-        statement = select(Person).where(Person.id.in_(values[i : i + PEOPLE_CHUNK]))
+    for chunk in batched(sorted(set(person_ids)), CHUNK):
+        statement = select(Person).where(Person.id.in_(chunk))
         found.update((person.id, person) for person in session.scalars(statement))
     return found

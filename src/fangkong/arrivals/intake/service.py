@@ -30,7 +30,7 @@ from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
 from fangkong.models import Person
-from fangkong.models.arrivals import ArrivalReport, Trip
+from fangkong.models.arrivals import ArrivalReport, Checkpoint, Trip
 from fangkong.policy.schema import Edition
 
 FUTURE_SKEW = trips.FUTURE_SKEW
@@ -185,7 +185,8 @@ def checkpoint_scan(
 ) -> ArrivalReport:
     """A scan at a checkpoint the actor staffs: the personal QR or a typed ID number. An ID
     number no registered person has is kept as an unmatched report (sealed)."""
-    filing = _checkpoint_filing(session, settings, actor, data, clock.now())
+    checkpoint = _staffed(session, actor, data.checkpoint_id)
+    filing = _checkpoint_filing(session, settings, (actor, checkpoint), data, clock.now())
     return _file_many(session, [filing])[0]
 
 
@@ -196,20 +197,32 @@ def checkpoint_scans(
     filed together, all or none. Each personal code is checked as it was at its scan's
     ``arrived_at`` (the door's minute; when absent, now), which may not lie in the future."""
     now = clock.now()
-    filings = [
-        _checkpoint_filing(session, settings, actor, data, min(data.arrived_at or now, now))
-        for data in scans
-    ]
+    checkpoints = {n: _staffed(session, actor, n) for n in {data.checkpoint_id for data in scans}}
+    filings = []
+    for data in scans:
+        at_door = (actor, checkpoints[data.checkpoint_id])
+        at = min(data.arrived_at or now, now)
+        filings.append(_checkpoint_filing(session, settings, at_door, data, at))
     return _file_many(session, filings)
 
 
-def _checkpoint_filing(
-    session: Session, settings: Settings, actor: Principal, data: CheckpointScan, at: datetime
-) -> Filing:
-    """The checked report of one checkpoint scan, its personal code opened at ``at``."""
-    checkpoint = repository.staffed_checkpoint(session, actor, data.checkpoint_id)
+def _staffed(session: Session, actor: Principal, checkpoint_id: int) -> Checkpoint:
+    checkpoint = repository.staffed_checkpoint(session, actor, checkpoint_id)
     if checkpoint is None:
         raise errors.NotCheckpointStaff()
+    return checkpoint
+
+
+def _checkpoint_filing(
+    session: Session,
+    settings: Settings,
+    at_door: tuple[Principal, Checkpoint],
+    data: CheckpointScan,
+    at: datetime,
+) -> Filing:
+    """The checked report of one scan at a checkpoint the actor staffs (``at_door``), its
+    personal code opened at ``at``."""
+    actor, checkpoint = at_door
     if (data.personal_code is None) == (data.id_number is None):
         raise errors.PersonRequired()
     now = clock.now()

@@ -164,17 +164,6 @@ def open_contacts_for(
     return found
 
 
-def open_contact_ids(session: Session, person_ids: Iterable[int], degree: str) -> dict[int, int]:
-    """``open_contacts_for``'s ids alone (person id → contact id): rows just inserted."""
-    found: dict[int, int] = {}
-    for chunk in exposures.chunks(sorted(set(person_ids)), exposures.LOOKUP_CHUNK):
-        statement = select(Contact.person_id, Contact.id).where(
-            Contact.person_id.in_(chunk), Contact.degree == degree, OPEN
-        )
-        found.update((row.person_id, row.id) for row in session.execute(statement))
-    return found
-
-
 def link_keys(session: Session, case_id: int) -> set[tuple[int, str, str, int | None]]:
     """What the case already names: (person_id, degree, reason, via_contact_id)."""
     statement = (

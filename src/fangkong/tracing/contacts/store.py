@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
+from fangkong.db import bulk_insert, insert_with_ids
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
 from fangkong.policy.schema import Edition
@@ -165,7 +165,7 @@ def _store_links(
     _insert_contacts(session, created)
     rows = [link | {"contact_id": _inserted_id(contact)} for contact, link in links]
     if rows:
-        session.connection().execute(insert(ContactLink.metadata.tables["contact_links"]), rows)
+        bulk_insert(session.connection(), ContactLink.metadata.tables["contact_links"], rows)
     session.flush()
     audit.record_many(session, actor=actor, entries=[
         audit.Entry(action, "contact", _inserted_id(contact), contact.region_code, before, after)
@@ -183,17 +183,14 @@ def _created(contact: AnyContact, facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _insert_contacts(session: Session, created: list[NewContact]) -> None:
-    """One insert for the new contacts, then their ids by the open (person, degree) index."""
+    """One bulk insert for the new contacts, each given its id."""
     if not created:
         return
     session.flush()
     table = Contact.metadata.tables["contacts"]
-    session.connection().execute(insert(table), [new.row() for new in created])
-    for degree in {new.degree for new in created}:
-        mine = [new for new in created if new.degree == degree]
-        ids = repository.open_contact_ids(session, [new.person_id for new in mine], degree)
-        for new in mine:
-            new.id = ids[new.person_id]
+    ids = insert_with_ids(session.connection(), table, [new.row() for new in created])
+    for new, contact_id in zip(created, ids, strict=True):
+        new.id = contact_id
 
 
 def _inserted_id(contact: AnyContact) -> int:
