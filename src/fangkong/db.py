@@ -80,11 +80,12 @@ class Database:
 
 def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many ``rows`` (dicts with the same keys) into ``table``. PostgreSQL gets them
-    by ``COPY``, each value bound as SQLAlchemy binds it (the column type's processor) and
-    the Python-side defaults of the columns the rows leave out filled in, as a Core insert
+    by binary ``COPY``, each value bound as SQLAlchemy binds it (the column type's processor)
+    and the Python-side defaults of the columns the rows leave out filled in, as a Core insert
     does: the server then skips planning and executing one statement per row, and the client
     the statement's parameters (a pushed list's 180,000 arrival tasks took 6.6 s by
-    ``executemany``). SQLite: one ``executemany``."""
+    ``executemany``); the binary format spares the client formatting every value as text
+    (1.1 s for those tasks, 0.15 s in binary). SQLite: one ``executemany``."""
     if not rows:
         return
     if connection.dialect.name != "postgresql":
@@ -94,16 +95,28 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     defaulted = [c for c in table.columns if c.name not in rows[0] and _python_default(c)]
     columns = [table.c[name] for name in given] + defaulted
     dialect = connection.dialect
-    binders = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    binders = [(n, bind) for n, bind in enumerate(processors) if bind is not None]
     fills = [_python_default(c) for c in defaulted]
     names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     target = dialect.identifier_preparer.format_table(table)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([_copy_type(c, dialect) for c in columns])
         for row in rows:
             values = [row[name] for name in given] + [fill() for fill in fills]
-            copy.write_row([v if b is None or v is None else b(v)
-                            for v, b in zip(values, binders, strict=True)])  # fmt: skip
+            for n, bind in binders:
+                if values[n] is not None:
+                    values[n] = bind(values[n])
+            copy.write_row(values)
+
+
+def _copy_type(column: Any, dialect: Any) -> str:
+    """The PostgreSQL type name of ``column`` for a binary COPY (``VARCHAR(16) COLLATE "C"``
+    is ``varchar``; SQLAlchemy's ``FLOAT`` is PostgreSQL's ``double precision``)."""
+    name = column.type.compile(dialect=dialect).split("(")[0].split(" COLLATE ")[0]
+    name = name.strip().lower()
+    return "float8" if name == "float" else name
 
 
 def _python_default(column: Any) -> Any:
