@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from asgi_correlation_id import correlation_id
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from fangkong.audit import repository
@@ -17,6 +16,7 @@ from fangkong.core import clock
 from fangkong.core.masking import MASKED_FIELDS, SECRET_FIELDS, mask_field
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
+from fangkong.db import bulk_insert
 from fangkong.models import AuditLog
 
 SENSITIVE = MASKED_FIELDS | SECRET_FIELDS
@@ -73,7 +73,7 @@ def record_many(session: Session, *, actor: Principal, entries: Sequence[Entry])
              "action": e.action, "object_type": e.object_type, "object_id": str(e.object_id),
              "region_code": e.region_code, "before": _jsonable(e.before),
              "after": _jsonable(e.after), "request_id": request_id} for e in entries]  # fmt: skip
-    session.connection().execute(insert(AuditLog.metadata.tables["audit_log"]), rows)
+    bulk_insert(session.connection(), AuditLog.metadata.tables["audit_log"], rows)
     return len(rows)
 
 

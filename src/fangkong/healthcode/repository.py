@@ -14,7 +14,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     literal,
     or_,
     select,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
+from fangkong.db import bulk_insert
 from fangkong.models import Person, PersonStatus
 from fangkong.models.base import UTCDateTime
 from fangkong.models.healthcode import (
@@ -396,7 +396,8 @@ def set_untils(
 
 def insert_facts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(HealthFact), list(rows))
+        session.flush()
+        bulk_insert(session.connection(), HealthFact.__table__, list(rows))
 
 
 def end_facts(
@@ -465,4 +466,5 @@ def codes_of(session: Session, person_ids: Sequence[int]) -> dict[int, HealthCod
 
 def insert_history(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(HealthCodeHistory), list(rows))
+        session.flush()
+        bulk_insert(session.connection(), HealthCodeHistory.__table__, list(rows))

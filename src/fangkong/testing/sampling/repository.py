@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers, within
+from fangkong.db import bulk_insert
 from fangkong.models import KeyGroupMembership, Person, Region
 from fangkong.models.testing import (
     Campaign,
@@ -138,7 +139,7 @@ def barcodes_taken(session: Session, barcodes: Sequence[str]) -> set[str]:
 
 def insert_members(session: Session, rows: Sequence[dict[str, object]]) -> None:
     """Tube members in one Core insert (a bulk path: nobody reads them back)."""
-    session.connection().execute(insert(TubeMember.metadata.tables["tube_members"]), rows)
+    bulk_insert(session.connection(), TubeMember.metadata.tables["tube_members"], list(rows))
 
 
 def tube_page(

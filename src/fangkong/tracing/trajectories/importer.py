@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.intake import identity
@@ -32,6 +31,7 @@ from fangkong.config import Settings
 from fangkong.core import clock, tabular
 from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
+from fangkong.db import bulk_insert
 from fangkong.models import Person
 from fangkong.models.tracing import TravelRecord
 from fangkong.tracing.trajectories import errors, repository
@@ -175,7 +175,8 @@ class Import:
         if not rows:
             return
         values = [self._values(row, self.started) for row in rows]
-        self.session.execute(insert(TravelRecord), values)
+        self.session.flush()
+        bulk_insert(self.session.connection(), TravelRecord.__table__, values)
         matched = sum(1 for r in rows if r.person_id is not None)
         self.report.accepted += len(rows)
         self.report.matched += matched

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, inspect
+from sqlalchemy import delete, inspect
 from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
@@ -15,7 +15,7 @@ from fangkong.core.events import publish
 from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.repoint import repoint
-from fangkong.db import insert_with_ids
+from fangkong.db import bulk_insert, insert_with_ids
 from fangkong.healthcode.service import current_edition
 from fangkong.models.quarantine import Placement, QuarantineTest
 from fangkong.people.service.ledger import set_control_counts
@@ -197,9 +197,7 @@ def insert_tests(session: Session, placements: Sequence[Placement]) -> None:
         for p in placements for n in p.test_days
     ]  # fmt: skip
     if rows:
-        session.connection().execute(
-            insert(QuarantineTest.metadata.tables["quarantine_tests"]), rows
-        )
+        bulk_insert(session.connection(), QuarantineTest.metadata.tables["quarantine_tests"], rows)
 
 
 def insert_placements(session: Session, placements: Sequence[Placement]) -> None:
