@@ -1,12 +1,13 @@
-"""``fangkong simulate outbreak`` fed to the platform, timed day by day, on a fresh SQLite city.
+"""``fangkong simulate outbreak`` fed to the platform, timed day by day, on a fresh city.
 
-Builds a fresh SQLite file in ``bench/.work/outbreak-fed/`` (``db upgrade``, ``simulate city
---people N --seed 1``), then runs ``simulate outbreak --days D --seed S --seed-cases K`` as an
-operator would, under fresh keys, and notes when each day's line arrives: the seconds of each
-simulated day (model, feeding and the platform's reactions, one transaction each) beside the
-day's samples and the platform's running totals. Prints them and appends a dated section to
-``bench/BENCHMARKS.md``. Goal (issue 10): 30 days on 1,000,000 people, simulated and fed, in
-under 10 minutes. A benchmark reports, it never asserts.
+Builds a fresh SQLite file in ``bench/.work/outbreak-fed/`` (or, with ``--postgres``, a fresh
+PostgreSQL database ``fangkong_bench_fed``, dropped at the end), runs ``db upgrade`` and
+``simulate city --people N --seed 1``, then runs ``simulate outbreak --days D --seed S
+--seed-cases K`` as an operator would, under fresh keys, and notes when each day's line
+arrives: the seconds of each simulated day (model, feeding and the platform's reactions, one
+transaction each) beside the day's samples and the platform's running totals. Prints them
+and appends a dated section to ``bench/BENCHMARKS.md``. Goal (issue 10): 30 days on
+1,000,000 people, simulated and fed, in under 10 minutes. A benchmark reports, it never asserts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 import cpu
 import report
 from fangkong.core import security
@@ -27,6 +30,8 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work" / "outbreak-fed"
 FANGKONG = Path(sys.executable).with_name("fangkong")
 START = "2022-11-01"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+POSTGRES_DATABASE = "fangkong_bench_fed"
 
 
 def environment(url: str) -> dict[str, str]:
@@ -44,12 +49,23 @@ def environment(url: str) -> dict[str, str]:
 def prepare(env: dict[str, str], people: int) -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
+    if env["FANGKONG_DATABASE_URL"].startswith("postgresql"):
+        _postgres(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
     for command in (
         ("db", "upgrade"),
         ("simulate", "city", "--people", str(people), "--seed", "1", "--today", START),
     ):
         subprocess.run([str(FANGKONG), *command], env=env, cwd=WORK, check=True,
                        capture_output=True)  # fmt: skip
+
+
+def _postgres(statement: str) -> None:
+    admin = create_engine(POSTGRES + "postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)'))
+        if statement:
+            connection.execute(text(statement))
+    admin.dispose()
 
 
 def timed_days(env: dict[str, str], args: argparse.Namespace) -> tuple[list[float], str]:
@@ -82,12 +98,18 @@ def main() -> None:
     parser.add_argument("--seed-cases", type=int, default=30)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--load", default="quiet machine", help="what else ran meanwhile")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     args = parser.parse_args()
-    env = environment(f"sqlite:///{WORK / 'fed.db'}")
+    url = POSTGRES + POSTGRES_DATABASE if args.postgres else f"sqlite:///{WORK / 'fed.db'}"
+    env = environment(url)
     prepare(env, args.people)
     busy = cpu.wait_quiet(120)
     info = report.machine()  # the commit the run starts with (the tree may change meanwhile)
-    seconds, summary = timed_days(env, args)
+    try:
+        seconds, summary = timed_days(env, args)
+    finally:
+        if args.postgres:
+            _postgres("")
     *per_day, total = seconds
     print(f"total {total:.1f} s for {args.days} days on {args.people:,} people; {summary}")
     report.append(BENCH / "BENCHMARKS.md", _section(args, (per_day, total, summary, busy), info))
@@ -103,7 +125,8 @@ def _section(
         f"{args.days} days on {args.people:,} people (bench/outbreak_fed.py)",
         "",
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}; "
-        f"{busy:.2f} CPUs busy before the run. Load: {args.load}. SQLite; seed {args.seed}, "
+        f"{busy:.2f} CPUs busy before the run. Load: {args.load}. "
+        f"{'PostgreSQL' if args.postgres else 'SQLite'}; seed {args.seed}, "
         f"{args.seed_cases} seed cases.",
         "",
         "| " + " | ".join(f"day {d}" for d in range(len(per_day))) + " | total s |",
