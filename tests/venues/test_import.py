@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from fangkong.models import AuditLog
 from fangkong.models.venue import Venue
+from fangkong.venues import importer
 from venues.conftest import API, DAOLI_GRID, NANGANG_GRID
 
 HEADER = ["名称", "类型", "区划代码", "地址"]
@@ -133,3 +134,29 @@ def test_template_has_the_chinese_headers_and_imports_cleanly(app_client, office
     assert [c.value for c in sheet[1]] == HEADER
     files = {"file": ("t.csv", text.content, "text/csv")}
     assert upload(app_client, headers, files).json()["inserted"] == 1
+
+
+def test_a_file_longer_than_a_chunk_counts_every_row_once(
+    app_client, session, officers, monkeypatch
+):
+    """Rows go in chunks (here of two): a venue new in one chunk and repeated in a later one
+    is a duplicate row; one stored before is unchanged or updated; each new venue is audited."""
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    upload(app_client, officers["daoli"], csv_file(GOOD[:1]))
+    rows = [
+        [*GOOD[0][:3], "中央大街9号"],  # stored before, address changed
+        ["新店甲", "商店", DAOLI_GRID, ""],
+        ["新店乙", "商店", DAOLI_GRID, ""],
+        ["新店甲", "商店", DAOLI_GRID, ""],  # the second row of 新店甲
+        ["新店丙", "火星", DAOLI_GRID, ""],  # an unknown type
+    ]
+    found = upload(app_client, officers["daoli"], csv_file(rows)).json()
+    assert (found["inserted"], found["updated"], found["unchanged"]) == (2, 1, 0)
+    assert [(r["row"], r["code"]) for r in found["rejected"]] == [
+        (5, "venue.duplicate_row"), (6, "venue.invalid_type"),
+    ]  # fmt: skip
+    assert count(session) == 3
+    created = (
+        select(func.count()).select_from(AuditLog).where(AuditLog.action == "venue.import_create")
+    )
+    assert session.scalar(created) == 3

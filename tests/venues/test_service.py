@@ -187,3 +187,24 @@ def test_list_filters_and_pages(session: Session) -> None:
     assert len(first) == 4 and len(rest) == 2 and end is None
     service.deactivate_venue(session, actor=DAOLI, venue_id=first[0].id)
     assert len(names(active=True)) == 5 and len(names(active=False)) == 1
+
+
+def test_many_venues_at_once_are_checked_stored_and_audited_like_one(session: Session) -> None:
+    data = [VenueCreate(name=f"店{n}", type=VenueType.SHOP, region_code=DAOLI_GRID,
+                        address=f"路{n}号") for n in range(5)]  # fmt: skip
+    ids = service.create_venues(session, actor=DAOLI, data=data)
+    venues = [service.get_venue(session, actor=DAOLI, venue_id=n) for n in ids]
+    assert [(v.name, v.address, v.active, v.place_code_version) for v in venues] == [
+        (f"店{n}", f"路{n}号", True, 1) for n in range(5)
+    ]
+    assert all(actions(session, n) == ["venue.create"] for n in ids)
+    taken = [VenueCreate(name="店9", type=VenueType.SHOP, region_code=DAOLI_GRID), data[2]]
+    twice = [VenueCreate(name="店8", type=VenueType.SHOP, region_code=DAOLI_GRID)] * 2
+    outside = [VenueCreate(name="店7", type=VenueType.SHOP, region_code=NANGANG_GRID)]
+    for refused, error in ((taken, errors.DuplicateName), (twice, errors.DuplicateName),
+                           (outside, errors.RegionOutOfScope)):  # fmt: skip
+        with pytest.raises(error):
+            service.create_venues(session, actor=DAOLI, data=refused)
+    listed, _ = service.list_venues(session, actor=DAOLI, page=PageParams(limit=50),
+                                    where=service.VenueFilter())  # fmt: skip
+    assert sorted(v.name for v in listed) == [f"店{n}" for n in range(5)]  # nothing half written

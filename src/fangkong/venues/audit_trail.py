@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,16 @@ AUDITED_FIELDS = ("name", "type", "region_code", "address", "active", "place_cod
 
 def snapshot(venue: Venue) -> dict[str, Any]:
     return {name: getattr(venue, name) for name in AUDITED_FIELDS}
+
+
+def record_created(
+    session: Session, actor: Principal, action: str, venues: Sequence[tuple[int, dict[str, Any]]]
+) -> None:
+    """The audit rows of venues inserted in bulk: (id, snapshot) each."""
+    entries = [audit.Entry(action=action, object_type="venue", object_id=venue_id,
+                           region_code=after["region_code"], after=after)
+               for venue_id, after in venues]  # fmt: skip
+    audit.record_many(session, actor=actor, entries=entries)
 
 
 def record(

@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
+from fangkong.db import insert_with_ids
 from fangkong.models import Region, User
 from fangkong.models.venue import Venue, VenueOperator
 
 OPERATOR_ROLE = "venue_operator"
+KEYS_PER_QUERY = 400
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,23 @@ def get(session: Session, venue_id: int) -> Venue | None:
 def by_region_and_name(session: Session, region_code: str, name: str) -> Venue | None:
     statement = select(Venue).where(Venue.region_code == region_code, Venue.name == name)
     return session.scalars(statement).one_or_none()
+
+
+def by_region_and_names(
+    session: Session, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], Venue]:
+    """The venues of these (region code, name) pairs that exist, a few hundred per query."""
+    found: dict[tuple[str, str], Venue] = {}
+    for chunk in batched(sorted(keys), KEYS_PER_QUERY):
+        statement = select(Venue).where(tuple_(Venue.region_code, Venue.name).in_(chunk))
+        found.update(((v.region_code, v.name), v) for v in session.scalars(statement))
+    return found
+
+
+def insert_venues(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    """New venues in one bulk insert (no ORM objects); their ids in the rows' order."""
+    session.flush()
+    return insert_with_ids(session.connection(), Venue.__table__, rows)  # type: ignore[arg-type]
 
 
 def region_exists(session: Session, code: str) -> bool:

@@ -21,7 +21,7 @@ from fangkong.core.scoping import covers
 from fangkong.models import User
 from fangkong.models.venue import Venue, VenueOperator
 from fangkong.policy.types import VenueType
-from fangkong.venues import errors, placecode, repository, validation
+from fangkong.venues import bulk, errors, placecode, repository, validation
 from fangkong.venues.audit_trail import record, snapshot
 from fangkong.venues.repository import OPERATOR_ROLE, VenueFilter
 from fangkong.venues.schemas import VenueCreate, VenueRef, VenueUpdate
@@ -30,6 +30,7 @@ __all__ = [
     "VenueFilter",
     "add_operator",
     "create_venue",
+    "create_venues",
     "deactivate_venue",
     "get_venue",
     "list_venues",
@@ -152,6 +153,18 @@ def create_venue(session: Session, *, actor: Principal, data: VenueCreate) -> Ve
     _flush(session)
     record(session, actor, "venue.create", venue, after=snapshot(venue))
     return venue
+
+
+def create_venues(session: Session, *, actor: Principal, data: Sequence[VenueCreate]) -> list[int]:
+    """Many venues at once, with ``create_venue``'s checks and audit (all or none: a name
+    taken in its region, here or in the database, refuses the whole list); their ids in
+    order. One query per few hundred names and one insert, not a flush per venue."""
+    rows = [bulk.new_row(item.name, item.type.value, validation.region(session, actor,
+                         item.region_code), item.address) for item in data]  # fmt: skip
+    keys = {(row["region_code"], row["name"]) for row in rows}
+    if len(keys) < len(rows) or repository.by_region_and_names(session, keys):
+        raise errors.DuplicateName()
+    return bulk.store_new(session, actor, rows, "venue.create")
 
 
 def update_venue(session: Session, *, actor: Principal, venue_id: int, data: VenueUpdate) -> Venue:

@@ -52,17 +52,23 @@ class Places:
 def create_places(
     session: Session, *, actor: Principal, venues: Venues, grid_codes: list[str], seed: int
 ) -> Places:
-    venue_ids, sites = [], {}
-    for index, (kind, grid) in enumerate(zip(venues.kind.tolist(), venues.grid.tolist(),
-                                             strict=True)):  # fmt: skip
-        name, region = f"S{seed} {KIND_NAMES[KINDS[kind]]} {index}", grid_codes[grid]
-        data = VenueCreate(name=name, type=VENUE_TYPES[KINDS[kind]], region_code=region)
-        venue_ids.append(venues_service.create_venue(session, actor=actor, data=data).id)
+    kinds, grids = venues.kind.tolist(), venues.grid.tolist()
+    data = [VenueCreate(name=_name(seed, kind, index), type=VENUE_TYPES[KINDS[kind]],
+                        region_code=grid_codes[grid])
+            for index, (kind, grid) in enumerate(zip(kinds, grids, strict=True))]  # fmt: skip
+    venue_ids = venues_service.create_venues(session, actor=actor, data=data)
+    sites = {}
+    for index, kind in enumerate(kinds):
         if kind == HOSPITAL:
-            site = SiteCreate(name=f"{name} 发热门诊", region_code=region,
+            site = SiteCreate(name=f"{data[index].name} 发热门诊",
+                              region_code=data[index].region_code,
                               opens_at="00:00", closes_at="23:59")  # fmt: skip
             sites[index] = sampling.create_site(session, actor=actor, data=site).id
     region = grid_codes[0][:6]
     lab = labs.create_lab(session, actor=actor, data=LabCreate(name=LAB_NAME.format(seed=seed),
                                                                 region_code=region))  # fmt: skip
     return Places(venue_ids, sites, lab.id)
+
+
+def _name(seed: int, kind: int, index: int) -> str:
+    return f"S{seed} {KIND_NAMES[KINDS[kind]]} {index}"
