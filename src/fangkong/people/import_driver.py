@@ -32,11 +32,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
+from fangkong.db import sqlite_bulk_cache
 from fangkong.people.import_store import max_id
 
 # Measured on 1,000,000 people: 2 MB (the default) ~100 µs of CPU per row in the writing
 # process, 128 MB ~75 µs, 256 MB ~70 µs, 512 MB no better.
-SQLITE_CACHE_KIB = 256 * 1024
 
 # While a large file loads into a smaller table, only the indexes its lookups use stay; the others
 # are built again at the end (sorted, once), which on 1,000,000 people saves more than it costs.
@@ -68,20 +68,14 @@ def bulk_cache(session: Session, *, large: bool) -> Iterator[None]:
     """For a large import on SQLite, a larger page cache while it runs; restored afterwards.
 
     Inserting into the people table updates six indexes, three of them on random keyed hashes,
-    so each row touches pages all over the file; with SQLite's default 2 MB cache most of them
-    are read back and spilled again for every batch. Only for large files (the CLI's): a
-    server process would keep the memory after an upload.
+    so each row touches pages all over the file. Only for large files (the CLI's): a server
+    process would keep the memory after an upload.
     """
-    connection = session.connection()
-    if not large or connection.dialect.name != "sqlite":
+    if not large:
         yield
         return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-    try:
+    with sqlite_bulk_cache(session.connection()):
         yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
 @contextmanager
