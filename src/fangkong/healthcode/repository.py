@@ -42,6 +42,8 @@ from fangkong.models.healthcode import (
 SWEEP_STATE_ID = 1
 MAX_MERGE_HOPS = 8
 
+_TABLES = HealthFact.metadata.tables
+
 
 # --- facts ---------------------------------------------------------------------------------
 
@@ -397,7 +399,7 @@ def set_untils(
 def insert_facts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.flush()
-        bulk_insert(session.connection(), HealthFact.__table__, list(rows))
+        bulk_insert(session.connection(), _TABLES["health_facts"], list(rows))
 
 
 def end_facts(
@@ -467,4 +469,4 @@ def codes_of(session: Session, person_ids: Sequence[int]) -> dict[int, HealthCod
 def insert_history(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.flush()
-        bulk_insert(session.connection(), HealthCodeHistory.__table__, list(rows))
+        bulk_insert(session.connection(), _TABLES["health_code_history"], list(rows))

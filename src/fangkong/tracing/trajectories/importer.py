@@ -39,6 +39,7 @@ from fangkong.tracing.trajectories.rows import Checker, Passenger, Refused
 from fangkong.tracing.trajectories.schemas import RefusedRow, TravelImportReport
 
 CHUNK = 2_000
+TRAVEL_RECORDS = TravelRecord.metadata.tables["travel_records"]
 MAX_LISTED = 1_000
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 COLUMN_HEADERS = {
@@ -176,7 +177,7 @@ class Import:
             return
         values = [self._values(row, self.started) for row in rows]
         self.session.flush()
-        bulk_insert(self.session.connection(), TravelRecord.__table__, values)
+        bulk_insert(self.session.connection(), TRAVEL_RECORDS, values)
         matched = sum(1 for r in rows if r.person_id is not None)
         self.report.accepted += len(rows)
         self.report.matched += matched
