@@ -119,6 +119,9 @@ class Placement(Base):
 
     __table_args__ = (
         Index("ix_placements_person", "person_id", "status"),
+        # a trip's or a contact's placements in force (each classification, each decision)
+        Index("ix_placements_trip", "trip_id", "status"),
+        Index("ix_placements_contact", "contact_id", "status"),
         Index("ix_placements_region", "region_code", "status", "measure"),
         Index("ix_placements_room", "room_id", "status"),
         Index("ix_placements_site", "site_id", "status"),
