@@ -9,9 +9,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from arrivals.intake.helpers import NINTH, activate, self_report, tasks_of, trips_of
+from arrivals.intake.helpers import NINTH, activate, journey, self_report, tasks_of, trips_of
 from arrivals.world import make_resident, make_risk_area
-from fangkong.arrivals.intake import importer
+from fangkong.arrivals.intake import importer, service
+from fangkong.arrivals.intake.schemas import SelfReport
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM
 from fangkong.models import AuditLog, Person
@@ -90,3 +91,22 @@ def test_a_later_list_merging_into_a_placed_trip_places_nothing_more(session, se
     count = select(func.count()).select_from(Placement).where(Placement.person_id == person.id)
     assert session.scalar(count) == 1
     assert _placed(session, person)["placement"][:2] == ("centralized", "pending")
+
+
+def test_reports_filed_together_place_as_reports_filed_alone(session, settings, world):
+    """A queue of residents' reports is classified together and its trips placed in bulk:
+    the same placements, tests, tasks and audit rows as each report filed by itself."""
+    activate(session, NINTH)
+    for grade, area in AREAS.items():
+        make_risk_area(session, grade=grade, area=area)
+    alone = {grade: make_resident(session, settings) for grade in AREAS}
+    together = {grade: make_resident(session, settings) for grade in AREAS}
+    for grade, area in AREAS.items():
+        self_report(session, alone[grade], area=area, hours_ago=3)
+    queue = [(together[g].id, SelfReport.model_validate(journey(area=a, hours_ago=3)))
+             for g, a in AREAS.items()]  # fmt: skip
+    service.self_reports(session, queue)
+    session.expire_all()
+    for grade in AREAS:
+        assert _placed(session, together[grade]) == _placed(session, alone[grade])
+    assert _placed(session, together["high"])["placement"][:2] == ("centralized", "pending")

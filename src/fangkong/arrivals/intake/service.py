@@ -92,7 +92,8 @@ def _file_many(session: Session, filings: Sequence[Filing]) -> list[ArrivalRepor
         session.add(report)
     session.flush()
     reports = [report for _actor, report, _person in filings]
-    trips.attach(session, edition, reports)
+    # many at once (a queue of the app's, a checkpoint's upload): their trips placed in bulk
+    trips.attach(session, edition, reports, bulk=len(reports) > 1)
     for actor, report, _person in filings:
         _audit(session, actor, f"arrival.report_{report.channel}", report)
     session.flush()

@@ -138,10 +138,16 @@ def _join(trip: Trip, report: ArrivalReport) -> None:
 
 
 def attach(
-    session: Session, edition: Edition, reports: Sequence[ArrivalReport], *, detach: bool = False
+    session: Session,
+    edition: Edition,
+    reports: Sequence[ArrivalReport],
+    *,
+    detach: bool = False,
+    bulk: bool = False,
 ) -> Attached:
     """Merge these (flushed, matched) reports into trips and classify every trip they touch.
-    ``detach``: a bulk caller's session is emptied once they are written (their ids stay)."""
+    ``detach``: a bulk caller's session is emptied once they are written (their ids stay);
+    ``bulk`` (implied by ``detach``): the classified trips go out as one ``TripsClassified``."""
     mine = sorted((r for r in reports if r.person_id is not None), key=lambda r: r.arrived_at)
     result = Attached()
     if not mine:
@@ -153,7 +159,7 @@ def attach(
     grids = _grids(session, person_ids)
     places, joined = _merge(mine, known, grids, window, result)
     items = [(trip, found) for trip, found in places.values()]
-    classify(session, edition, items, new_trips=result.new_trips, detach=detach)
+    classify(session, edition, items, new_trips=result.new_trips, detach=detach, bulk=bulk)
     for report, trip in joined:
         report.trip_id = trip.id
     if not detach:
@@ -202,6 +208,7 @@ def classify(
     *,
     new_trips: Sequence[Trip] = (),
     detach: bool = False,
+    bulk: bool = False,
 ) -> list[Trip]:
     """Grade each trip's candidate origins (one query), keep the worst (the first on a tie),
     and apply the edition's measure; the trips whose grade or measure changed. ``new_trips``
@@ -230,7 +237,7 @@ def classify(
     session.flush()
     if detach:  # a bulk caller keeps no object: each handler's flush then has little to scan
         session.expunge_all()
-    _publish(session, later, bulk=detach)
+    _publish(session, later, bulk=detach or bulk)
     return changed
 
 
