@@ -59,14 +59,21 @@ def _placed(session: Session, person: Person) -> dict[str, object]:
     }  # fmt: skip
 
 
-def test_pushed_list_places_as_a_self_report_does(session, settings, world):
+def _compared(session: Session, settings) -> tuple[dict[str, Person], dict[str, Person]]:
+    """A high- and a medium-risk area; a resident of each who reported alone, and one of each
+    left for the test to file another way."""
     activate(session, NINTH)
     for grade, area in AREAS.items():
         make_risk_area(session, grade=grade, area=area)
     alone = {grade: make_resident(session, settings) for grade in AREAS}
-    listed = {grade: make_resident(session, settings) for grade in AREAS}
+    other = {grade: make_resident(session, settings) for grade in AREAS}
     for grade, area in AREAS.items():
         self_report(session, alone[grade], area=area, hours_ago=3)
+    return alone, other
+
+
+def test_pushed_list_places_as_a_self_report_does(session, settings, world):
+    alone, listed = _compared(session, settings)
     _push(session, settings, [_row(settings, listed[g], a, 3) for g, a in AREAS.items()])
     session.expire_all()
     for grade in AREAS:
@@ -96,13 +103,7 @@ def test_a_later_list_merging_into_a_placed_trip_places_nothing_more(session, se
 def test_reports_filed_together_place_as_reports_filed_alone(session, settings, world):
     """A queue of residents' reports is classified together and its trips placed in bulk:
     the same placements, tests, tasks and audit rows as each report filed by itself."""
-    activate(session, NINTH)
-    for grade, area in AREAS.items():
-        make_risk_area(session, grade=grade, area=area)
-    alone = {grade: make_resident(session, settings) for grade in AREAS}
-    together = {grade: make_resident(session, settings) for grade in AREAS}
-    for grade, area in AREAS.items():
-        self_report(session, alone[grade], area=area, hours_ago=3)
+    alone, together = _compared(session, settings)
     queue = [(together[g].id, SelfReport.model_validate(journey(area=a, hours_ago=3)))
              for g, a in AREAS.items()]  # fmt: skip
     service.self_reports(session, queue)
