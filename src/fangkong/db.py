@@ -58,6 +58,8 @@ def _ensure_sqlite_dir(database: str | None) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+# Measured on a people import of 1,000,000 rows: 2 MB (the default) ~100 µs of CPU per row in
+# the writing process, 128 MB ~75 µs, 256 MB ~70 µs, 512 MB no better.
 BULK_CACHE_KIB = 256 * 1024
 
 

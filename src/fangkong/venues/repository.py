@@ -85,7 +85,7 @@ def by_region_and_names(
 def insert_venues(session: Session, rows: list[dict[str, object]]) -> list[int]:
     """New venues in one bulk insert (no ORM objects); their ids in the rows' order."""
     session.flush()
-    return insert_with_ids(session.connection(), Venue.__table__, rows)  # type: ignore[arg-type]
+    return insert_with_ids(session.connection(), Venue.metadata.tables["venues"], rows)
 
 
 def region_exists(session: Session, code: str) -> bool:
