@@ -33,7 +33,8 @@ def test_a_served_worker_resolves_at_start_up(settings, db, monkeypatch, env, re
 
     monkeypatch.setattr(warmup, "resolve_routes", recorded)
     monkeypatch.setattr(warmup, "freeze_heap", lambda: calls.append("frozen") or 1)
-    app = create_app(settings.model_copy(update={"env": env}), database=db)
+    served = settings.model_copy(update={"env": env, "export_worker": False})  # not this test's
+    app = create_app(served, database=db)
     with TestClient(app, raise_server_exceptions=False):
         pass
     assert calls == [app, "frozen"] * resolved

@@ -3,6 +3,7 @@ waits to start is folded into it; the app starts it unless the settings turn it 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from fastapi.testclient import TestClient
@@ -42,3 +43,22 @@ def test_the_app_starts_the_worker_unless_turned_off(monkeypatch, settings, db):
     off = create_app(settings, database=db)
     with TestClient(off):
         assert off.state.export_worker is None
+
+
+def test_stopping_waits_for_the_run_in_progress(monkeypatch, settings, db):
+    """The app lets its database go after the stop hooks: a run still writing then would use a
+    connection already handed back (in tests, the next test's)."""
+    started, finished = threading.Event(), []
+
+    def slow_run_queued(database, config, **_):
+        started.set()
+        threading.Event().wait(0.2)
+        finished.append(threading.current_thread().name)
+        return []
+
+    monkeypatch.setattr(runner, "run_queued", slow_run_queued)
+    export_worker = worker.ExportWorker(db, settings)
+    export_worker.notify()
+    assert started.wait(5)
+    asyncio.run(export_worker.stop())
+    assert len(finished) == 1

@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 
 from fangkong.config import Settings
@@ -45,7 +46,9 @@ class ExportWorker:
             log.exception("the export worker's run failed")
 
     async def stop(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """Drop the runs not started and wait (off the event loop) for the one in progress, so
+        no export is still using the database when the app lets it go."""
+        await anyio.to_thread.run_sync(lambda: self._executor.shutdown(cancel_futures=True))
 
 
 def start(app: FastAPI) -> None:
