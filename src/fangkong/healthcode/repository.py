@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
-from fangkong.db import bulk_insert
+from fangkong.db import among, bulk_insert
 from fangkong.models import Person, PersonStatus
 from fangkong.models.base import UTCDateTime
 from fangkong.models.healthcode import (
@@ -166,7 +166,7 @@ def colour_counts(session: Session, actor: Principal, region: str | None) -> dic
 def people_of(session: Session, ids: Sequence[int]) -> dict[int, Person]:
     if not ids:
         return {}
-    rows = session.scalars(select(Person).where(Person.id.in_(ids))).all()
+    rows = session.scalars(select(Person).where(among(session, Person.id, ids))).all()
     return {person.id: person for person in rows}
 
 
@@ -349,7 +349,7 @@ def live_ids(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
             break
         rows = session.execute(
             select(Person.id, Person.status, Person.merged_into_id).where(
-                Person.id.in_(set(pending.values()))
+                among(session, Person.id, set(pending.values()))
             )
         ).all()
         by_id = {row.id: row for row in rows}
@@ -369,7 +369,7 @@ def live_ids(session: Session, person_ids: Sequence[int]) -> dict[int, int]:
 def refs_in_force(session: Session, person_ids: Sequence[int], reason: str) -> set[tuple[int, str]]:
     """``(person_id, ref)`` of these people's facts of ``reason`` in force."""
     query = select(HealthFact.person_id, HealthFact.ref).where(
-        HealthFact.person_id.in_(person_ids),
+        among(session, HealthFact.person_id, person_ids),
         HealthFact.reason == reason,
         HealthFact.ended_at.is_(None),
     )
@@ -409,7 +409,7 @@ def end_facts(
     statement = (
         update(HealthFact)
         .where(
-            HealthFact.person_id.in_(person_ids),
+            among(session, HealthFact.person_id, person_ids),
             HealthFact.reason == reason,
             HealthFact.ref == ref,
             HealthFact.ended_at.is_(None),
@@ -425,7 +425,7 @@ def end_manuals_of(session: Session, person_ids: Sequence[int], now: datetime) -
     session.execute(
         update(CodeChangeRequest)
         .where(
-            CodeChangeRequest.person_id.in_(person_ids),
+            among(session, CodeChangeRequest.person_id, person_ids),
             CodeChangeRequest.status == "approved",
             CodeChangeRequest.ended_at.is_(None),
         )
@@ -437,7 +437,7 @@ def end_manuals_of(session: Session, person_ids: Sequence[int], now: datetime) -
 def reasons_in_force_of(session: Session, person_ids: Sequence[int]) -> dict[int, list[str]]:
     query = (
         select(HealthFact.person_id, HealthFact.reason)
-        .where(HealthFact.person_id.in_(person_ids), HealthFact.ended_at.is_(None))
+        .where(among(session, HealthFact.person_id, person_ids), HealthFact.ended_at.is_(None))
         .order_by(HealthFact.person_id, HealthFact.id)
     )
     found: dict[int, list[str]] = {}
@@ -451,7 +451,7 @@ def manual_colours_of(session: Session, person_ids: Sequence[int], now: datetime
     query = (
         select(CodeChangeRequest.person_id, CodeChangeRequest.colour)
         .where(
-            CodeChangeRequest.person_id.in_(person_ids),
+            among(session, CodeChangeRequest.person_id, person_ids),
             CodeChangeRequest.status == "approved",
             CodeChangeRequest.ended_at.is_(None),
             or_(CodeChangeRequest.until.is_(None), CodeChangeRequest.until > now),
@@ -462,7 +462,7 @@ def manual_colours_of(session: Session, person_ids: Sequence[int], now: datetime
 
 
 def codes_of(session: Session, person_ids: Sequence[int]) -> dict[int, HealthCode]:
-    query = select(HealthCode).where(HealthCode.person_id.in_(person_ids))
+    query = select(HealthCode).where(among(session, HealthCode.person_id, person_ids))
     return {code.person_id: code for code in session.scalars(query)}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.arrivals.intake import errors
 from fangkong.core.errors import DomainError
+from fangkong.db import among
 from fangkong.models import IdType, Person
 from fangkong.people import idcard
 from fangkong.people.protect import Protector
@@ -78,7 +79,8 @@ def people_by_hash(session: Session, column: str, hashes: Collection[str]) -> di
     for i in range(0, len(values), CHUNK):
         statement = (
             select(Person)
-            .where(attribute.in_(values[i : i + CHUNK]), Person.merged_into_id.is_(None))
+            .where(among(session, attribute, values[i : i + CHUNK]))
+            .where(Person.merged_into_id.is_(None))
             .order_by(Person.id)
         )
         for person in session.scalars(statement):
@@ -95,7 +97,8 @@ def homes_by_hash(session: Session, column: str, hashes: Collection[str]) -> dic
     for i in range(0, len(values), CHUNK):
         statement = (
             select(attribute.label("hash"), Person.id, Person.grid_code, Person.name)
-            .where(attribute.in_(values[i : i + CHUNK]), Person.merged_into_id.is_(None))
+            .where(among(session, attribute, values[i : i + CHUNK]))
+            .where(Person.merged_into_id.is_(None))
             .order_by(Person.id)
         )
         for row in session.execute(statement):

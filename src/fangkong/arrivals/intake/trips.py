@@ -34,7 +34,7 @@ from fangkong.arrivals.events import TripClassified, TripsClassified
 from fangkong.arrivals.riskareas.matching import NONE, Match, Origin, match_many
 from fangkong.core import clock, events
 from fangkong.core.iterables import batched
-from fangkong.db import bulk_insert, insert_with_ids
+from fangkong.db import among, bulk_insert, insert_with_ids
 from fangkong.healthcode.events import FactEnded, FactRaised, FactsRaisedEach
 from fangkong.models import Person
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
@@ -83,7 +83,7 @@ def _grids(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
     grids: dict[int, str] = {}
     for chunk in batched(person_ids, CHUNK):
         grids.update(session.execute(select(Person.id, Person.grid_code)
-                                     .where(Person.id.in_(chunk))).all())  # fmt: skip
+                                     .where(among(session, Person.id, chunk))).all())  # fmt: skip
     return grids
 
 
@@ -93,7 +93,7 @@ def _candidates(
     found: dict[int, list[Trip]] = defaultdict(list)
     for chunk in batched(person_ids, CHUNK):
         statement = select(Trip).where(
-            Trip.person_id.in_(chunk), Trip.arrived_at >= start, Trip.arrived_at <= end
+            among(session, Trip.person_id, chunk), Trip.arrived_at >= start, Trip.arrived_at <= end
         )
         for trip in session.scalars(statement):
             found[trip.person_id].append(trip)
@@ -292,7 +292,8 @@ def _publish(session: Session, later: Sequence[object], *, bulk: bool = False) -
 def _open_tasks(session: Session, trip_ids: Sequence[int]) -> dict[int, list[ArrivalTask]]:
     found: dict[int, list[ArrivalTask]] = defaultdict(list)
     for chunk in batched(trip_ids, CHUNK):
-        for task in session.scalars(select(ArrivalTask).where(ArrivalTask.trip_id.in_(chunk))):
+        statement = select(ArrivalTask).where(among(session, ArrivalTask.trip_id, chunk))
+        for task in session.scalars(statement):
             found[task.trip_id].append(task)
     return found
 

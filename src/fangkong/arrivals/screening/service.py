@@ -26,6 +26,7 @@ from fangkong.core import clock, events
 from fangkong.core.masking import mask_person_name
 from fangkong.core.pagination import InvalidCursor, PageParams
 from fangkong.core.principal import SYSTEM, Principal
+from fangkong.db import among
 from fangkong.healthcode import service as healthcode
 from fangkong.healthcode.events import FactEnded, FactRaised
 from fangkong.models import PersonAccess
@@ -107,8 +108,9 @@ def placements_done(session: Session, refs: dict[int, str]) -> int:
     now, done = clock.now(), 0
     ids = sorted(refs)
     for start in range(0, len(ids), _DONE_CHUNK):
+        chunk = ids[start : start + _DONE_CHUNK]
         tasks = session.scalars(
-            select(ArrivalTask).where(ArrivalTask.trip_id.in_(ids[start : start + _DONE_CHUNK]),
+            select(ArrivalTask).where(among(session, ArrivalTask.trip_id, chunk),
                                       ArrivalTask.kind == "placement", ArrivalTask.status == "open")
             .order_by(ArrivalTask.id)
         ).all()  # fmt: skip

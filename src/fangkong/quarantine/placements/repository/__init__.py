@@ -16,6 +16,7 @@ from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
+from fangkong.db import among
 from fangkong.models import Person
 from fangkong.models.arrivals import ArrivalTask, Trip
 from fangkong.models.cases import Case
@@ -136,7 +137,7 @@ def open_for_contacts(session: Session, contact_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[Placement]] = {}
     for chunk in batched(sorted(set(contact_ids)), 500):
         statement = select(Placement).where(
-            Placement.contact_id.in_(chunk), Placement.status.in_(OPEN)
+            among(session, Placement.contact_id, chunk), Placement.status.in_(OPEN)
         )
         for placement in session.scalars(statement.order_by(Placement.id)):
             found.setdefault(placement.contact_id or 0, []).append(placement)
@@ -182,7 +183,7 @@ def person_in_scope(session: Session, actor: Principal, person_id: int) -> Perso
 def people(session: Session, ids: Sequence[int]) -> dict[int, Person]:
     if not ids:
         return {}
-    rows = session.scalars(select(Person).where(Person.id.in_(set(ids))))
+    rows = session.scalars(select(Person).where(among(session, Person.id, set(ids))))
     return {p.id: p for p in rows}
 
 
@@ -280,7 +281,7 @@ def test_days_of(session: Session, placement_ids: Sequence[int]) -> dict[int, se
     found: dict[int, set[int]] = {}
     for chunk in batched(placement_ids, 500):
         statement = select(QuarantineTest.placement_id, QuarantineTest.day_no).where(
-            QuarantineTest.placement_id.in_(chunk)
+            among(session, QuarantineTest.placement_id, chunk)
         )
         for placement_id, day_no in session.execute(statement):
             found.setdefault(placement_id, set()).add(day_no)
@@ -296,7 +297,7 @@ def open_tests_on(
     session: Session, person_ids: Sequence[int], day: date
 ) -> Sequence[QuarantineTest]:
     statement = select(QuarantineTest).where(
-        QuarantineTest.person_id.in_(person_ids),
+        among(session, QuarantineTest.person_id, person_ids),
         QuarantineTest.due_on == day,
         QuarantineTest.status == "open",
     )
@@ -392,7 +393,7 @@ def _with_open(session: Session, column: Any, wanted: Sequence[int]) -> set[int]
     ids, found = sorted(set(wanted)), set[int]()
     for start in range(0, len(ids), 500):
         statement = select(column).where(
-            column.in_(ids[start : start + 500]), Placement.status.in_(OPEN)
+            among(session, column, ids[start : start + 500]), Placement.status.in_(OPEN)
         )
         found.update(session.scalars(statement))
     return found
@@ -405,7 +406,7 @@ def trip_terms(session: Session, trip_ids: Sequence[int]) -> dict[int, Any]:
     columns = (Trip.id, Trip.person_id, Trip.arrived_at, Trip.measure_days, Trip.test_days,
                Trip.edition_id)  # fmt: skip
     for start in range(0, len(ids), 500):
-        statement = select(*columns).where(Trip.id.in_(ids[start : start + 500]))
+        statement = select(*columns).where(among(session, Trip.id, ids[start : start + 500]))
         found.update((row.id, row) for row in session.execute(statement))
     return found
 
@@ -415,7 +416,7 @@ def people_homes(session: Session, person_ids: Sequence[int]) -> dict[int, Any]:
     ids, found = sorted(set(person_ids)), dict[int, Any]()
     for start in range(0, len(ids), 500):
         statement = select(Person.id, Person.household_id, Person.grid_code).where(
-            Person.id.in_(ids[start : start + 500])
+            among(session, Person.id, ids[start : start + 500])
         )
         found.update((row.id, row) for row in session.execute(statement))
     return found
