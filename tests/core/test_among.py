@@ -25,7 +25,7 @@ def _found(session, condition) -> set[int]:
 
 def test_finds_what_in_finds_for_ids_and_text(session):
     ids = _stored(session, 600)
-    wanted = ids[::3] + [max(ids) + 1_000]  # one id nobody has
+    wanted = [*ids[::3], max(ids) + 1_000]  # one id nobody has
     assert _found(session, among(session, AuditLog.id, wanted)) == set(ids[::3])
     names = ["row-5", "row-7", "row-599", "nobody"]
     by_name = _found(session, among(session, AuditLog.object_id, names))
