@@ -4,7 +4,8 @@
   (an import, a manual entry or a correction); the intake reclassifies the open trips whose
   origin and travel days it touches.
 - ``TripClassified``: a trip got (or changed) its grade and measure; later domains (the
-  quarantine placements of issue 9, the dashboard) may subscribe.
+  quarantine placements of issue 9, the dashboard) may subscribe. ``new``: the trip was made
+  by this classification's reports, so nothing (a placement, a task) refers to it yet.
 - ``TripsClassified``: many trips classified at once (a pushed list's chunk), each as a
   ``TripClassified``; a subscriber of that one subscribes to this one too.
 """
@@ -28,6 +29,7 @@ class TripClassified:
     person_id: int
     grade: str
     measure: str
+    new: bool = False
 
 
 @dataclass(frozen=True)

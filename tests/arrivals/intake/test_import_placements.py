@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from arrivals.intake.helpers import NINTH, activate, journey, self_report, tasks_of, trips_of
 from arrivals.world import make_resident, make_risk_area
+from fangkong.arrivals.events import TripsClassified
 from fangkong.arrivals.intake import importer, service
 from fangkong.arrivals.intake.schemas import SelfReport
-from fangkong.core import clock
+from fangkong.core import clock, events
 from fangkong.core.principal import SYSTEM
 from fangkong.models import AuditLog, Person
 from fangkong.models.quarantine import Placement, QuarantineTest
@@ -111,3 +112,28 @@ def test_reports_filed_together_place_as_reports_filed_alone(session, settings, 
     for grade in AREAS:
         assert _placed(session, together[grade]) == _placed(session, alone[grade])
     assert _placed(session, together["high"])["placement"][:2] == ("centralized", "pending")
+
+
+def test_the_chunks_event_tells_new_trips_from_merged_ones(session, settings, world):
+    """Placements look up only the trips that existed before the chunk (a new trip has none
+    yet), so the event must mark a trip that a later list merged into as not new."""
+    activate(session, NINTH)
+    make_risk_area(session, grade="high", area=AREAS["high"])
+    first, second = make_resident(session, settings), make_resident(session, settings)
+    _push(session, settings, [_row(settings, first, AREAS["high"], 2)])
+    seen: list[TripsClassified] = []
+
+    def record(_session: Session, event: TripsClassified) -> None:
+        seen.append(event)
+
+    events.subscribe(TripsClassified)(record)
+    try:
+        _push(session, settings, [_row(settings, first, AREAS["high"], 5),
+                                  _row(settings, second, AREAS["high"], 3)])  # fmt: skip
+    finally:
+        events.unsubscribe(TripsClassified, record)
+    [event] = seen
+    flags = {trip.person_id: trip.new for trip in event.trips}
+    assert flags == {first.id: False, second.id: True}
+    count = select(func.count()).select_from(Placement).where(Placement.person_id == second.id)
+    assert session.scalar(count) == 1

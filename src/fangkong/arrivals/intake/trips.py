@@ -231,7 +231,9 @@ def classify(
         later.extend(_facts(trip, had_fact=was is not None and was[1]))
         if was is None or was[0] != _state(trip):
             changed.append(trip)
-            later.append(TripClassified(trip.id, trip.person_id, trip.grade, trip.measure))
+            later.append(
+                TripClassified(trip.id, trip.person_id, trip.grade, trip.measure, new=was is None)
+            )
     if rows:
         bulk_insert(session.connection(), _TABLES["arrival_tasks"], rows)
     session.flush()

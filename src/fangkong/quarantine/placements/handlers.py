@@ -57,7 +57,7 @@ def on_trip_classified(session: Session, event: TripClassified) -> None:
 
 @subscribe(TripsClassified)
 def on_trips_classified(session: Session, event: TripsClassified) -> None:
-    service.place_trips(session, [(trip.trip_id, trip.measure) for trip in event.trips])
+    service.place_trips(session, [(t.trip_id, t.measure, t.new) for t in event.trips])
 
 
 @subscribe(CasesReported)
