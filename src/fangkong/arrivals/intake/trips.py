@@ -115,8 +115,7 @@ class _NewTrip:
         self.__dict__.update(values)
 
 
-def _new_trip(report: ArrivalReport, grid: str) -> Trip:
-    now = clock.now()
+def _new_trip(report: ArrivalReport, grid: str, now: datetime) -> Trip:
     return _NewTrip(  # type: ignore[return-value]  # duck-typed Trip until inserted
         person_id=report.person_id, origin_province=report.origin_province,
         origin_city=report.origin_city, origin_district=report.origin_district,
@@ -177,13 +176,14 @@ def _merge(
     """Each report into the person's nearest trip within the window, else a new trip; the
     touched trips (by object) with their candidate origins, and each report's trip."""
     existing = {trip.id: Place.of(trip) for trips in known.values() for trip in trips}
+    now = clock.now()
     places: dict[int, tuple[Trip, list[Place]]] = {}
     joined: list[tuple[ArrivalReport, Trip]] = []
     for report in reports:
         assert report.person_id is not None
         trip = _nearest(known[report.person_id], report.arrived_at, window)
         if trip is None:
-            trip = _new_trip(report, grids[report.person_id])
+            trip = _new_trip(report, grids[report.person_id], now)
             known[report.person_id].append(trip)
             result.new_trips.append(trip)
         else:
@@ -215,19 +215,20 @@ def classify(
     (among the items, not yet stored) are inserted in bulk once graded, then every trip's new
     tasks in one statement: a pushed list's batch is a few statements, not one per row."""
     best = _best_matches(session, items)
+    now = clock.now()
     new = {id(trip) for trip in new_trips}
     trips = [trip for trip, _ in items]
     tasks = _open_tasks(session, [t.id for t in trips if id(t) not in new])
     before = {id(t): None if id(t) in new else (_state(t), isolates_high(t)) for t in trips}
     for n, trip in enumerate(trips):
-        _grade(edition, trip, best[n])
+        _grade(edition, trip, best[n], now)
     _insert(session, new_trips)
     changed: list[Trip] = []
     later: list[object] = []
     rows: list[dict[str, object]] = []
     for trip in trips:
         was = before[id(trip)]
-        rows.extend(_tasks(edition, trip, tasks.get(trip.id, [])))
+        rows.extend(_tasks(edition, trip, tasks.get(trip.id, []), now))
         later.extend(_facts(trip, had_fact=was is not None and was[1]))
         if was is None or was[0] != _state(trip):
             changed.append(trip)
@@ -304,7 +305,7 @@ def isolates_high(trip: Trip) -> bool:
     return trip.grade == Grade.HIGH.value and trip.measure in ISOLATING
 
 
-def _grade(edition: Edition, trip: Trip, found: tuple[Place, Match]) -> None:
+def _grade(edition: Edition, trip: Trip, found: tuple[Place, Match], now: datetime) -> None:
     """Set the trip's origin, grade and the edition's measure."""
     place, match = found
     rule = edition.arrivals.by_origin.rule_for(Grade(match.grade)) if match.grade != NONE else None
@@ -320,7 +321,7 @@ def _grade(edition: Edition, trip: Trip, found: tuple[Place, Match]) -> None:
         trip.arrived_at + timedelta(days=trip.measure_days) if trip.measure_days else None
     )
     trip.edition_id = edition.id
-    trip.classified_at = clock.now()
+    trip.classified_at = now
 
 
 def wanted_tasks(edition: Edition, trip: Trip) -> dict[str, datetime]:
@@ -335,7 +336,9 @@ def wanted_tasks(edition: Edition, trip: Trip) -> dict[str, datetime]:
     return wanted
 
 
-def _tasks(edition: Edition, trip: Trip, tasks: list[ArrivalTask]) -> list[dict[str, object]]:
+def _tasks(
+    edition: Edition, trip: Trip, tasks: list[ArrivalTask], now: datetime
+) -> list[dict[str, object]]:
     """Cancel or move the trip's open tasks; the rows of the tasks it lacks."""
     wanted = wanted_tasks(edition, trip)
     have: set[str] = set()
@@ -349,7 +352,6 @@ def _tasks(edition: Edition, trip: Trip, tasks: list[ArrivalTask]) -> list[dict[
         have.add(task.kind)
         if task.status == OPEN:
             task.due_at = wanted[task.kind]
-    now = clock.now()
     return [
         {"trip_id": trip.id, "person_id": trip.person_id, "kind": kind,
          "grid_code": trip.grid_code, "arrived_at": trip.arrived_at, "due_at": due,

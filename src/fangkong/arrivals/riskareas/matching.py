@@ -22,11 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.riskareas import repository
-from fangkong.models.arrivals import RiskArea
 from fangkong.policy.types import Grade
 
 NONE = "none"
@@ -34,6 +35,7 @@ _RANK = {Grade.HIGH.value: 3, Grade.MEDIUM.value: 2, Grade.LOW.value: 1}
 _NOISE = re.compile(r"[\s,，.。、;；:：()（）\-—_/]+")
 
 
+@lru_cache(maxsize=8192)  # the sub-areas of a list repeat; free text is bounded
 def area_key(text: str) -> str:
     """The sub-area as matched: NFKC (full-width to half-width), lower case, no spaces or
     punctuation."""
@@ -55,17 +57,28 @@ class Match:
     area_ids: tuple[int, ...]
 
 
-def _applies(row: RiskArea, key: str) -> bool:
+class AreaRow(Protocol):
+    """What matching reads of a national-list row (an entity, or a row of ``MATCHED``)."""
+
+    id: int
+    county_code: str
+    area_key: str
+    grade: str
+    effective_from: datetime
+    effective_to: datetime | None
+
+
+def _applies(row: AreaRow, key: str) -> bool:
     return not row.area_key or (bool(key) and (row.area_key in key or key in row.area_key))
 
 
-def _in_window(row: RiskArea, origin: Origin) -> bool:
+def _in_window(row: AreaRow, origin: Origin) -> bool:
     return row.effective_from <= origin.end and (
         row.effective_to is None or row.effective_to > origin.start
     )
 
 
-def match_rows(rows: Iterable[RiskArea], origin: Origin) -> Match:
+def match_rows(rows: Iterable[AreaRow], origin: Origin) -> Match:
     """The grade of ``origin`` among ``rows`` (of its county, from ``in_force_between``)."""
     key = area_key(origin.area)
     live = [row for row in rows if _in_window(row, origin)]
@@ -86,7 +99,7 @@ def match_many(session: Session, origins: Sequence[Origin]) -> list[Match]:
         return []
     start = min(origin.start for origin in origins)
     end = max(origin.end for origin in origins)
-    by_county: dict[str, list[RiskArea]] = defaultdict(list)
+    by_county: dict[str, list[AreaRow]] = defaultdict(list)
     counties = {origin.county_code for origin in origins}
     for row in repository.in_force_between(session, counties, start, end):
         by_county[row.county_code].append(row)

@@ -5,24 +5,32 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from fangkong.db import among
 from fangkong.models.arrivals import RiskArea
+
+# What matching reads of a row, as plain rows: a pushed list matches each chunk of reports
+# against a few hundred areas, which as entities would be built and tracked again per chunk.
+AreaRow = Row[int, str, str, str, datetime, datetime | None]
+MATCHED = (RiskArea.id, RiskArea.county_code, RiskArea.area_key, RiskArea.grade,
+           RiskArea.effective_from, RiskArea.effective_to)  # fmt: skip
 
 
 def in_force_between(
     session: Session, county_codes: Collection[str], start: datetime, end: datetime
-) -> Sequence[RiskArea]:
-    """Rows of these counties in force at some instant of ``[start, end)``."""
+) -> Sequence[AreaRow]:
+    """Rows (the ``MATCHED`` columns) of these counties in force at some instant of
+    ``[start, end)``."""
     if not county_codes:
         return ()
-    statement = select(RiskArea).where(
-        RiskArea.county_code.in_(sorted(set(county_codes))),
+    statement = select(*MATCHED).where(
+        among(session, RiskArea.county_code, sorted(set(county_codes))),
         RiskArea.effective_from <= end,
         or_(RiskArea.effective_to.is_(None), RiskArea.effective_to > start),
     )
-    return session.scalars(statement).all()
+    return session.execute(statement).all()
 
 
 def get(session: Session, area_id: int) -> RiskArea | None:
