@@ -126,6 +126,7 @@ class ArrivalReport(Base):
     trip_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("trips.id", ondelete="SET NULL"))
     name: Mapped[str | None] = mapped_column(String(50))
     id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The keyed hashes are kept, not indexed: no query reads reports by them (migration 0026).
     id_number_hash: Mapped[str | None] = mapped_column(String(64))
     id_number_masked: Mapped[str | None] = mapped_column(String(32))
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -153,8 +154,6 @@ class ArrivalReport(Base):
     __table_args__ = (
         Index("ix_arrival_reports_person", "person_id", "arrived_at"),
         Index("ix_arrival_reports_trip", "trip_id"),
-        Index("ix_arrival_reports_id_hash", "id_number_hash", "arrived_at"),
-        Index("ix_arrival_reports_phone_hash", "phone_hash", "arrived_at"),
         Index("ix_arrival_reports_region", "region_code", "reported_at"),
         Index("ix_arrival_reports_batch", "batch_ref", "row_no"),
         retention(DeleteAfterEmergency(WINDOW)),
