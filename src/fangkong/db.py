@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, func, select
+from sqlalchemy import JSON, Engine, Table, any_, bindparam, create_engine, event, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
@@ -157,8 +158,8 @@ class _BulkPlan:
         defaulted = [c for c in table.columns if c.name not in given and _python_default(c)]
         self.columns = [table.c[name] for name in given] + defaulted
         self.table, self.dialect, self.given = table, dialect, given
-        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in self.columns]
-        self.binders = [(n, bind) for n, bind in enumerate(processors) if bind is not None]
+        self.binders = [(n, bind) for n, bind in enumerate(_binders(dialect, self.columns))
+                        if bind is not None]  # fmt: skip
         self.fills = [_python_default(c) for c in defaulted]
 
     def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
@@ -181,6 +182,53 @@ class _BulkPlan:
     def copy_sql(self) -> str:
         target, names = self._names()
         return f"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)"
+
+
+def _binders(dialect: Any, columns: list[Any]) -> list[Callable[[Any], Any] | None]:
+    """Each column's bind processor; remembering (below) where it pays: JSON everywhere, and
+    every processor on SQLite (its instants and days are written as text)."""
+    sqlite = dialect.name == "sqlite"
+    found: list[Callable[[Any], Any] | None] = []
+    for column in columns:
+        impl = column.type.dialect_impl(dialect)
+        bind = impl.bind_processor(dialect)
+        if bind is not None and (sqlite or isinstance(impl, JSON)):
+            bind = _remembering(bind, instants=sqlite)
+        found.append(bind)
+    return found
+
+
+def _remembering(bind: Callable[[Any], Any], *, instants: bool) -> Callable[[Any], Any]:
+    """``bind``, applied once to each distinct short list (and with ``instants``, each instant
+    and day) of one bulk insert. A batch's rows share many of them (``["pushed"]``, ``[]``,
+    the instant they were made, a trip's arrival on each of its tasks), and binding one costs
+    a microsecond or more where a dictionary hit costs a fraction of that: JSON, and instants
+    and days as SQLite's text (on PostgreSQL they cost less than the look-up).
+
+    The keys keep apart what binds differently though equal in Python: a datetime outside UTC
+    goes with its offset (one instant in two zones is two keys: a column without a zone writes
+    two wall times), a date as itself (it never equals a datetime), a list of strings and
+    integers with its items' types (``[1]``, ``["1"]``; ``[True]`` and anything else are
+    bound each time)."""
+    known: dict[Any, Any] = {}
+
+    def process(value: Any) -> Any:
+        kind = type(value)
+        if instants and kind is datetime:
+            key = value if value.tzinfo is UTC else (value, value.utcoffset())
+        elif instants and kind is date:
+            key = value
+        elif kind is list and all(type(item) is str or type(item) is int for item in value):
+            key = (*map(type, value), *value)
+        else:
+            return bind(value)
+        try:
+            return known[key]
+        except KeyError:
+            bound = known[key] = bind(value)
+            return bound
+
+    return process
 
 
 def _copy_type(column: Any, dialect: Any) -> str:

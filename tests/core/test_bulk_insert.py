@@ -1,0 +1,45 @@
+"""``db.bulk_insert`` binds each distinct instant, day and short list once per call and hands
+the bound value to every row that has it. Values equal in Python but bound differently must
+keep their own: ``[1]``, ``[True]`` and ``["1"]``; the same instant written in two zones is one
+UTC instant either way. Read back on the database under test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from fangkong.db import bulk_insert
+from fangkong.models import AuditLog
+
+EIGHT = timezone(timedelta(hours=8))
+AFTERS: list[object] = [[1], [True], ["1"], [], ["self", "pushed"], [1, 2], [2, 1], [[1]],
+                        {"n": 1}, None]  # fmt: skip
+INSTANTS = [datetime(2022, 3, 1, 8, 30, tzinfo=UTC), datetime(2022, 3, 1, 16, 30, tzinfo=EIGHT),
+            datetime(2022, 3, 1, 8, 30, 0, 1, tzinfo=UTC)]  # fmt: skip
+
+
+def _rows() -> list[dict[str, object]]:
+    return [
+        {"actor_name": "bulk", "action": "test.bulk", "object_type": "row",
+         "object_id": f"row-{n}", "after": AFTERS[n % len(AFTERS)],
+         "at": INSTANTS[n % len(INSTANTS)]}
+        for n in range(60)
+    ]  # fmt: skip
+
+
+def test_shared_values_are_bound_once_and_each_row_reads_back_its_own(session):
+    rows = _rows()
+    bulk_insert(session.connection(), AuditLog.__table__, rows)
+    found = select(AuditLog.object_id, AuditLog.after, AuditLog.at).where(
+        AuditLog.action == "test.bulk"
+    )
+    stored = {object_id: (after, at) for object_id, after, at in session.execute(found)}
+    assert len(stored) == len(rows)
+    for row in rows:
+        after, at = stored[str(row["object_id"])]
+        assert after == row["after"]
+        assert [type(item) for item in after or []] == [type(i) for i in row["after"] or []]  # type: ignore[attr-defined]
+        assert at == row["at"]
+    assert stored["row-1"][0] == [True] and stored["row-0"][0] == [1]
+    assert stored["row-0"][1] == stored["row-1"][1] == INSTANTS[0]
