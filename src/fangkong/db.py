@@ -126,8 +126,15 @@ def among(
     return column.in_(list(values))
 
 
-def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many ``rows`` (dicts with the same keys) into ``table``, each value bound as
+def bulk_insert(
+    connection: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    ids: list[int] | None = None,
+) -> None:
+    """Insert many ``rows`` (dicts with the same keys; with ``ids``, each row's ``id`` from
+    that list, in order) into ``table``, each value bound as
     SQLAlchemy binds it (the column type's processor, applied only where the type has one)
     and the Python-side defaults of the columns the rows leave out filled in, as a Core insert
     does. PostgreSQL gets them by binary ``COPY``: the server then skips planning and
@@ -139,31 +146,37 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     2.5-2.6 s positional)."""
     if not rows:
         return
-    plan = _BulkPlan(connection.dialect, table, list(rows[0]))
+    plan = _BulkPlan(connection.dialect, table, list(rows[0]), with_id=ids is not None)
+    made = (plan.values(row) for row in rows) if ids is None else (
+        plan.values(row, n) for row, n in zip(rows, ids, strict=True))  # fmt: skip
     if connection.dialect.name != "postgresql":
-        connection.exec_driver_sql(plan.insert_sql(), [plan.values(row) for row in rows])
+        connection.exec_driver_sql(plan.insert_sql(), list(made))
         return
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(plan.copy_sql()) as copy:
         copy.set_types([_copy_type(c, connection.dialect) for c in plan.columns])
-        for row in rows:
-            copy.write_row(plan.values(row))
+        for values in made:
+            copy.write_row(values)
 
 
 class _BulkPlan:
-    """The columns of a bulk insert (the rows' keys, then the defaulted ones) and how each
-    row's values are made: the Python defaults called, the bind processors applied."""
+    """The columns of a bulk insert (the rows' keys, ``id`` when given apart, then the
+    defaulted ones) and how each row's values are made: the Python defaults called, the bind
+    processors applied."""
 
-    def __init__(self, dialect: Any, table: Table, given: list[str]) -> None:
-        defaulted = [c for c in table.columns if c.name not in given and _python_default(c)]
-        self.columns = [table.c[name] for name in given] + defaulted
+    def __init__(self, dialect: Any, table: Table, given: list[str], *, with_id: bool) -> None:
+        named = [*given, "id"] if with_id else given
+        defaulted = [c for c in table.columns if c.name not in named and _python_default(c)]
+        self.columns = [table.c[name] for name in named] + defaulted
         self.table, self.dialect, self.given = table, dialect, given
         self.binders = [(n, bind) for n, bind in enumerate(_binders(dialect, self.columns))
                         if bind is not None]  # fmt: skip
         self.fills = [_python_default(c) for c in defaulted]
 
-    def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        values = [row[name] for name in self.given] + [fill() for fill in self.fills]
+    def values(self, row: dict[str, Any], *given_apart: Any) -> tuple[Any, ...]:
+        values = [row[name] for name in self.given]
+        values += given_apart
+        values += [fill() for fill in self.fills]
         for n, bind in self.binders:
             if values[n] is not None:
                 values[n] = bind(values[n])
@@ -270,5 +283,5 @@ def insert_with_ids(connection: Connection, table: Table, rows: list[dict[str, A
     else:
         first = int(connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
         ids = list(range(first, first + len(rows)))
-    bulk_insert(connection, table, [row | {"id": n} for row, n in zip(rows, ids, strict=True)])
+    bulk_insert(connection, table, rows, ids=ids)
     return ids

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -75,8 +76,13 @@ class Attached:
 
 def travel_origin(place: Place) -> Origin:
     day = place.departed_on or place.arrived_at.astimezone(clock.LOCAL_TZ).date()
-    start = datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ)
-    return Origin(place.code, place.area, min(start, place.arrived_at), place.arrived_at)
+    return Origin(place.code, place.area, min(_day_start(day), place.arrived_at), place.arrived_at)
+
+
+@lru_cache(maxsize=1024)  # a list's departures fall on a few days
+def _day_start(day: date) -> datetime:
+    """The first instant of ``day`` in local time, in UTC (compared with UTC instants)."""
+    return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
 
 
 def _grids(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
