@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
 from fangkong.core.errors import DomainError
+from fangkong.core.heap import fewer_collections
 
 if TYPE_CHECKING:
     from fangkong.config import Settings
@@ -47,11 +48,12 @@ def unit_of_work() -> Iterator[Session]:
 
 
 def bulk_write(work: Callable[[Session], R], *, dry_run: bool = False) -> R:
-    """A bulk command's one transaction: ``work`` runs in it and its report is returned; a dry
-    run rolls it back (so the report says what would be written); a ``DomainError``, or a file
-    that cannot be read, is bad input (one line, exit 2) and writes nothing."""
+    """A bulk command's one transaction: ``work`` runs in it (with rarer garbage collections,
+    ``core.heap``) and its report is returned; a dry run rolls it back (so the report says
+    what would be written); a ``DomainError``, or a file that cannot be read, is bad input
+    (one line, exit 2) and writes nothing."""
     try:
-        with unit_of_work() as session:
+        with fewer_collections(), unit_of_work() as session:
             report = work(session)
             if dry_run:
                 session.rollback()

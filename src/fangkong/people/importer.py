@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core import clock
+from fangkong.core.heap import fewer_collections
 from fangkong.core.principal import Principal
 from fangkong.core.tabular import UnreadableFile, read_csv, read_upload
 from fangkong.people import counts
@@ -42,7 +43,7 @@ from fangkong.people.import_batch import BatchWriter
 from fangkong.people.import_columns import COLUMNS, REQUIRED, check_columns, text_row
 from fangkong.people.import_schemas import ImportReport, RejectedRow
 from fangkong.people.import_template import template_csv, template_xlsx
-from fangkong.people.import_worker import ParsedFile, fewer_collections, parse_here, parse_path
+from fangkong.people.import_worker import ParsedFile, parse_here, parse_path
 from fangkong.people.protect import Protector
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -36,6 +36,7 @@ from fangkong.audit import service as audit
 from fangkong.config import Settings
 from fangkong.core import clock, tabular
 from fangkong.core.errors import DomainError
+from fangkong.core.heap import fewer_collections
 from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
@@ -249,6 +250,15 @@ class Import:
     def run(self, rows: Rows, progress: Callable[[int], None] | None = None) -> ImportReport:
         self.started = clock.now()
         checker = Checker(now=self.started, today=clock.local_today())
+        with fewer_collections():  # an upload's too, not only the command's
+            self._chunks(rows, checker, progress)
+        if self.report.rows == 0:
+            raise errors.EmptyList()
+        self.report.rejected_lines.sort(key=lambda row: row.line)
+        self._audit()
+        return self.report
+
+    def _chunks(self, rows: Rows, checker: Checker, progress: Callable[[int], None] | None) -> None:
         for chunk in batched(rows, CHUNK):
             good = []
             for line, raw in chunk:
@@ -264,11 +274,6 @@ class Import:
             self._chunk(good)
             if progress is not None:
                 progress(len(chunk))
-        if self.report.rows == 0:
-            raise errors.EmptyList()
-        self.report.rejected_lines.sort(key=lambda row: row.line)
-        self._audit()
-        return self.report
 
     def _chunk(self, rows: list[Row]) -> None:
         if not rows:
