@@ -15,6 +15,7 @@ import typer
 
 from fangkong.core import clock, console
 from fangkong.core.errors import DomainError
+from fangkong.core.heap import fewer_collections
 from fangkong.people.protect import Protector
 from fangkong.simulate import city as city_service
 from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, DriverError, Options
@@ -158,7 +159,7 @@ def outbreak(  # noqa: PLR0917 - a command's options
     lines = []
     with TruthWriter(folder, driver.city.population, driver.outbreak.venues) as truth:
         for _ in range(days):
-            with console.unit_of_work() as session:
+            with fewer_collections(), console.unit_of_work() as session:  # a day is bulk work
                 today, line = driver.step(session)
             truth.write(today)
             lines.append(line)
