@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core import clock, tabular
+from fangkong.core.heap import fewer_collections
 from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
@@ -85,6 +86,14 @@ def _lab(session: Session, actor: Principal, lab_id: int | None) -> Lab:
 
 
 def upload_lines(session: Session, *, actor: Principal, lab: Lab, lines: Lines) -> UploadReport:
+    """Stage, resolve and write a lab's results and react to them (tasks, codes, cases), with
+    rarer garbage collections meanwhile (``core.heap``): an upload's positives set off the
+    cases' and contacts' bulk work."""
+    with fewer_collections():
+        return _upload_lines(session, actor=actor, lab=lab, lines=lines)
+
+
+def _upload_lines(session: Session, *, actor: Principal, lab: Lab, lines: Lines) -> UploadReport:
     now = clock.now()
     edition = healthcode.current_edition(session)
     checker = LineChecker(threshold=edition.testing.positive_ct_threshold, now=now)
