@@ -16,7 +16,6 @@ touches the database. A file refused as a whole is refused by the child with the
 
 from __future__ import annotations
 
-import gc
 import io
 import multiprocessing
 import pickle
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fangkong.core.errors import DomainError
-from fangkong.core.heap import BULK_THRESHOLD
+from fangkong.core.heap import fewer_collections
 from fangkong.core.iterables import batched
 from fangkong.core.tabular import Row, read_file
 from fangkong.models import KeyGroup
@@ -237,8 +236,13 @@ def _receive(child: Any, receiver: Connection) -> tuple[str, Any]:
 
 def _child_main(path: str, key: bytes, today: date, batch_size: int, sender: Connection) -> None:
     """The child process: read, parse, send; report a refusal or a failure instead of dying."""
-    gc.freeze()
-    gc.set_threshold(BULK_THRESHOLD, *gc.get_threshold()[1:])
+    with fewer_collections():  # the child's whole life is the parse
+        _parse_and_send(path, key, today, batch_size, sender)
+
+
+def _parse_and_send(
+    path: str, key: bytes, today: date, batch_size: int, sender: Connection
+) -> None:
     try:
         rows = read_file(Path(path), COLUMNS, REQUIRED, strict=True)
         parsed = parse_here(rows, protector=Protector(key), today=today, batch=batch_size)
