@@ -33,11 +33,20 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option of ``Database.reads``: its transactions only read.
+READS_ONLY = "fangkong_reads_only"
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE: take SQLite's single write lock at BEGIN. A deferred transaction that reads
     # and then writes fails at once with SQLITE_BUSY when another connection wrote meanwhile
     # (the busy timeout does not apply to that upgrade); an immediate one waits its turn.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A transaction that only reads (``Database.reads``) takes no lock: in WAL mode it reads
+    # one snapshot next to the writer instead of queueing behind it.
+    if connection.get_execution_options().get(READS_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -93,6 +102,13 @@ class Database:
             {"join_transaction_mode": "create_savepoint"} if join_savepoint else {}
         )
         self.sessions = sessionmaker(bind=bind, expire_on_commit=False, **extra)
+        # Sessions that only read. On SQLite they do not wait for the write lock (a writer
+        # holding it for a while made an API request's user look-up wait the whole busy
+        # timeout, then fail: bench/BENCHMARKS.md); a flush in one is refused. A test's
+        # connection is shared as it is (its options would change for every session).
+        reading = bind.execution_options(**{READS_ONLY: True}) if isinstance(bind, Engine) else bind
+        self.reads = sessionmaker(bind=reading, expire_on_commit=False, **extra)
+        event.listen(self.reads, "before_flush", _refuse_flush)
 
     @property
     def engine(self) -> Engine:
@@ -107,6 +123,11 @@ class Database:
         """A unit of work for CLI commands and jobs: commit once at the end, or roll back."""
         with self.sessions() as session, session.begin():
             yield session
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a Database.reads() session only reads; use Database.sessions()")
 
 
 def among(

@@ -65,7 +65,7 @@ async def _principal_for(request: Request, token: str) -> Principal:
 
 
 def _load_state(db: Database, user_id: int) -> tokens.UserState | None:
-    with db.sessions() as session:
+    with db.reads() as session:  # never queued behind SQLite's writer (the scans' writer)
         return tokens.load_state(session, user_id)
 
 
