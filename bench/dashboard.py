@@ -512,8 +512,8 @@ def over_http(engine: Engine, end: datetime, args: argparse.Namespace) -> list[T
     rows = []
     # a served worker's start-up (routes resolved, heap frozen; core/warmup.py), without the
     # export worker's thread
-    served = Settings(env="demo", export_worker=False)
-    with TestClient(FrozenApp(create_app(served), end)) as client:
+    settings = Settings(env="demo", export_worker=False)
+    with TestClient(FrozenApp(create_app(settings, served=True), end)) as client:
         for who, (token, cookie) in creds.items():
 
             def api(token: str = token) -> None:

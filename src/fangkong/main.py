@@ -31,7 +31,7 @@ from fangkong.cases import views as cases_views
 from fangkong.citizens import api as citizens_api
 from fangkong.citizens import views as citizens_views
 from fangkong.config import Settings
-from fangkong.core import http, warmup
+from fangkong.core import http, i18n, warmup
 from fangkong.core.bodylimit import BodyLimit
 from fangkong.core.errors import N_
 from fangkong.core.headers import SecurityHeaders, inline_script_hashes
@@ -49,6 +49,7 @@ from fangkong.people import api as people_api
 from fangkong.people import views as people_views
 from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
+from fangkong.policy.loader import get_edition
 from fangkong.quarantine import api as quarantine_api
 from fangkong.quarantine import views as quarantine_views
 from fangkong.regions import api as regions_api
@@ -58,6 +59,7 @@ from fangkong.reports import views as reports_views
 from fangkong.retention import api as retention_api
 from fangkong.retention import views as retention_views
 from fangkong.scans import api as scans_api
+from fangkong.scans import dependencies as scans_dependencies
 from fangkong.scans import views as scans_views
 from fangkong.sentinel import api as sentinel_api
 from fangkong.sentinel import views as sentinel_views
@@ -207,15 +209,16 @@ def shell_context(request: Request) -> dict[str, Any]:
     }
 
 
-def _lifespan(settings: Settings, db: Database) -> Any:
+def _lifespan(settings: Settings, db: Database, *, served: bool) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.env == "production":
             with db.sessions() as session:
                 deployment.check_production(session, settings)
         exports_worker.start(app)  # the export worker thread (docs/exports.md)
-        if settings.env != "test":  # a served worker; tests share routes resolved once
+        if served:  # tests share routes resolved once, and keep the collector as it is
             await warmup.resolve_routes(app)
+            _load_before_traffic(app, settings)
             warmup.freeze_heap()
         yield
         # What domains started on first use (the entry check's scan writer and read pools).
@@ -223,6 +226,16 @@ def _lifespan(settings: Settings, db: Database) -> Any:
             await hook()
 
     return lifespan
+
+
+def _load_before_traffic(app: FastAPI, settings: Settings) -> None:
+    """What the first requests would otherwise load while others wait behind them on the
+    event loop (bench/BENCHMARKS.md: 200 to 500 ms each): both catalogs (the first problem
+    answer parsed one), the policy editions, and the entry check's per-process state."""
+    for locale in i18n.SUPPORTED_LOCALES:
+        i18n.translations(locale)
+    get_edition(settings.policy)  # every shipped edition, parsed once per process
+    scans_dependencies.hotpath_for(app.state)
 
 
 def _request_id() -> str:
@@ -244,14 +257,19 @@ def _docs_script_hashes() -> list[str]:
     return inline_script_hashes(bytes(site.api_docs().body))
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, served: bool = False
+) -> FastAPI:
+    """The app. ``served``: a worker of ``fangkong serve``, which resolves its routes, loads
+    what its first requests would and freezes its start-up heap before taking traffic
+    (``core.warmup``), whatever the settings' ``env``."""
     settings = settings or Settings()
     deployment.check_keys(settings)
     db = database or Database(make_engine(settings.database_url))
     app = FastAPI(
         title="fangkong 防控",
         version="0.1.0",
-        lifespan=_lifespan(settings, db),
+        lifespan=_lifespan(settings, db, served=served),
         docs_url=None,  # served by site.py from vendored files
         redoc_url=None,
         dependencies=[Depends(refuse_nul_in_query)],
@@ -286,4 +304,4 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` (used by ``fangkong serve``): settings from the env."""
-    return create_app(Settings())
+    return create_app(Settings(), served=True)
