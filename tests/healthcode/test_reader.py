@@ -4,12 +4,13 @@ marked stale when the database fails or is too slow."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import pytest
@@ -20,7 +21,7 @@ from fangkong.core.events import publish
 from fangkong.core.principal import SYSTEM
 from fangkong.db import Database, make_engine
 from fangkong.healthcode.events import FactRaised, NegativeTest
-from fangkong.healthcode.reader import CodeReader, CodeSnapshot, Found
+from fangkong.healthcode.reader import CodeReader, CodeSnapshot, Found, _Cache
 from fangkong.models import PersonStatus
 from fangkong.people import service as people
 from fangkong.people.protect import Protector
@@ -120,6 +121,20 @@ def test_the_cache_is_bounded(session, db, settings, make_person):
     assert reader.cache.get(people[0].id) is None
     assert reader.cache.get(people[2].id) is not None
     reader.close()
+
+
+def test_cached_answers_leave_the_collector_s_tracking():
+    """A full cache must not make every full collection walk 200,000 objects: its entries are
+    plain tuples the collector stops tracking, and they come back as the snapshots put in."""
+    cache = _Cache(size=3)
+    snapshot = CodeSnapshot("yellow", ("contact.secondary", "zone.sealed"), SAMPLED,
+                            date(1990, 5, 1), "钱七")  # fmt: skip
+    cache.put(1, snapshot)
+    cache.put(2, None)
+    gc.collect()
+    entries = list(cache._items.values())
+    assert entries[1] is None and not gc.is_tracked(entries[0])
+    assert cache.get(1) == snapshot and cache.get(2) is None and cache.get(3) is None
 
 
 @pytest.fixture
