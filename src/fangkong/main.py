@@ -49,7 +49,7 @@ from fangkong.people import api as people_api
 from fangkong.people import views as people_views
 from fangkong.policy import api as policy_api
 from fangkong.policy import views as policy_views
-from fangkong.policy.loader import get_edition
+from fangkong.policy.loader import available_editions
 from fangkong.quarantine import api as quarantine_api
 from fangkong.quarantine import views as quarantine_views
 from fangkong.regions import api as regions_api
@@ -218,7 +218,7 @@ def _lifespan(settings: Settings, db: Database, *, served: bool) -> Any:
         exports_worker.start(app)  # the export worker thread (docs/exports.md)
         if served:  # tests share routes resolved once, and keep the collector as it is
             await warmup.resolve_routes(app)
-            _load_before_traffic(app, settings)
+            _load_before_traffic(app)
             warmup.freeze_heap()
         yield
         # What domains started on first use (the entry check's scan writer and read pools).
@@ -228,13 +228,13 @@ def _lifespan(settings: Settings, db: Database, *, served: bool) -> Any:
     return lifespan
 
 
-def _load_before_traffic(app: FastAPI, settings: Settings) -> None:
+def _load_before_traffic(app: FastAPI) -> None:
     """What the first requests would otherwise load while others wait behind them on the
     event loop (bench/BENCHMARKS.md: 200 to 500 ms each): both catalogs (the first problem
     answer parsed one), the policy editions, and the entry check's per-process state."""
     for locale in i18n.SUPPORTED_LOCALES:
         i18n.translations(locale)
-    get_edition(settings.policy)  # every shipped edition, parsed once per process
+    available_editions()  # every shipped edition, parsed once per process
     scans_dependencies.hotpath_for(app.state)
 
 
