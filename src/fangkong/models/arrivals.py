@@ -219,7 +219,9 @@ class ArrivalTask(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     trip_id: Mapped[int] = mapped_column(BigId, ForeignKey("trips.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id", ondelete="CASCADE"))
+    # the trip's person, copied (one range of ``ix_arrival_tasks_person``); no key to
+    # ``people``: the one to ``trips`` deletes a task with its trip (migration 0027)
+    person_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(16))
     grid_code: Mapped[str] = mapped_column(region_code_type())
     # the trip's arrival, copied (it never changes): a day's tasks are one range of
