@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
+from fangkong.core import offload
 from fangkong.people import import_driver, import_store, import_worker
 from fangkong.people.protect import Protector
 
@@ -53,15 +54,15 @@ def test_the_sqlite_date_conversion_is_sqlalchemys(day: date):
 def test_a_batch_of_refused_rows_crosses_the_pipe():
     parsed = import_worker.Parsed([], [(2, "person.invalid_name", "Bad name")], 1)
     receiver, sender = Pipe(duplex=False)
-    import_worker._send(sender, ("batch", parsed))
-    assert import_worker._receive(_Alive(), receiver) == ("batch", parsed)
+    offload.send(sender, ("batch", parsed))
+    assert offload.receive(_Alive(), "test", receiver) == ("batch", parsed)
 
 
 def test_a_script_is_hidden_from_the_spawned_parser_and_restored(monkeypatch):
     script = types.ModuleType("__main__")
     script.__file__ = "/usr/local/bin/fangkong"
     monkeypatch.setitem(sys.modules, "__main__", script)
-    with import_worker._script_not_rerun():
+    with offload.script_not_rerun():
         assert not hasattr(sys.modules["__main__"], "__file__")
     assert sys.modules["__main__"] is script
 

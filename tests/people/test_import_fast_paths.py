@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.iso7064 import mod_11_2
 
-from fangkong.core import security
+from fangkong.core import offload, security
 from fangkong.core.errors import DomainError
 from fangkong.models import IdType
 from fangkong.people import errors, idcard, import_worker, validation
@@ -202,8 +202,8 @@ def test_a_batch_crosses_the_pipe_without_the_memo_unchanged(protector: Protecto
     rows = mixed_rows()
     parsed = import_worker.Parsed(*parser.parse_batch(rows), len(rows))
     receiver, sender = Pipe(duplex=False)
-    import_worker._send(sender, ("batch", parsed))
-    kind, again = import_worker._receive(_Alive(), receiver)
+    offload.send(sender, ("batch", parsed))
+    kind, again = offload.receive(_Alive(), "test", receiver)
     assert kind == "batch"
     assert again == parsed
     assert again.candidates[0].values[11] == date(1980, 1, 2)

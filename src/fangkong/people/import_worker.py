@@ -1,37 +1,26 @@
 """Parsing a people file: in this process, or for a large file on disk in a second one.
 
 Parsing a row (document checks, AES-GCM for the ID and the phone, three keyed hashes) costs
-about as much CPU as writing it, and CPython runs Python code on one core at a time. So for a
-file of at least ``CHILD_MIN_BYTES`` a child process reads and parses while this process writes:
-the child sends each parsed batch through a pipe, at most one batch ahead (a send waits until
-the previous batch was received), so memory stays at two or three batches. Threads would not
-do: SQLite's ``executemany`` gives up the GIL for every row and waits for it again each time,
-which a busy parsing thread turns into a stall per row.
+about as much CPU as writing it. So for a file of at least ``CHILD_MIN_BYTES`` a child process
+(``core.offload``) reads and parses while this process writes, and sends each parsed batch
+through a pipe.
 
 The child is started with ``spawn`` (a fresh interpreter, nothing inherited: no database
-connection, no thread) and receives the data key as an argument through its pipe. It never
-touches the database. A file refused as a whole is refused by the child with the same
+connection, no thread; this module is light to import) and receives the data key as an
+argument through its pipe. A file refused as a whole is refused by the child with the same
 ``DomainError``, re-raised here; if this process stops reading, the child is terminated.
 """
 
 from __future__ import annotations
 
-import io
-import multiprocessing
-import pickle
-import sys
-import types
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, repeat
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from fangkong.core.errors import DomainError
-from fangkong.core.heap import fewer_collections
+from fangkong.core import offload
 from fangkong.core.iterables import batched
 from fangkong.core.tabular import Row, read_file
 from fangkong.models import KeyGroup
@@ -50,7 +39,6 @@ CHILD_MIN_BYTES = 4 * 1024 * 1024  # ~20,000 rows: below it, starting a process 
 # For estimating a CSV's rows from its size: a row of the template's columns, filled, is 80 to 90
 # bytes of UTF-8; the estimate errs low.
 BYTES_PER_ROW = 100
-POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -161,18 +149,8 @@ def parse_path(path: Path, *, protector: Protector, today: date) -> ParsedFile:
 
 
 def _parse_in_child(path: Path, *, protector: Protector, today: date) -> ParsedFile:
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main,
-        args=(str(path), protector.key, today, BATCH, sender),
-        name="people-import-parser",
-        daemon=True,
-    )
-    with _script_not_rerun():
-        child.start()
-    sender.close()
-    messages = _messages(child, receiver)
+    args = (str(path), protector.key, today, BATCH)
+    messages = offload.items(_parse_for_parent, args, name="import's parsing")
     try:
         present = next(messages)
     except BaseException:
@@ -181,99 +159,9 @@ def _parse_in_child(path: Path, *, protector: Protector, today: date) -> ParsedF
     return ParsedFile(present, messages, in_child=True)
 
 
-@contextmanager
-def _script_not_rerun() -> Iterator[None]:
-    """While a ``spawn`` child starts: a blank ``__main__`` when the command is a script.
-
-    ``spawn`` runs the parent's main script again in the child (for functions defined there),
-    and ``fangkong``'s console script imports every command: about 2 s of CPU before the child
-    reads a row, while this process waits for its first batch. The child's target lives in
-    this module, which the child imports by name, so it needs nothing from the script. A main
-    run as a module (``python -m``) has a ``__spec__`` and is left alone.
-    """
-    main = sys.modules["__main__"]
-    if getattr(main, "__spec__", None) is not None or not hasattr(main, "__file__"):
-        yield
-        return
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
-def _messages(child: Any, receiver: Connection) -> Generator[Any, None, None]:
-    """The child's messages in order: first the present columns, then each ``Parsed``."""
-    try:
-        while True:
-            kind, payload = _receive(child, receiver)
-            if kind == "done":
-                return
-            if kind == "refused":
-                error_class, detail = payload
-                raise error_class(detail)
-            if kind == "failed":
-                raise payload
-            yield payload
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
-
-
-def _receive(child: Any, receiver: Connection) -> tuple[str, Any]:
-    while not receiver.poll(POLL_SECONDS):
-        if not child.is_alive():
-            raise RuntimeError("the import's parsing process stopped unexpectedly")
-    try:
-        # From our own child process, never from a user (the user's file is parsed there).
-        message: tuple[str, Any] = pickle.loads(receiver.recv_bytes())  # noqa: S301
-    except EOFError:
-        raise RuntimeError("the import's parsing process stopped unexpectedly") from None
-    return message
-
-
-def _child_main(path: str, key: bytes, today: date, batch_size: int, sender: Connection) -> None:
-    """The child process: read, parse, send; report a refusal or a failure instead of dying."""
-    with fewer_collections():  # the child's whole life is the parse
-        _parse_and_send(path, key, today, batch_size, sender)
-
-
-def _parse_and_send(
-    path: str, key: bytes, today: date, batch_size: int, sender: Connection
-) -> None:
-    try:
-        rows = read_file(Path(path), COLUMNS, REQUIRED, strict=True)
-        parsed = parse_here(rows, protector=Protector(key), today=today, batch=batch_size)
-        _send(sender, ("present", parsed.present))
-        for batch in parsed.batches:
-            _send(sender, ("batch", batch))
-        _send(sender, ("done", None))
-    except DomainError as error:
-        _send(sender, ("refused", (type(error), error.detail)))
-    except Exception as error:  # any failure is reported to the parent, not lost
-        _send(sender, ("failed", _picklable(error)))
-    finally:
-        sender.close()
-
-
-def _send(sender: Connection, message: tuple[str, Any]) -> None:
-    """Pickle ``message`` without pickle's memo (``Pickler.fast``) and send it.
-
-    The memo records every object pickled so that a shared or recursive one is written once;
-    a batch holds no recursion and hardly any sharing, but some thirty objects a row, so
-    the memo was more than half of the child's pickling CPU (measured: 3.9 µs a row with it,
-    1.5 without). Without it the stream also carries no memo entries for the parent to
-    store while unpickling."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(message)
-    sender.send_bytes(buffer.getbuffer())
-
-
-def _picklable(error: Exception) -> Exception:
-    if isinstance(error, OSError):
-        return OSError(error.errno, error.strerror, error.filename)
-    return RuntimeError(f"the import's parsing process failed: {type(error).__name__}: {error}")
+def _parse_for_parent(path: str, key: bytes, today: date, batch_size: int) -> Iterator[Any]:
+    """The child process: the file's present columns, then each parsed batch."""
+    rows = read_file(Path(path), COLUMNS, REQUIRED, strict=True)
+    parsed = parse_here(rows, protector=Protector(key), today=today, batch=batch_size)
+    yield parsed.present
+    yield from parsed.batches

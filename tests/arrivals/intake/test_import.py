@@ -9,14 +9,25 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from arrivals.intake.helpers import NINTH, activate, trips_of
-from arrivals.world import NANGANG, make_resident, make_risk_area
+from arrivals.world import DAOLI, NANGANG, make_resident, make_risk_area
 from factories import resident_id
+from fangkong.arrivals.intake import importer
 from fangkong.core import clock
+from fangkong.core.masking import mask_id_number, mask_phone
+from fangkong.core.principal import Principal
 from fangkong.models.arrivals import ArrivalReport, Trip
 from fangkong.people.protect import Protector
 
 IMPORT = "/api/v1/arrivals/import"
 HEADER = "身份证号,手机号,姓名,来源省,来源市,来源区县,来源详细地址,出发日期,抵达时间,交通方式,车次航班车牌\n"
+
+
+EXPECTED_CODES = {
+    4: "arrival.unknown_origin", 5: "arrival.dates_order", 6: "arrival.arrived_in_future",
+    7: "arrival.bad_id_number", 8: "arrival.bad_phone", 9: "arrival.duplicate_in_file",
+    10: "arrival.outside_jurisdiction", 11: "arrival.arrived_at_invalid",
+    12: "arrival.transport_invalid",
+}  # fmt: skip
 
 
 def _when(hours_ago: float) -> str:
@@ -64,12 +75,7 @@ def test_pushed_list_refuses_row_by_row_and_reimport_is_a_no_op(
     assert response.status_code == 200, response.text
     report = response.json()
     codes = {row["line"]: row["code"] for row in report["rejected_lines"]}
-    assert codes == {
-        4: "arrival.unknown_origin", 5: "arrival.dates_order", 6: "arrival.arrived_in_future",
-        7: "arrival.bad_id_number", 8: "arrival.bad_phone", 9: "arrival.duplicate_in_file",
-        10: "arrival.outside_jurisdiction", 11: "arrival.arrived_at_invalid",
-        12: "arrival.transport_invalid",
-    }  # fmt: skip
+    assert codes == EXPECTED_CODES
     assert (report["accepted"], report["matched"], report["unmatched"]) == (3, 2, 1)
     assert (report["trips_new"], report["rejected"]) == (1, 9)
     [trip] = trips_of(session, mine)
@@ -79,6 +85,46 @@ def test_pushed_list_refuses_row_by_row_and_reimport_is_a_no_op(
     again = app_client.post(IMPORT, files=files, headers=staff["officer"]).json()
     assert (again["accepted"], again["unchanged"], again["trips_new"]) == (0, 3, 0)
     assert session.scalar(select(func.count()).select_from(ArrivalReport)) == 3
+
+
+def test_a_large_file_is_checked_in_a_second_process_with_the_same_result(
+    session, settings, world, tmp_path, monkeypatch
+):
+    """The command's path: a file at least ``CHILD_MIN_BYTES`` long (here: any) is read,
+    checked and sealed by a forked child; every refusal, the stored reports and a re-import
+    (its stored lines still making their repeats duplicates) are as the upload's."""
+    activate(session, NINTH)
+    make_risk_area(session, grade="high", area="望京街道")
+    mine = make_resident(session, settings)
+    theirs = make_resident(session, settings, grid=NANGANG + "001002003")
+    session.flush()
+    path = tmp_path / "push.csv"
+    path.write_text(_list(settings, mine, theirs), encoding="utf-8")
+    monkeypatch.setattr(importer, "CHILD_MIN_BYTES", 0)
+    spawned = []
+    monkeypatch.setattr(importer.offload, "items", _counting(importer.offload.items, spawned))
+    officer = Principal(id=None, username="officer", role="district_officer", region_code=DAOLI)
+    first = importer.import_path(session, settings, actor=officer, path=path, in_child=True)
+    assert len(spawned) == 1
+    codes = {row.line: row.code for row in first.rejected_lines}
+    assert codes == EXPECTED_CODES
+    assert (first.accepted, first.matched, first.unmatched, first.trips_new) == (3, 2, 1, 1)
+    reports = session.scalars(select(ArrivalReport).order_by(ArrivalReport.row_no)).all()
+    assert [r.row_no for r in reports] == [2, 3, 13]
+    assert reports[1].phone_masked == mask_phone("13900000001")
+    assert Protector(settings.data_key_bytes).open_phone(reports[1].phone_enc) == "13900000001"
+    assert reports[0].id_number_masked == mask_id_number(_number(settings, mine))
+    again = importer.import_path(session, settings, actor=officer, path=path, in_child=True)
+    assert (again.accepted, again.unchanged, again.trips_new) == (0, 3, 0)
+    assert {row.line: row.code for row in again.rejected_lines} == EXPECTED_CODES
+
+
+def _counting(items, calls):
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("start"))
+        return items(*args, **kwargs)
+
+    return counted
 
 
 def test_unmatched_then_matched(app_client, session, settings, staff):

@@ -1,9 +1,9 @@
 """Pushed lists (大数据推送): CSV/XLSX rows by ID number or phone with origin and arrival time,
 streamed in chunks through the same merge-and-classify path as every other channel.
 
-1. Each row is checked alone (identity, origin, dates, transport; a row repeating an earlier
-   one's person and arrival is refused); refused rows are counted, the first ``MAX_LISTED``
-   listed with their line and reason.
+1. Each row is checked alone and the valid ones sealed (``checking``: for a large file on
+   disk, by a second process while this one writes); refused rows are counted, the first
+   ``MAX_LISTED`` listed with their line and reason.
 2. Per chunk: people found by keyed hash (two queries), rows of people outside the importer's
    jurisdiction refused, the others merged into trips and classified (``trips.attach``), then
    the reports written with Core inserts. A row no registered person matches is kept as an
@@ -16,36 +16,29 @@ Nothing is committed here.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fangkong.arrivals import places
 from fangkong.arrivals.intake import errors, identity, trips
+from fangkong.arrivals.intake.checking import Checked, Checker, Row, checked_chunks
 from fangkong.arrivals.intake.schemas import ImportReport, RefusedRow
-from fangkong.arrivals.intake.trips import FUTURE_SKEW as _SKEW
 from fangkong.audit import service as audit
 from fangkong.config import Settings
-from fangkong.core import clock, tabular
-from fangkong.core.errors import DomainError
+from fangkong.core import clock, offload, tabular
 from fangkong.core.heap import fewer_collections
-from fangkong.core.iterables import batched
-from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
 from fangkong.db import bulk_insert
 from fangkong.healthcode import service as healthcode
 from fangkong.models.arrivals import ArrivalReport
 
-CHUNK = 5_000
 MAX_LISTED = 1_000
+CHILD_MIN_BYTES = 4 * 1024 * 1024  # ~37,000 rows: below it, starting a process costs more
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 COLUMN_HEADERS = {
     "id_number": "身份证号", "phone": "手机号", "name": "姓名", "origin_province": "来源省",
@@ -61,13 +54,6 @@ ALIASES |= {"身份证": "id_number", "证件号码": "id_number", "电话": "ph
 REQUIRED = frozenset({"origin_province", "origin_district", "arrived_at"})
 EXAMPLE = ("110101199003070011", "13800138000", "张三", "北京市", "北京市", "朝阳区",
            "望京街道", "2026-11-28", "2026-11-30 14:20", "火车", "G1234")  # fmt: skip
-TRANSPORT = {"car": "car", "自驾": "car", "汽车": "car", "私家车": "car", "train": "train",
-             "火车": "train", "高铁": "train", "plane": "plane", "飞机": "plane",
-             "航班": "plane", "coach": "coach", "大巴": "coach", "客车": "coach",
-             "ship": "ship", "船": "ship", "轮船": "ship", "other": "other",
-             "其他": "other"}  # fmt: skip
-_LOCAL = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2})?$")
-Rows = Iterable[tuple[int, dict[str, str]]]
 
 REPORTS = ArrivalReport.metadata.tables["arrival_reports"]
 
@@ -92,138 +78,6 @@ def digest_path(path: Path) -> str:
     return found.hexdigest()
 
 
-class Refused(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-@dataclass
-class Row:
-    """A checked row, shaped like a report for ``trips.attach`` (which sets ``trip_id``)."""
-
-    line: int
-    id_number: str | None
-    phone: str | None
-    name: str | None
-    origin_province: str
-    origin_city: str
-    origin_district: str
-    origin_code: str
-    origin_area: str
-    departed_on: date | None
-    arrived_at: datetime
-    transport: str | None
-    transport_no: str | None
-    channel: str = "pushed"
-    person_id: int | None = None
-    trip_id: int | None = None
-    region_code: str = ""
-
-
-def _arrived_at(text: str) -> datetime:
-    value = text.strip().replace("/", "-")
-    try:
-        if _LOCAL.match(value):
-            at = datetime.fromisoformat(value.replace(" ", "T"))
-        else:
-            at = datetime.fromisoformat(value)
-    except ValueError:
-        raise Refused("arrival.arrived_at_invalid") from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=clock.LOCAL_TZ)
-    return at.astimezone(UTC)
-
-
-def _departed_on(text: str) -> date | None:
-    value = text.strip().replace("/", "-")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]) if len(value) >= 8 else date.fromisoformat(value)
-    except ValueError:
-        raise Refused("arrival.departed_on_invalid") from None
-
-
-def _short(value: str, limit: int) -> str:
-    if len(value) > limit:
-        raise Refused("arrival.too_long")
-    return value
-
-
-@dataclass
-class Checker:
-    now: datetime
-    today: date
-    seen: set[tuple[str, datetime]] = field(default_factory=set)
-
-    def check(self, line: int, raw: dict[str, str]) -> Row:
-        id_number = raw.get("id_number", "").strip() or None
-        phone = raw.get("phone", "").strip() or None
-        if not id_number and not phone:
-            raise Refused("arrival.identity_missing")
-        id_number = self._id(id_number)
-        phone = self._phone(phone)
-        place = places.find(raw.get("origin_province", ""), raw.get("origin_city", ""),
-                            raw.get("origin_district", ""))  # fmt: skip
-        if place is None:
-            raise Refused("arrival.unknown_origin")
-        arrived_at = _arrived_at(raw.get("arrived_at", ""))
-        departed_on = _departed_on(raw.get("departed_on", ""))
-        self._dates(departed_on, arrived_at)
-        key = (id_number or f"phone:{phone}", arrived_at)
-        if key in self.seen:
-            raise Refused("arrival.duplicate_in_file")
-        self.seen.add(key)
-        return Row(
-            line=line, id_number=id_number, phone=phone,
-            name=_short(raw.get("name", "").strip(), 50) or None,
-            origin_province=place.province, origin_city=place.city,
-            origin_district=place.district, origin_code=place.code,
-            origin_area=_short(raw.get("origin_area", "").strip(), 200),
-            departed_on=departed_on, arrived_at=arrived_at,
-            transport=self._transport(raw.get("transport", "")),
-            transport_no=_short(raw.get("transport_no", "").strip(), 20) or None,
-        )  # fmt: skip
-
-    def remember(self, raw: dict[str, str]) -> None:
-        """A row stored before: its person and arrival still make later repeats duplicates."""
-        with contextlib.suppress(Refused):
-            self.check(0, raw)
-
-    def _id(self, number: str | None) -> str | None:
-        if number is None:
-            return None
-        try:
-            return identity.checked_id(number, self.today)
-        except DomainError:
-            raise Refused("arrival.bad_id_number") from None
-
-    @staticmethod
-    def _phone(phone: str | None) -> str | None:
-        if phone is None:
-            return None
-        try:
-            return identity.checked_phone(phone)
-        except DomainError:
-            raise Refused("arrival.bad_phone") from None
-
-    def _dates(self, departed_on: date | None, arrived_at: datetime) -> None:
-        if arrived_at > self.now + _SKEW:
-            raise Refused("arrival.arrived_in_future")
-        if departed_on and departed_on > arrived_at.astimezone(clock.LOCAL_TZ).date():
-            raise Refused("arrival.dates_order")
-
-    @staticmethod
-    def _transport(text: str) -> str | None:
-        value = text.strip().lower()
-        if not value:
-            return None
-        if value not in TRANSPORT:
-            raise Refused("arrival.transport_invalid")
-        return TRANSPORT[value]
-
-
 @dataclass
 class Import:
     session: Session
@@ -239,6 +93,10 @@ class Import:
         self.edition = healthcode.current_edition(self.session)
         statement = select(ArrivalReport.row_no).where(ArrivalReport.batch_ref == self.batch_ref)
         self.done = {n for n in self.session.scalars(statement) if n is not None}
+        self.started = clock.now()
+
+    def checker(self) -> Checker:
+        return Checker(now=self.started, today=clock.local_today())
 
     def refuse(self, line: int, code: str) -> None:
         self.report.rejected += 1
@@ -247,33 +105,33 @@ class Import:
                 RefusedRow(line=line, code=code, message=errors.REASONS[code])
             )
 
-    def run(self, rows: Rows, progress: Callable[[int], None] | None = None) -> ImportReport:
-        self.started = clock.now()
-        checker = Checker(now=self.started, today=clock.local_today())
+    def run(
+        self, chunks: Iterable[Checked], progress: Callable[[int], None] | None = None
+    ) -> ImportReport:
         with fewer_collections():  # an upload's too, not only the command's
-            self._chunks(rows, checker, progress)
+            for checked in chunks:
+                self._chunk(self._fresh(checked))
+                if progress is not None:
+                    progress(checked.size)
         if self.report.rows == 0:
             raise errors.EmptyList()
         self.report.rejected_lines.sort(key=lambda row: row.line)
         self._audit()
         return self.report
 
-    def _chunks(self, rows: Rows, checker: Checker, progress: Callable[[int], None] | None) -> None:
-        for chunk in batched(rows, CHUNK):
-            good = []
-            for line, raw in chunk:
-                self.report.rows += 1
-                if line in self.done:  # stored by an earlier import of this file
-                    self.report.unchanged += 1
-                    checker.remember(raw)
-                    continue
-                try:
-                    good.append(checker.check(line, raw))
-                except Refused as refused:
-                    self.refuse(line, refused.code)
-            self._chunk(good)
-            if progress is not None:
-                progress(len(chunk))
+    def _fresh(self, checked: Checked) -> list[Row]:
+        """The chunk's rows not stored by an earlier import of this file; its refusals
+        counted. A stored line was still checked, so that a later repeat of its person and
+        arrival in the file is a duplicate as it was the first time."""
+        self.report.rows += checked.size
+        for line, code in checked.refused:
+            if line in self.done:
+                self.report.unchanged += 1
+            else:
+                self.refuse(line, code)
+        fresh = [row for row in checked.rows if row.line not in self.done]
+        self.report.unchanged += len(checked.rows) - len(fresh)
+        return fresh
 
     def _chunk(self, rows: list[Row]) -> None:
         if not rows:
@@ -296,36 +154,23 @@ class Import:
 
     def _people(self, rows: list[Row]) -> dict[int, Any]:
         """Each row's person (a row of id, grid and name) by line."""
-        id_hashes = {r.line: self.protect.id_hash(identity.ID_TYPE, r.id_number)
-                     for r in rows if r.id_number}  # fmt: skip
-        phone_hashes = {r.line: self.protect.phone_hash(r.phone) for r in rows if r.phone}
-        by_id = identity.homes_by_hash(self.session, "id_number_hash", id_hashes.values())
-        by_phone = identity.homes_by_hash(self.session, "phone_hash", phone_hashes.values())
+        by_id = identity.homes_by_hash(
+            self.session, "id_number_hash", [r.id_hash for r in rows if r.id_hash]
+        )
+        by_phone = identity.homes_by_hash(
+            self.session, "phone_hash", [r.phone_hash for r in rows if r.phone_hash]
+        )
         found: dict[int, Any] = {}
         for row in rows:
-            person = by_id.get(id_hashes.get(row.line, "")) or by_phone.get(
-                phone_hashes.get(row.line, "")
-            )
+            person = by_id.get(row.id_hash or "") or by_phone.get(row.phone_hash or "")
             if person is not None:
                 found[row.line] = person
-        self._hashes = (id_hashes, phone_hashes)
         return found
 
     def _write(self, rows: list[Row]) -> None:
         if not rows:
             return
-        id_hashes, phone_hashes = self._hashes
-        with_id = [r for r in rows if r.id_number]
-        with_phone = [r for r in rows if r.phone]
-        id_enc = dict(zip((r.line for r in with_id),
-                          self.protect.encrypt_ids([r.id_number or "" for r in with_id]),
-                          strict=True))  # fmt: skip
-        phone_enc = dict(zip((r.line for r in with_phone),
-                             self.protect.encrypt_phones([r.phone or "" for r in with_phone]),
-                             strict=True))  # fmt: skip
-        now = self.started
-        values = [self._values(r, id_enc=id_enc, phone_enc=phone_enc, id_hashes=id_hashes,
-                               phone_hashes=phone_hashes, now=now) for r in rows]  # fmt: skip
+        values = [self._values(row) for row in rows]
         # Core: the ORM's bulk insert groups rows by which values are None (no phone, no
         # departure date, unmatched) and sends many more statements.
         bulk_insert(self.session.connection(), REPORTS, values)
@@ -334,24 +179,19 @@ class Import:
         self.report.matched += matched
         self.report.unmatched += len(rows) - matched
 
-    def _values(
-        self, row: Row, *, id_enc: dict[int, bytes], phone_enc: dict[int, bytes],
-        id_hashes: dict[int, str], phone_hashes: dict[int, str], now: datetime,
-    ) -> dict[str, Any]:  # fmt: skip
+    def _values(self, row: Row) -> dict[str, Any]:
         return {
             "channel": "pushed", "person_id": row.person_id, "trip_id": row.trip_id,
-            "name": row.name, "id_number_enc": id_enc.get(row.line),
-            "id_number_hash": id_hashes.get(row.line),
-            "id_number_masked": mask_id_number(row.id_number) if row.id_number else None,
-            "phone_enc": phone_enc.get(row.line), "phone_hash": phone_hashes.get(row.line),
-            "phone_masked": mask_phone(row.phone) if row.phone else None,
+            "name": row.name, "id_number_enc": row.id_enc, "id_number_hash": row.id_hash,
+            "id_number_masked": row.id_masked, "phone_enc": row.phone_enc,
+            "phone_hash": row.phone_hash, "phone_masked": row.phone_masked,
             "origin_province": row.origin_province, "origin_city": row.origin_city,
             "origin_district": row.origin_district, "origin_code": row.origin_code,
             "origin_area": row.origin_area, "departed_on": row.departed_on,
             "arrived_at": row.arrived_at, "transport": row.transport,
             "transport_no": row.transport_no, "dest_address": "",
             "region_code": row.region_code, "batch_ref": self.batch_ref, "row_no": row.line,
-            "reported_by": self.actor.id, "reported_at": now,
+            "reported_by": self.actor.id, "reported_at": self.started,
         }  # fmt: skip
 
     def _audit(self) -> None:
@@ -366,15 +206,36 @@ def import_upload(
     session: Session, settings: Settings, *, actor: Principal, filename: str, data: bytes
 ) -> ImportReport:
     rows = tabular.read_upload(filename, data, ALIASES, REQUIRED, strict=True)
-    return Import(session, settings, actor, digest_bytes(data)).run(rows)
+    work = Import(session, settings, actor, digest_bytes(data))
+    return work.run(checked_chunks(rows, work.checker(), work.protect, stored=work.done))
 
 
 def import_path(
     session: Session, settings: Settings, *, actor: Principal, path: Path,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, in_child: bool = False,
 ) -> ImportReport:  # fmt: skip
+    """Import a list from disk. ``in_child`` (a command, which runs one thread): a file of at
+    least ``CHILD_MIN_BYTES`` is read, checked and sealed by a forked second process
+    (``core.offload``) while this one writes the chunk before."""
+    work = Import(session, settings, actor, digest_path(path))
+    args = (path, work.checker(), settings.data_key_bytes, frozenset(work.done))
+    chunks: Generator[Checked, None, None]
+    if in_child and path.stat().st_size >= CHILD_MIN_BYTES:
+        chunks = offload.items(_checked_file, args, name="list's checking", start="fork")
+    else:
+        chunks = _checked_file(*args)
+    try:
+        return work.run(chunks, progress)
+    finally:
+        chunks.close()
+
+
+def _checked_file(
+    path: Path, checker: Checker, key: bytes, stored: frozenset[int]
+) -> Generator[Checked, None, None]:
+    """The file's chunks, checked and sealed (in this process or in the child)."""
     rows = tabular.read_file(path, ALIASES, REQUIRED, strict=True)
-    return Import(session, settings, actor, digest_path(path)).run(rows, progress)
+    return checked_chunks(rows, checker, identity.protector(key), stored=stored)
 
 
 def count_rows(path: Path) -> int | None:

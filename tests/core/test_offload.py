@@ -1,0 +1,83 @@
+"""``core.offload.items``: a child process's items arrive in order, forked or spawned; a
+refusal in the child is raised again with its class and detail, any other failure as a
+``RuntimeError`` naming the child; a child that dies is noticed; closing early ends it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from fangkong.core import offload
+from fangkong.core.errors import InvalidInput
+
+
+def _squares(count: int) -> Iterator[tuple[int, int]]:
+    for n in range(count):
+        yield n, n * n
+
+
+def _refuses_after(count: int) -> Iterator[int]:
+    yield from range(count)
+    raise InvalidInput("row 7")
+
+
+def _fails() -> Iterator[int]:
+    yield 1
+    raise ValueError("broken")
+
+
+def _dies() -> Iterator[int]:
+    yield os.getpid()
+    os._exit(3)
+
+
+def _endless() -> Iterator[int]:
+    n = 0
+    while True:
+        yield os.getpid() if n == 0 else n
+        n += 1
+
+
+def test_the_items_arrive_in_order_from_a_forked_child():
+    items = list(offload.items(_squares, (5,), name="test", start="fork"))
+    assert items == [(n, n * n) for n in range(5)]
+
+
+def test_a_spawned_child_imports_its_target_by_name():
+    # a fresh interpreter: the target must be importable there (a test module is not)
+    assert list(offload.items(iter, ([3, 1, 2],), name="test", start="spawn")) == [3, 1, 2]
+
+
+def test_a_refusal_in_the_child_is_raised_here_with_its_class_and_detail():
+    items = offload.items(_refuses_after, (2,), name="test", start="fork")
+    assert next(items) == 0 and next(items) == 1
+    with pytest.raises(InvalidInput) as raised:
+        next(items)
+    assert raised.value.detail == "row 7"
+
+
+def test_another_failure_is_a_runtime_error_naming_the_child():
+    items = offload.items(_fails, (), name="list's checking", start="fork")
+    assert next(items) == 1
+    with pytest.raises(RuntimeError, match="list's checking process failed: ValueError: broken"):
+        next(items)
+
+
+def test_a_child_that_dies_is_noticed(monkeypatch):
+    monkeypatch.setattr(offload, "POLL_SECONDS", 0.05)
+    items = offload.items(_dies, (), name="test", start="fork")
+    pid = next(items)
+    assert pid != os.getpid()
+    with pytest.raises(RuntimeError, match="test process stopped unexpectedly"):
+        next(items)
+
+
+def test_closing_early_ends_the_child():
+    items = offload.items(_endless, (), name="test", start="fork")
+    pid = next(items)
+    assert next(items) == 1
+    items.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # terminated and joined: no such process any more
