@@ -172,40 +172,51 @@ class Checker:
 
 @dataclass
 class Checked:
-    """One chunk of a list: how many rows it had, its valid rows (sealed) and its refused
-    lines with their reasons, in line order."""
+    """One chunk of a list: how many rows it had, its valid rows (sealed), its refused lines
+    with their reasons (in line order), and how many of its lines an earlier import of the
+    same file stored (skipped)."""
 
     size: int
     rows: list[Row]
     refused: list[tuple[int, str]]
+    stored: int = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpacked, (self.size, [_ROW_VALUES(row) for row in self.rows], self.refused))
+        rows = [_ROW_VALUES(row) for row in self.rows]
+        return (_unpacked, (self.size, rows, self.refused, self.stored))
 
 
 _ROW_VALUES = attrgetter(*(f.name for f in fields(Row)))
 
 
-def _unpacked(size: int, rows: list[tuple[Any, ...]], refused: list[tuple[int, str]]) -> Checked:
-    return Checked(size, [Row(*values) for values in rows], refused)
+def _unpacked(
+    size: int, rows: list[tuple[Any, ...]], refused: list[tuple[int, str]], stored: int
+) -> Checked:
+    return Checked(size, [Row(*values) for values in rows], refused, stored)
 
 
 def checked_chunks(
     rows: Rows, checker: Checker, protect: Protector, *, stored: Collection[int] = ()
 ) -> Generator[Checked, None, None]:
     """The list's rows, ``CHUNK`` at a time, checked and sealed. A ``stored`` line (written by
-    an earlier import of the same file) is checked but not sealed: the importer skips it, and
-    its person and arrival still make a later repeat in the file a duplicate."""
+    an earlier import of the same file) is only counted; it is still checked, so that its
+    person and arrival make a later repeat in the file a duplicate as they did the first
+    time."""
     for chunk in batched(rows, CHUNK):
-        good: list[Row] = []
-        refused: list[tuple[int, str]] = []
+        checked = Checked(len(chunk), [], [])
         for line, raw in chunk:
             try:
-                good.append(checker.check(line, raw))
+                row = checker.check(line, raw)
             except Refused as refusal:
-                refused.append((line, refusal.code))
-        seal([row for row in good if row.line not in stored], protect)
-        yield Checked(len(chunk), good, refused)
+                row, code = None, refusal.code
+            if line in stored:
+                checked.stored += 1
+            elif row is None:
+                checked.refused.append((line, code))
+            else:
+                checked.rows.append(row)
+        seal(checked.rows, protect)
+        yield checked
 
 
 def seal(rows: list[Row], protect: Protector) -> None:

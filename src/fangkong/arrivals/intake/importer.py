@@ -110,7 +110,7 @@ class Import:
     ) -> ImportReport:
         with fewer_collections():  # an upload's too, not only the command's
             for checked in chunks:
-                self._chunk(self._fresh(checked))
+                self._chunk(self._counted(checked))
                 if progress is not None:
                     progress(checked.size)
         if self.report.rows == 0:
@@ -119,19 +119,13 @@ class Import:
         self._audit()
         return self.report
 
-    def _fresh(self, checked: Checked) -> list[Row]:
-        """The chunk's rows not stored by an earlier import of this file; its refusals
-        counted. A stored line was still checked, so that a later repeat of its person and
-        arrival in the file is a duplicate as it was the first time."""
+    def _counted(self, checked: Checked) -> list[Row]:
+        """The chunk's rows to write; its refused and skipped lines counted."""
         self.report.rows += checked.size
+        self.report.unchanged += checked.stored
         for line, code in checked.refused:
-            if line in self.done:
-                self.report.unchanged += 1
-            else:
-                self.refuse(line, code)
-        fresh = [row for row in checked.rows if row.line not in self.done]
-        self.report.unchanged += len(checked.rows) - len(fresh)
-        return fresh
+            self.refuse(line, code)
+        return checked.rows
 
     def _chunk(self, rows: list[Row]) -> None:
         if not rows:
