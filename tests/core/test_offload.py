@@ -81,3 +81,23 @@ def test_closing_early_ends_the_child():
     items.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # terminated and joined: no such process any more
+
+
+def test_closing_before_the_first_item_ends_the_child():
+    items = offload.items(_endless, (), name="test", start="fork")
+    child = items.gi_frame.f_locals["child"]
+    items.close()
+    assert child.exitcode is not None  # terminated and joined
+
+
+def test_a_forked_child_ends_when_nobody_reads_any_more():
+    """As when the parent is killed: the child holds no copy of the reading end, so its next
+    send fails and it ends, rather than wait forever on a full pipe (and keep the parent's
+    database connection open)."""
+    items = offload.items(_endless, (), name="test", start="fork")
+    frame = items.gi_frame.f_locals
+    child, receiver = frame["child"], frame["receiver"]
+    receiver.close()
+    child.join(timeout=10)
+    assert child.exitcode == 0
+    items.close()

@@ -21,18 +21,22 @@ How the child starts:
 - ``fork``: a copy of this process, ready at once with every module it has imported. Only
   for a process with a single thread (a command, never the server): a lock held by another
   thread at the fork would stay held in the child. The child leaves with ``os._exit`` and so
-  never closes the database connections it inherits.
+  never closes the database connections it inherits; this process's heap is frozen before
+  the fork, so that the child's collector runs none of its finalizers either. The child
+  closes its copy of the pipe's reading end: if this process dies, the child's next send
+  fails and it ends.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import pickle
 import sys
 import types
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any, Literal
 
@@ -57,15 +61,34 @@ def items(
         else multiprocessing.get_context("spawn")
     )
     receiver, sender = context.Pipe(duplex=False)
+    inherited = receiver if start == "fork" else None  # the child closes its copy
     child = context.Process(
-        target=_child_main, args=(target, args, name, sender), name=name, daemon=True
+        target=_child_main, args=(target, args, name, sender, inherited), name=name, daemon=True
     )
+    try:
+        _start(child, start)
+    except BaseException:
+        receiver.close()
+        raise
+    finally:
+        sender.close()
+    messages = _messages(child, name, receiver)
+    next(messages)  # primed: from now on, closing it ends the child even before a first item
+    return messages
+
+
+def _start(child: Any, start: Start) -> None:
+    if start == "spawn":
+        with script_not_rerun():
+            child.start()
+        return
     sys.stdout.flush()  # a forked child would write what is still buffered again
     sys.stderr.flush()
-    with script_not_rerun() if start == "spawn" else nullcontext():
-        child.start()
-    sender.close()
-    return _messages(child, name, receiver)
+    # Out of the child's collections: a cycle of this process's made since the heap was
+    # last frozen, collected in the child, could run a finalizer there (a connection
+    # returned to its pool, a ROLLBACK sent down the shared socket).
+    gc.freeze()
+    child.start()
 
 
 @contextmanager
@@ -91,6 +114,7 @@ def script_not_rerun() -> Iterator[None]:
 
 def _messages(child: Any, name: str, receiver: Connection) -> Generator[Any, None, None]:
     try:
+        yield None  # ``items`` primes the generator here
         while True:
             kind, payload = receive(child, name, receiver)
             if kind == "done":
@@ -122,14 +146,26 @@ def receive(child: Any, name: str, receiver: Connection) -> tuple[str, Any]:
 
 
 def _child_main(
-    target: Callable[..., Iterator[Any]], args: tuple[Any, ...], name: str, sender: Connection
+    target: Callable[..., Iterator[Any]],
+    args: tuple[Any, ...],
+    name: str,
+    sender: Connection,
+    inherited: Connection | None,
 ) -> None:
-    """The child process: compute, send; report a refusal or a failure instead of dying."""
+    """The child process: compute, send; report a refusal or a failure instead of dying.
+
+    A forked child first closes its copy of the parent's end of the pipe: if the parent
+    dies, the child's next send then fails (broken pipe) and it ends, instead of waiting
+    forever on a full pipe and keeping the parent's database connection open."""
+    if inherited is not None:
+        inherited.close()
     with fewer_collections():  # the child's whole life is the bulk work
         try:
             for item in target(*args):
                 send(sender, ("item", item))
             send(sender, ("done", None))
+        except BrokenPipeError:  # the parent is gone: nobody to tell
+            pass
         except DomainError as error:
             send(sender, ("refused", (type(error), error.detail)))
         except Exception as error:  # any failure is reported to the parent, not lost
