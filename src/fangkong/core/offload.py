@@ -21,8 +21,8 @@ How the child starts:
 - ``fork``: a copy of this process, ready at once with every module it has imported. Only
   for a process with a single thread (a command, never the server): a lock held by another
   thread at the fork would stay held in the child. The child leaves with ``os._exit`` and so
-  never closes the database connections it inherits; this process's heap is frozen before
-  the fork, so that the child's collector runs none of its finalizers either. The child
+  never closes the database connections it inherits, and it freezes the heap it inherits
+  before collecting anything, so that none of the parent's finalizers runs there. The child
   closes its copy of the pipe's reading end: if this process dies, the child's next send
   fails and it ends.
 """
@@ -84,11 +84,16 @@ def _start(child: Any, start: Start) -> None:
         return
     sys.stdout.flush()  # a forked child would write what is still buffered again
     sys.stderr.flush()
-    # Out of the child's collections: a cycle of this process's made since the heap was
-    # last frozen, collected in the child, could run a finalizer there (a connection
+    # No collection between the fork and the child's ``gc.freeze`` (``_child_main``): a cycle
+    # of this process's, collected in the child, could run a finalizer there (a connection
     # returned to its pool, a ROLLBACK sent down the shared socket).
-    gc.freeze()
-    child.start()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        child.start()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -157,7 +162,9 @@ def _child_main(
     A forked child first closes its copy of the parent's end of the pipe: if the parent
     dies, the child's next send then fails (broken pipe) and it ends, instead of waiting
     forever on a full pipe and keeping the parent's database connection open."""
-    if inherited is not None:
+    if inherited is not None:  # forked: what this process inherited stays out of collections
+        gc.freeze()
+        gc.enable()
         inherited.close()
     with fewer_collections():  # the child's whole life is the bulk work
         try:
