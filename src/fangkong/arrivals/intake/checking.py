@@ -205,18 +205,23 @@ def checked_chunks(
     for chunk in batched(rows, CHUNK):
         checked = Checked(len(chunk), [], [])
         for line, raw in chunk:
-            try:
-                row = checker.check(line, raw)
-            except Refused as refusal:
-                row, code = None, refusal.code
+            verdict = _verdict(checker, line, raw)  # a stored line is checked all the same
             if line in stored:
                 checked.stored += 1
-            elif row is None:
-                checked.refused.append((line, code))
+            elif isinstance(verdict, Row):
+                checked.rows.append(verdict)
             else:
-                checked.rows.append(row)
+                checked.refused.append((line, verdict))
         seal(checked.rows, protect)
         yield checked
+
+
+def _verdict(checker: Checker, line: int, raw: dict[str, str]) -> Row | str:
+    """The checked row, or the code of its refusal."""
+    try:
+        return checker.check(line, raw)
+    except Refused as refusal:
+        return refusal.code
 
 
 def seal(rows: list[Row], protect: Protector) -> None:
