@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fangkong.cli import GROUPS
 from fangkong.core import security
 from fangkong.db import make_engine
 
 FANGKONG = Path(sys.executable).with_name("fangkong")
 TIMEOUT_SECONDS = 120
 _FORKS = multiprocessing.get_context("forkserver")
-_FORKS.set_forkserver_preload(["fangkong.cli"])
+_FORKS.set_forkserver_preload(["fangkong.cli", *GROUPS.values()])  # every command group
 _numbers = itertools.count()
 
 
@@ -75,7 +76,7 @@ def _command(args: list[str], env: dict[str, str], cwd: Path, files: _Files) -> 
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.argv = [str(FANGKONG), *args]
-    from fangkong.cli import main  # already imported by the fork server
+    from fangkong.cli import main  # already imported by the fork server, with every group
 
     main()  # exits through SystemExit; multiprocessing turns its code into the exit code
 

@@ -2,38 +2,68 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from fangkong import demo, migrate
-from fangkong.arrivals import cli as arrivals_cli
-from fangkong.auth import cli as users_cli
-from fangkong.care import cli as care_cli
-from fangkong.cases import cli as cases_cli
 from fangkong.core import console, security
 from fangkong.core.logging import configure, logging_config
-from fangkong.exports import cli as exports_cli
-from fangkong.healthcode import cli as healthcode_cli
-from fangkong.jobs import cli as jobs_cli
-from fangkong.people import cli as people_cli
-from fangkong.policy import cli as policy_cli
-from fangkong.quarantine import cli as quarantine_cli
-from fangkong.regions import cli as regions_cli
-from fangkong.reports import cli as reports_cli
-from fangkong.retention import cli as retention_cli
-from fangkong.scans import cli as scans_cli
-from fangkong.sentinel import cli as sentinel_cli
-from fangkong.simulate import cli as simulate_cli
-from fangkong.supervision import cli as supervision_cli
-from fangkong.testing import cli as testing_cli
-from fangkong.tracing import cli as tracing_cli
-from fangkong.vaccination import cli as vaccination_cli
-from fangkong.venues import cli as venues_cli
+
+# The command groups, by name: each module's ``app``, imported when its group is used, so that
+# one command does not wait for every other group's imports.
+GROUPS = {
+    "users": "fangkong.auth.cli",
+    "policy": "fangkong.policy.cli",
+    "regions": "fangkong.regions.cli",
+    "people": "fangkong.people.cli",
+    "jobs": "fangkong.jobs.cli",
+    "simulate": "fangkong.simulate.cli",
+    "emergency": "fangkong.retention.cli",
+    "venues": "fangkong.venues.cli",
+    "health-code": "fangkong.healthcode.cli",
+    "scans": "fangkong.scans.cli",
+    "testing": "fangkong.testing.cli",
+    "arrivals": "fangkong.arrivals.cli",
+    "cases": "fangkong.cases.cli",
+    "tracing": "fangkong.tracing.cli",
+    "quarantine": "fangkong.quarantine.cli",
+    "exports": "fangkong.exports.cli",
+    "reports": "fangkong.reports.cli",
+    "vaccination": "fangkong.vaccination.cli",
+    "sentinel": "fangkong.sentinel.cli",
+    "supervision": "fangkong.supervision.cli",
+    "care": "fangkong.care.cli",
+}
+
+
+# Each group's package, imported now for what it registers (event handlers, timeline parts): a
+# command reacts as the server would, whichever group it belongs to.
+for _module in GROUPS.values():
+    importlib.import_module(_module.rpartition(".")[0])
+
+
+class _Groups(TyperGroup):
+    """The root command: its own commands, then the ``GROUPS`` loaded on first use. (``Any``:
+    the context and command types are those of typer's own copy of click, not public.)"""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in GROUPS and cmd_name not in self.commands:
+            group = typer.main.get_group(importlib.import_module(GROUPS[cmd_name]).app)
+            group.name = cmd_name
+            self.add_command(group)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
-    help="fangkong 防控: city epidemic prevention and control platform.", no_args_is_help=True
+    cls=_Groups,
+    help="fangkong 防控: city epidemic prevention and control platform.",
+    no_args_is_help=True,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="Secret keys.", no_args_is_help=True)
@@ -41,32 +71,13 @@ demo_app = typer.Typer(help="Demo mode set-up (synthetic data only).", no_args_i
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(demo_app, name="demo")
-app.add_typer(users_cli.app, name="users")
-app.add_typer(policy_cli.app, name="policy")
-app.add_typer(regions_cli.app, name="regions")
-app.add_typer(people_cli.app, name="people")
-app.add_typer(jobs_cli.app, name="jobs")
-app.add_typer(simulate_cli.app, name="simulate")
-app.add_typer(retention_cli.app, name="emergency")
-app.add_typer(venues_cli.app, name="venues")
-app.add_typer(healthcode_cli.app, name="health-code")
-app.add_typer(scans_cli.app, name="scans")
-app.add_typer(testing_cli.app, name="testing")
-app.add_typer(arrivals_cli.app, name="arrivals")
-app.add_typer(cases_cli.app, name="cases")
-app.add_typer(tracing_cli.app, name="tracing")
-app.add_typer(quarantine_cli.app, name="quarantine")
-app.add_typer(exports_cli.app, name="exports")
-app.add_typer(reports_cli.app, name="reports")
-app.add_typer(vaccination_cli.app, name="vaccination")
-app.add_typer(sentinel_cli.app, name="sentinel")
-app.add_typer(supervision_cli.app, name="supervision")
-app.add_typer(care_cli.app, name="care")
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate the database to the newest schema (or to REVISION)."""
+    from fangkong import migrate  # noqa: PLC0415 - only this command needs the migrations
+
     configure(console.settings().log_level, json=False)
     migrate.upgrade(console.settings().database_url, revision)
     typer.echo(f"database at {revision}")
@@ -94,6 +105,8 @@ def keys_generate(
 @demo_app.command("setup")
 def demo_setup(logins_file: Annotated[Path, typer.Option()] = Path("var/demo-logins.txt")) -> None:
     """Create the demo accounts (demo mode only) and print the logins."""
+    from fangkong import demo  # noqa: PLC0415 - only this command needs it
+
     if console.settings().env != "demo":
         console.bad_input("demo setup runs only with FANGKONG_ENV=demo")
     with console.unit_of_work() as session:

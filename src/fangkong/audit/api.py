@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from fangkong.audit import service
 from fangkong.audit.schemas import AuditFilters, AuditOut
 from fangkong.auth.dependencies import AuditRead
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, UserIdQuery, UtcDatetime
+from fangkong.core.fields import UtcDatetime
+from fangkong.core.pagination import Page, PageParams
+from fangkong.core.web import DbSession, UserIdQuery, page_params
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 

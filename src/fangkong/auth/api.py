@@ -18,10 +18,10 @@ from fangkong.auth.schemas import (
     UserOut,
     UserUpdate,
 )
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.ratelimit import login_attempt
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, SettingsDep, UserIdPath, json_of
+from fangkong.core.web import DbSession, SettingsDep, UserIdPath, json_of, page_params
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Paging = Annotated[PageParams, Depends(page_params)]

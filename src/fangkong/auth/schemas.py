@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from fangkong.auth.permissions import Role
+from fangkong.core.fields import Omissible
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import Omissible
 
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$", max_length=64)]
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]

@@ -12,9 +12,8 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -41,13 +40,6 @@ class Page(BaseModel, Generic[T]):
 class PageParams(BaseModel):
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
-
-
-def page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> PageParams:
-    return PageParams(limit=limit, cursor=cursor)
 
 
 def encode_cursor(value: Any) -> str:

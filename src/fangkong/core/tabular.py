@@ -9,8 +9,6 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
-
 from fangkong.core.errors import N_, InvalidInput
 
 
@@ -150,6 +148,8 @@ def _read_xlsx(
     required: AbstractSet[str],
     strict: bool = False,
 ) -> Iterator[tuple[int, Row]]:
+    from openpyxl import load_workbook  # noqa: PLC0415 - only a workbook needs it (~0.3 s)
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -174,6 +174,8 @@ def template_csv(headers: Iterable[str], example: Iterable[object]) -> bytes:
 
 def template_xlsx(headers: Iterable[str], example: Iterable[object], *, title: str) -> bytes:
     """The same as one XLSX sheet named ``title``."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only a workbook needs it
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

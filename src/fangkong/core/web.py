@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    Field,
-    ValidationError,
-)
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
 from fangkong.core.errors import DomainError, InvalidInput
+from fangkong.core.fields import MAX_ID, MAX_INT_ID, MAX_USER_ID
+from fangkong.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 
 if TYPE_CHECKING:
     from fangkong.config import Settings
@@ -140,38 +133,17 @@ def local_path(value: str, default: str = "/") -> str:
     return value if not parts.scheme and not parts.netloc else default
 
 
-# Record ids fit a signed 64-bit column; a larger number is a 422, not a driver overflow.
-MAX_ID = 2**63 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-# Users, sites, rooms, labs and the other small tables have 32-bit ids (INTEGER columns): the
-# same rule, so that a larger number is a 422 there too.
-MAX_INT_ID = 2**31 - 1
 IntIdQuery = Annotated[int | None, Query(ge=1, le=MAX_INT_ID)]
 IntIdPath = Annotated[int, Path(ge=1, le=MAX_INT_ID)]
-MAX_USER_ID = MAX_INT_ID
-UserId = Annotated[int, Field(ge=1, le=MAX_USER_ID)]
 UserIdPath = Annotated[int, Path(ge=1, le=MAX_USER_ID)]
 UserIdQuery = Annotated[int | None, Query(ge=1, le=MAX_USER_ID)]
 
 
-def _to_utc(value: datetime) -> datetime:
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:  # e.g. 9999-12-31T23:59-23:59 has no UTC equivalent
-        raise ValueError("the time is out of range") from exc
-
-
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-
-
-def _refuse_null(value: object) -> object:
-    if value is None:
-        raise ValueError("may be omitted, but not null")
-    return value
-
-
-T = TypeVar("T")
-# A PATCH field whose column needs a value: it may be left out (default ``None``), never sent as
-# ``null``; the OpenAPI schema says so too, since ``null`` is not part of it.
-Omissible = Annotated[T | SkipJsonSchema[None], BeforeValidator(_refuse_null)]
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> PageParams:
+    """A list's ``limit`` and ``cursor`` query parameters."""
+    return PageParams(limit=limit, cursor=cursor)

@@ -10,10 +10,10 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, status
 from fastapi.responses import FileResponse
 
 from fangkong.core.openapi import PROBLEM_MEDIA_TYPE, PROBLEM_REF
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.ratelimit import Kind, per_user
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, page_params
 from fangkong.exports import runner, service, worker
 from fangkong.exports.dependencies import ExportIdPath, ExportsApprove, ExportsRequest, export_file
 from fangkong.exports.schemas import ExportCreate, ExportDecision, ExportOut

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fangkong.care.kinds import RequestKind
 from fangkong.cases.registry.schemas import CaseStatus, Channel, Kind
+from fangkong.core.fields import MAX_ID, MAX_INT_ID, UtcDatetime
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import MAX_ID, MAX_INT_ID, UtcDatetime
 from fangkong.models import KeyGroup
 from fangkong.people.schemas import FlagName
 from fangkong.quarantine.placements.schemas import PlacedMeasure, PlacementStatus

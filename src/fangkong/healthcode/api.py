@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, status
 
 from fangkong.core import i18n
 from fangkong.core.masking import mask_person_name
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep
+from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep, page_params
 from fangkong.healthcode import service
 from fangkong.healthcode.dependencies import CodesAppeals, CodesChange, CodesRead
 from fangkong.healthcode.schemas import (

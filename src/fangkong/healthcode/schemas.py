@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from fangkong.core import i18n
-from fangkong.core.web import MAX_ID
+from fangkong.core.fields import MAX_ID
 from fangkong.healthcode.labels import reason_msgid
 from fangkong.policy.types import Colour, Reason
 

@@ -13,9 +13,6 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from fangkong.core import tabular
 from fangkong.people import idcard
 from fangkong.people.import_columns import COLUMN_HEADERS
@@ -121,6 +118,9 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - only a workbook needs it
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员"

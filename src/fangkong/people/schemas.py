@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from fangkong.core.fields import MAX_ID, Omissible
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import MAX_ID, Omissible
 from fangkong.models import IdType, KeyGroup
 
 Name = Annotated[

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Path, Query, UploadFile, status
 from fangkong.auth.dependencies import RegionsManage, RegionsRead
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import DbSession, Locale, UserIdPath
+from fangkong.core.web import DbSession, Locale, UserIdPath, page_params
 from fangkong.models import Region
 from fangkong.regions import service
 from fangkong.regions.schemas import (

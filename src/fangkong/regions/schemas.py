@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fangkong.core.errors import N_
+from fangkong.core.fields import UserId
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import UserId
 from fangkong.models import RegionLevel
 
 # No control characters: PostgreSQL text cannot hold NUL, and none belongs in a name.

@@ -11,11 +11,12 @@ from fangkong.auth.dependencies import CsrfChecked, web_require
 from fangkong.auth.permissions import Perm
 from fangkong.core.bodylimit import upload_limit
 from fangkong.core.errors import DomainError
+from fangkong.core.fields import MAX_USER_ID
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import REGION_CODE_PATTERN
 from fangkong.core.templating import render
-from fangkong.core.web import MAX_USER_ID, DbSession, UserIdPath
+from fangkong.core.web import DbSession, UserIdPath
 from fangkong.regions import service
 
 router = APIRouter(include_in_schema=False)

@@ -14,15 +14,16 @@ from pydantic import BaseModel
 from fangkong.citizens.dependencies import CurrentCitizen
 from fangkong.core import clock, i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.fields import UtcDatetime
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.web import (
     DbSession,
     IdQuery,
     IntIdQuery,
     Locale,
     SettingsDep,
-    UtcDatetime,
     json_of,
+    page_params,
 )
 from fangkong.core.web import request_locale as locale_of
 from fangkong.scans import entry, ingest, rules, service

@@ -17,16 +17,10 @@ from fastapi import APIRouter, Depends, Query, UploadFile, status
 
 from fangkong.core import clock, i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import (
-    Page,
-    PageParams,
-    decode_cursor,
-    encode_cursor,
-    page_params,
-)
+from fangkong.core.pagination import Page, PageParams, decode_cursor, encode_cursor
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, Locale, SettingsDep
+from fangkong.core.web import DbSession, Locale, SettingsDep, page_params
 from fangkong.sentinel import imports, service, surveillance
 from fangkong.sentinel.dependencies import (
     SaleIdPath,

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, decode_cursor, encode_cursor, page_params
+from fangkong.core.pagination import Page, PageParams, decode_cursor, encode_cursor
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep
+from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep, page_params
 from fangkong.people.protect import Protector
 from fangkong.vaccination import importer, service
 from fangkong.vaccination.dependencies import VaccinationManage, VaccinationRead

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fangkong.core.web import MAX_ID
+from fangkong.core.fields import MAX_ID
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 Site = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 from fangkong.config import Settings
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, Locale, SettingsDep, UserIdPath
+from fangkong.core.web import DbSession, Locale, SettingsDep, UserIdPath, page_params
 from fangkong.models import User
 from fangkong.models.venue import Venue
 from fangkong.policy.types import VenueType

@@ -14,12 +14,14 @@ import hashlib
 import hmac
 import io
 import re
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
-
-import segno
 
 from fangkong.auth.tokens import signing_key
 from fangkong.config import Settings
+
+if TYPE_CHECKING:
+    from segno import QRCode
 
 PURPOSE = "place_code"
 MAC_BYTES = 16
@@ -69,7 +71,9 @@ def url_for(settings: Settings, token: str) -> str:
     return f"{settings.public_url}/checkin/{token}"
 
 
-def _qr(url: str) -> segno.QRCode:
+def _qr(url: str) -> QRCode:
+    import segno  # noqa: PLC0415 - only a drawn code needs it
+
     return segno.make(url, error="m", micro=False, boost_error=False)
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from fangkong.core.fields import Omissible, UserId
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import Omissible, UserId
 from fangkong.policy.types import VenueType
 
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"

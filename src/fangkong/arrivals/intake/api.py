@@ -33,9 +33,10 @@ from fangkong.arrivals.intake.schemas import (
 from fangkong.citizens.dependencies import CurrentCitizen
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.fields import UtcDatetime
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep, UserIdPath, UtcDatetime
+from fangkong.core.web import DbSession, IdPath, Locale, SettingsDep, UserIdPath, page_params
 
 router = APIRouter(tags=["arrivals"])
 ARRIVALS, TRIPS, CHECKPOINTS = "/api/v1/arrivals", "/api/v1/trips", "/api/v1/checkpoints"

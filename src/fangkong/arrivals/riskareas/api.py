@@ -21,8 +21,8 @@ from fangkong.arrivals.riskareas.schemas import (
 )
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, IdPath, Locale
+from fangkong.core.pagination import Page, PageParams
+from fangkong.core.web import DbSession, IdPath, Locale, page_params
 
 router = APIRouter(tags=["risk-areas"])
 BASE = "/api/v1/risk-areas"

@@ -9,8 +9,9 @@ from fastapi import Depends, Query
 from pydantic import AwareDatetime
 
 from fangkong.arrivals.screening.schemas import TaskKind, TaskStatus
-from fangkong.core.pagination import PageParams, page_params
+from fangkong.core.pagination import PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
+from fangkong.core.web import page_params
 
 RegionQuery = Annotated[str | None, Query(pattern=REGION_PREFIX_PATTERN)]
 DateQuery = Annotated[date | None, Query()]

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals.screening import errors, repository
@@ -169,6 +168,8 @@ HEADERS = ("region_code", "name", "level", "due", "in_time", "late", "overdue", 
 
 
 def accountability_xlsx(report: AccountabilityOut, headers: Sequence[str]) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - only a workbook needs it
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -23,9 +23,9 @@ from fangkong.arrivals.zones.schemas import (
     ZoneUpdate,
 )
 from fangkong.core import clock
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession
+from fangkong.core.web import DbSession, page_params
 from fangkong.healthcode.service import current_edition
 from fangkong.policy.types import ZoneKind
 

@@ -20,8 +20,8 @@ from fangkong.care.volunteers.schemas import NeedIn, RejectedRow
 from fangkong.config import Settings
 from fangkong.core import tabular
 from fangkong.core.errors import DomainError
+from fangkong.core.fields import MAX_ID
 from fangkong.core.principal import Principal
-from fangkong.core.web import MAX_ID
 from fangkong.models import Person
 from fangkong.people import service as people
 from fangkong.people.protect import Protector

@@ -12,9 +12,9 @@ from fangkong.care.kinds import Channel, RequestKind, Status
 from fangkong.care.requests import service
 from fangkong.care.requests.schemas import AssignIn, DoneIn, RefuseIn, RequestCreate, RequestOut
 from fangkong.core import clock
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, IdQuery, SettingsDep
+from fangkong.core.web import DbSession, IdPath, IdQuery, SettingsDep, page_params
 
 router = APIRouter(tags=["care"])
 REQUESTS = "/api/v1/care/requests"

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from fangkong.care.kinds import Channel, RequestKind, Status
-from fangkong.core.web import MAX_ID, MAX_INT_ID, UtcDatetime
+from fangkong.core.fields import MAX_ID, MAX_INT_ID, UtcDatetime
 
 NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Text = Annotated[

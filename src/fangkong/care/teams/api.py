@@ -17,9 +17,9 @@ from fangkong.care.teams.schemas import (
     VisitCreate,
     VisitOut,
 )
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IntIdPath
+from fangkong.core.web import DbSession, IntIdPath, page_params
 
 router = APIRouter(tags=["care"])
 TEAMS = "/api/v1/care/teams"

@@ -22,9 +22,9 @@ from fangkong.care.volunteers.schemas import (
     VulnerableOut,
 )
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, IntIdPath, Locale, SettingsDep
+from fangkong.core.web import DbSession, IdPath, IntIdPath, Locale, SettingsDep, page_params
 
 router = APIRouter(tags=["care"])
 CARE = "/api/v1/care"

@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from fangkong.care.kinds import RequestKind
+from fangkong.core.fields import MAX_ID, MAX_INT_ID
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import MAX_ID, MAX_INT_ID
 
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -34,9 +34,9 @@ from fangkong.cases.registry.schemas import (
     TransferIn,
 )
 from fangkong.core import clock
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, page_params
 from fangkong.people.protect import Protector
 
 router = APIRouter(tags=["cases"])

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -66,6 +65,8 @@ def rows_of_text(text: str) -> list[list[str]]:
 
 def rows_of_file(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook  # noqa: PLC0415 - only a workbook needs it
+
         sheet = load_workbook(path, read_only=True, data_only=True).active
         assert sheet is not None
         return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Response
 
-from fangkong.core.pagination import PageParams, page_params
+from fangkong.core.pagination import PageParams
 from fangkong.core.scoping import REGION_CODE_PATTERN
+from fangkong.core.web import page_params
 from fangkong.models import Person
 from fangkong.people.schemas import (
     PersonOut,

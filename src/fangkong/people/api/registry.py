@@ -19,11 +19,12 @@ from fangkong.auth.dependencies import (
 )
 from fangkong.core import clock, i18n
 from fangkong.core.bodylimit import upload_limit
+from fangkong.core.fields import UtcDatetime
 from fangkong.core.pagination import Page
 from fangkong.core.principal import Principal
 from fangkong.core.ratelimit import Kind, per_user
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UserIdQuery, UtcDatetime
+from fangkong.core.web import DbSession, IdPath, IdQuery, Locale, UserIdQuery
 from fangkong.models import DuplicateCandidate, KeyGroup, Person
 from fangkong.people import importer, service, timeline
 from fangkong.people.api.common import (

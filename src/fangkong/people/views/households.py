@@ -10,11 +10,12 @@ from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core.errors import DomainError
+from fangkong.core.fields import MAX_ID
 from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import MAX_ID, DbSession, IdPath
+from fangkong.core.web import DbSession, IdPath
 from fangkong.people import service
 from fangkong.people.schemas import HouseholdCreate, HouseholdUpdate
 from fangkong.people.views.common import (

@@ -11,10 +11,11 @@ from fangkong.auth.dependencies import CsrfChecked
 from fangkong.core import clock
 from fangkong.core.bodylimit import upload_limit
 from fangkong.core.errors import DomainError
+from fangkong.core.fields import MAX_ID
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.templating import render
-from fangkong.core.web import MAX_ID, DbSession, IdPath, IdQuery, UserIdQuery
+from fangkong.core.web import DbSession, IdPath, IdQuery, UserIdQuery
 from fangkong.people import importer, service
 from fangkong.people.dependencies import ProtectorDep
 from fangkong.people.views.common import (

@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IntIdQuery
+from fangkong.core.web import DbSession, IntIdQuery, page_params
 from fangkong.quarantine.dependencies import QuarantineCheckIn, QuarantineManage, QuarantineRead
 from fangkong.quarantine.placements import service
 from fangkong.quarantine.placements.dependencies import PlacementIdPath

@@ -7,6 +7,6 @@ from typing import Annotated
 
 from fastapi import Path
 
-from fangkong.core.web import MAX_ID
+from fangkong.core.fields import MAX_ID
 
 PlacementIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

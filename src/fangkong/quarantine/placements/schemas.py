@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from fangkong.core.web import MAX_ID, MAX_INT_ID
+from fangkong.core.fields import MAX_ID, MAX_INT_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IntId = Annotated[int, Field(ge=1, le=MAX_INT_ID)]  # sites and rooms: INTEGER ids

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession
+from fangkong.core.web import DbSession, page_params
 from fangkong.quarantine.dependencies import QuarantineManage, QuarantineRead
 from fangkong.quarantine.sites import service
 from fangkong.quarantine.sites.dependencies import IsolationSiteId, RoomIdPath

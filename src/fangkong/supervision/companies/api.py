@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile, status
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, Locale, SettingsDep
+from fangkong.core.web import DbSession, Locale, SettingsDep, page_params
 from fangkong.supervision.companies import importer, service
 from fangkong.supervision.companies.schemas import (
     NO_CONTROL,

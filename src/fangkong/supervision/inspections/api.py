@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Response, UploadFile, status
 
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.pagination import Page, PageParams
+from fangkong.core.web import DbSession, SettingsDep, page_params
 from fangkong.supervision.dependencies import IntIdPath, SupervisionInspect, SupervisionRead
 from fangkong.supervision.inspections import photos, report, service
 from fangkong.supervision.inspections.schemas import (

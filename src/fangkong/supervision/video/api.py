@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query, UploadFile, status
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, Locale
+from fangkong.core.web import DbSession, Locale, page_params
 from fangkong.supervision.companies.schemas import ImportReport
 from fangkong.supervision.dependencies import IntIdPath, SupervisionManage, SupervisionRead
 from fangkong.supervision.labels import PointStatus

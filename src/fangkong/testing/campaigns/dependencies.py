@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from fangkong.core.pagination import PageParams, page_params
+from fangkong.core.pagination import PageParams
 from fangkong.core.scoping import REGION_CODE_PATTERN, REGION_PREFIX_PATTERN
+from fangkong.core.web import page_params
 
 CampaignIdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Paging = Annotated[PageParams, Depends(page_params)]

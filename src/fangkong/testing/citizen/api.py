@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, Form, Query, Response, UploadFile, statu
 
 from fangkong.citizens.dependencies import CurrentCitizen
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.fields import UtcDatetime
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, UtcDatetime
+from fangkong.core.web import DbSession, IdPath, page_params
 from fangkong.testing import planner
 from fangkong.testing.citizen import service
 from fangkong.testing.citizen.schemas import (

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile, statu
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdPath, Locale, UserIdPath
+from fangkong.core.web import DbSession, IdPath, Locale, UserIdPath, page_params
 from fangkong.models import User
 from fangkong.testing.dependencies import TestingManage, TestingRead, TestingResults
 from fangkong.testing.results import importer, service

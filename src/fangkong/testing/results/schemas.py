@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fangkong.core.fields import UserId
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import UserId
 
 LabName = Annotated[str, Field(min_length=1, max_length=100)]
 Barcode = Annotated[str, Field(min_length=1, max_length=64)]

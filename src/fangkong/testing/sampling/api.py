@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, SettingsDep
+from fangkong.core.web import DbSession, SettingsDep, page_params
 from fangkong.models.testing import Tube
 from fangkong.testing.dependencies import TestingManage, TestingSample
 from fangkong.testing.sampling import service

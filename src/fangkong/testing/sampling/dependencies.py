@@ -10,8 +10,8 @@ from fastapi import Depends, Path
 from fangkong.auth.dependencies import BearerPrincipal
 from fangkong.auth.permissions import Perm
 from fangkong.core.errors import PermissionDenied
+from fangkong.core.fields import MAX_ID
 from fangkong.core.principal import Principal
-from fangkong.core.web import MAX_ID
 
 SiteIdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 TubeIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

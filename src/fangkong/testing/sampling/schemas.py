@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from fangkong.core.fields import MAX_ID, Omissible
 from fangkong.core.scoping import REGION_CODE_PATTERN
-from fangkong.core.web import MAX_ID, Omissible
 
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"

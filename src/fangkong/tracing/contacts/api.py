@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from fangkong.core.pagination import Page, PageParams, page_params
+from fangkong.core.pagination import Page, PageParams
 from fangkong.core.scoping import REGION_PREFIX_PATTERN
-from fangkong.core.web import DbSession, IdQuery, Locale
+from fangkong.core.web import DbSession, IdQuery, Locale, page_params
 from fangkong.people.dependencies import ProtectorDep
 from fangkong.tracing.contacts import linelist, service
 from fangkong.tracing.contacts.dependencies import CaseIdPath, ContactIdPath

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends
 
 from fangkong.citizens.dependencies import CurrentCitizen
 from fangkong.core import i18n
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, Locale
+from fangkong.core.pagination import Page, PageParams
+from fangkong.core.web import DbSession, Locale, page_params
 from fangkong.tracing.dependencies import TracingPublish, TracingRead
 from fangkong.tracing.public import service
 from fangkong.tracing.public.dependencies import (

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile
 
 from fangkong.core import i18n
 from fangkong.core.bodylimit import upload_limit
-from fangkong.core.pagination import Page, PageParams, page_params
-from fangkong.core.web import DbSession, Locale, SettingsDep
+from fangkong.core.pagination import Page, PageParams
+from fangkong.core.web import DbSession, Locale, SettingsDep, page_params
 from fangkong.tracing.dependencies import TracingManage, TracingRead
 from fangkong.tracing.trajectories import importer, service
 from fangkong.tracing.trajectories.dependencies import CaseIdPath, EntryIdPath

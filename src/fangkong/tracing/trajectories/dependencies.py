@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from fangkong.core.web import MAX_ID
+from fangkong.core.fields import MAX_ID
 
 CaseIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 EntryIdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

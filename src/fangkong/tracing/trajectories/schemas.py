@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fangkong.core.web import UtcDatetime
+from fangkong.core.fields import UtcDatetime
 
 Source = Literal["scan", "trip", "travel", "interview"]
 

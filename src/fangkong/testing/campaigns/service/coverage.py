@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from fangkong.core.errors import N_
@@ -156,6 +155,8 @@ def untested_xlsx(
 
 
 def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - only a workbook needs it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append(list(header))
