@@ -34,6 +34,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 
 from fangkong.core.iterables import batched
 from fangkong.core.scoping import scope_prefix, within
+from fangkong.db import among
 from fangkong.models import Person, Region
 from fangkong.models.arrivals import ArrivalReport, ArrivalTask, Trip
 from fangkong.models.healthcode import HealthFact
@@ -323,15 +324,30 @@ def in_scope(session: Session, column: Any, scope: str) -> ColumnElement[bool]:
     return scoped(column, scope)
 
 
-def not_sought(session: Session, column: Any) -> Any:
+def not_sought(session: Session, column: Any, *, postgresql: bool = False) -> Any:
     """``column`` for a test made on each index entry read rather than by seeking: SQLite
     gets ``+column``. Looking up each trip's tasks in ``ix_arrival_tasks_trip`` it would
     otherwise seek once per combination of the IN lists on (kind, status) after the trip id,
     four seeks a trip where one reads the trip's few entries (a city's day of tasks counted
-    in less than half the time)."""
+    in less than half the time). ``postgresql``: PostgreSQL gets ``column || ''`` (a text
+    column), which no index serves either."""
     if _postgresql(session):
-        return column
+        return column.concat("") if postgresql else column
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def open_placements(session: Session, trip_ids: Sequence[int]) -> Sequence[ArrivalTask]:
+    """The open ``placement`` tasks of these trips, from the trips' entries in
+    ``ix_arrival_tasks_trip``, kind and status tested on each. Written as plain conditions,
+    PostgreSQL's planner, with the statistics of a table that was empty before one large
+    import, walks all of ``ix_arrival_tasks_open`` for the kind instead (58 ms a call for 500
+    trips among 180,000 tasks, against 2 ms)."""
+    statement = select(ArrivalTask).where(
+        among(session, ArrivalTask.trip_id, trip_ids),
+        not_sought(session, ArrivalTask.kind, postgresql=True) == "placement",
+        not_sought(session, ArrivalTask.status, postgresql=True) == OPEN,
+    )
+    return session.scalars(statement.order_by(ArrivalTask.id)).all()
 
 
 def prefix(column: Any, digits: int) -> ColumnElement[str]:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from asgi_correlation_id import correlation_id
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.arrivals import places
@@ -26,7 +25,6 @@ from fangkong.core import clock, events
 from fangkong.core.masking import mask_person_name
 from fangkong.core.pagination import InvalidCursor, PageParams
 from fangkong.core.principal import SYSTEM, Principal
-from fangkong.db import among
 from fangkong.healthcode import service as healthcode
 from fangkong.healthcode.events import FactEnded, FactRaised
 from fangkong.models import PersonAccess
@@ -109,11 +107,7 @@ def placements_done(session: Session, refs: dict[int, str]) -> int:
     ids = sorted(refs)
     for start in range(0, len(ids), _DONE_CHUNK):
         chunk = ids[start : start + _DONE_CHUNK]
-        tasks = session.scalars(
-            select(ArrivalTask).where(among(session, ArrivalTask.trip_id, chunk),
-                                      ArrivalTask.kind == "placement", ArrivalTask.status == "open")
-            .order_by(ArrivalTask.id)
-        ).all()  # fmt: skip
+        tasks = repository.open_placements(session, chunk)
         for task in tasks:
             task.status, task.done_at, task.done_ref = "done", now, refs[task.trip_id]
         audit.record_many(session, actor=SYSTEM, entries=[
