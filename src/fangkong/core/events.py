@@ -1,6 +1,8 @@
 """In-process domain events. Services publish after flush; handlers run in the same transaction.
 
-Handlers are registered at import time by each domain's ``__init__`` (the same in every worker).
+Handlers are registered at import time by each domain's ``__init__`` (the same in every worker;
+the ``fangkong`` command imports the package of each of its groups, ``cli.GROUPS``, so a domain
+with handlers and no command group must be imported there too).
 A handler that raises aborts the whole unit of work, so a rollback drops every reaction.
 """
 

@@ -324,15 +324,15 @@ def in_scope(session: Session, column: Any, scope: str) -> ColumnElement[bool]:
     return scoped(column, scope)
 
 
-def not_sought(session: Session, column: Any, *, postgresql: bool = False) -> Any:
+def not_sought(session: Session, column: Any, *, everywhere: bool = False) -> Any:
     """``column`` for a test made on each index entry read rather than by seeking: SQLite
     gets ``+column``. Looking up each trip's tasks in ``ix_arrival_tasks_trip`` it would
     otherwise seek once per combination of the IN lists on (kind, status) after the trip id,
     four seeks a trip where one reads the trip's few entries (a city's day of tasks counted
-    in less than half the time). ``postgresql``: PostgreSQL gets ``column || ''`` (a text
+    in less than half the time). ``everywhere``: PostgreSQL too, as ``column || ''`` (a text
     column), which no index serves either."""
     if _postgresql(session):
-        return column.concat("") if postgresql else column
+        return column.concat("") if everywhere else column
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
@@ -344,8 +344,8 @@ def open_placements(session: Session, trip_ids: Sequence[int]) -> Sequence[Arriv
     trips among 180,000 tasks, against 2 ms)."""
     statement = select(ArrivalTask).where(
         among(session, ArrivalTask.trip_id, trip_ids),
-        not_sought(session, ArrivalTask.kind, postgresql=True) == "placement",
-        not_sought(session, ArrivalTask.status, postgresql=True) == OPEN,
+        not_sought(session, ArrivalTask.kind, everywhere=True) == "placement",
+        not_sought(session, ArrivalTask.status, everywhere=True) == OPEN,
     )
     return session.scalars(statement.order_by(ArrivalTask.id)).all()
 
