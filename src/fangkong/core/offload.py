@@ -11,7 +11,8 @@ send waits until the previous one was received), so memory stays at two or three
 ``DomainError`` in the child is raised again here, with its class and detail; any other
 failure is raised as a ``RuntimeError`` (or an ``OSError``) naming the child; a child that
 dies is noticed within ``POLL_SECONDS``. Closing the generator (the caller stops early)
-terminates the child. The child never touches the database.
+terminates the child. The child never uses this process's database connections; a target
+that reads the database opens its own (``arrivals.intake.importer``: read-only).
 
 How the child starts:
 

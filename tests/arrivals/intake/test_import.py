@@ -4,17 +4,19 @@ shown and reclassified over the API."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from arrivals.intake.helpers import NINTH, activate, trips_of
 from arrivals.world import DAOLI, NANGANG, make_resident, make_risk_area
-from factories import resident_id
+from factories import make_tree, resident_id
 from fangkong.arrivals.intake import importer
 from fangkong.core import clock
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
+from fangkong.db import Database, make_engine
 from fangkong.models.arrivals import ArrivalReport, Trip
 from fangkong.people.protect import Protector
 
@@ -117,6 +119,49 @@ def test_a_large_file_is_checked_in_a_second_process_with_the_same_result(
     again = importer.import_path(session, settings, actor=officer, path=path, in_child=True)
     assert (again.accepted, again.unchanged, again.trips_new) == (0, 3, 0)
     assert {row.line: row.code for row in again.rejected_lines} == EXPECTED_CODES
+
+
+def test_the_child_finds_the_people_and_grades_the_origins_with_the_same_result(
+    settings, cli_template, tmp_path, monkeypatch
+):
+    """The command's path (``child_reads``): the forked child also reads the database, over a
+    connection of its own, so it sees only what is committed. A database file of this test's
+    own (migrated) holds the committed world; the result is the upload's, and this process
+    looked nobody up itself."""
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    shutil.copyfile(cli_template, tmp_path / "own.db")
+    own = settings.model_copy(update={"database_url": url})
+    database = Database(make_engine(url))
+    with database.transaction() as session:
+        make_tree(session, DAOLI)
+        make_tree(session, NANGANG)
+        activate(session, NINTH)
+        make_risk_area(session, grade="high", area="望京街道")
+        mine = make_resident(session, own)
+        theirs = make_resident(session, own, grid=NANGANG + "001002003")
+    path = tmp_path / "push.csv"
+    path.write_text(_list(own, mine, theirs), encoding="utf-8")
+    monkeypatch.setattr(importer, "CHILD_MIN_BYTES", 0)
+    here: list[int] = []
+    find = importer.find_people
+    monkeypatch.setattr(
+        importer, "find_people", lambda s, rows: here.append(len(rows)) or find(s, rows)
+    )
+    officer = Principal(id=None, username="officer", role="district_officer", region_code=DAOLI)
+    try:
+        with database.transaction() as session:
+            first = importer.import_path(
+                session, own, actor=officer, path=path, in_child=True, child_reads=True
+            )
+            assert {row.line: row.code for row in first.rejected_lines} == EXPECTED_CODES
+            assert (first.accepted, first.matched, first.unmatched) == (3, 2, 1)
+            assert first.trips_new == 1
+            [trip] = trips_of(session, mine)
+            assert (trip.report_count, trip.grade, trip.origin_area) == (2, "high", "望京街道")
+            assert trips_of(session, theirs) == []
+    finally:
+        database.engine.dispose()
+    assert here and not any(here)  # every row came looked up
 
 
 def _counting(items, calls):

@@ -20,6 +20,7 @@ from typing import Any
 from fangkong.arrivals import places
 from fangkong.arrivals.intake import identity
 from fangkong.arrivals.intake.trips import FUTURE_SKEW as _SKEW
+from fangkong.arrivals.riskareas.matching import Match
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.core.iterables import batched
@@ -70,6 +71,12 @@ class Row:
     phone_enc: bytes | None = None
     id_masked: str | None = None
     phone_masked: str | None = None
+    # looked up (``importer.find_people``; in the child when it reads the database itself):
+    # the person's grid and name, and the origin's grade over the travel days
+    looked_up: bool = False
+    person_grid: str | None = None
+    person_name: str | None = None
+    match: Match | None = None
 
 
 def _arrived_at(text: str) -> datetime:

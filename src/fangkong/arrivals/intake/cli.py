@@ -35,6 +35,7 @@ def import_list(
         report = console.bulk_write(lambda session: importer.import_path(
             session, console.settings(), actor=SYSTEM, path=file,
             progress=progress.update if progress is not None else None, in_child=True,
+            child_reads=True,
         ), dry_run=dry_run)  # fmt: skip
     _print(report, as_json=as_json, dry_run=dry_run)
 

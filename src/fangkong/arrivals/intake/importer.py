@@ -4,8 +4,10 @@ streamed in chunks through the same merge-and-classify path as every other chann
 1. Each row is checked alone and the valid ones sealed (``checking``: for a large file on
    disk, by a second process while this one writes); refused rows are counted, the first
    ``MAX_LISTED`` listed with their line and reason.
-2. Per chunk: people found by keyed hash (two queries), rows of people outside the importer's
-   jurisdiction refused, the others merged into trips and classified (``trips.attach``), then
+2. Per chunk: people found by keyed hash (two queries) and, for the rows that name one, the
+   origins graded (one query) — by the second process too when the command lets it read the
+   database (``child_reads``), else here — then rows of people outside the importer's
+   jurisdiction refused, the others merged into trips and classified (``trips.attach``), and
    the reports written with Core inserts. A row no registered person matches is kept as an
    unmatched report (``person_id`` null) in the importer's region, for officers to match.
 3. The file's SHA-256 digest is the ``batch_ref``; a row already stored under that digest and
@@ -17,23 +19,25 @@ Nothing is committed here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from fangkong.arrivals.intake import errors, identity, trips
 from fangkong.arrivals.intake.checking import Checked, Checker, Row, checked_chunks
 from fangkong.arrivals.intake.schemas import ImportReport, RefusedRow
+from fangkong.arrivals.riskareas.matching import Match, match_many
 from fangkong.audit import service as audit
 from fangkong.config import Settings
 from fangkong.core import clock, offload, tabular
 from fangkong.core.heap import fewer_collections
 from fangkong.core.principal import Principal
-from fangkong.db import bulk_insert
+from fangkong.db import Database, bulk_insert, make_engine
 from fangkong.healthcode import service as healthcode
 from fangkong.models.arrivals import ArrivalReport
 
@@ -130,36 +134,21 @@ class Import:
     def _chunk(self, rows: list[Row]) -> None:
         if not rows:
             return
-        people = self._people(rows)
+        find_people(self.session, [row for row in rows if not row.looked_up])
         kept: list[Row] = []
         for row in rows:
-            person = people.get(row.line)
-            if person is not None and not self.actor.covers(person.grid_code):
+            if row.person_grid is not None and not self.actor.covers(row.person_grid):
                 self.refuse(row.line, "arrival.outside_jurisdiction")
                 continue
-            row.person_id = person.id if person else None
-            row.region_code = person.grid_code if person else self.actor.region_code
-            row.name = row.name or (person.name if person else None)
+            row.region_code = row.person_grid or self.actor.region_code
+            row.name = row.name or row.person_name
             kept.append(row)
-        attached = trips.attach(self.session, self.edition, kept, detach=True)  # type: ignore[arg-type]
+        grids, matches = _looked_up_of(kept)
+        attached = trips.attach(self.session, self.edition, kept, detach=True,  # type: ignore[arg-type]
+                                grids=grids, matches=matches)  # fmt: skip
         self.report.trips_new += len(attached.new_trips)
         self.report.trips_merged += len(attached.merged_trips)
         self._write(kept)
-
-    def _people(self, rows: list[Row]) -> dict[int, Any]:
-        """Each row's person (a row of id, grid and name) by line."""
-        by_id = identity.homes_by_hash(
-            self.session, "id_number_hash", [r.id_hash for r in rows if r.id_hash]
-        )
-        by_phone = identity.homes_by_hash(
-            self.session, "phone_hash", [r.phone_hash for r in rows if r.phone_hash]
-        )
-        found: dict[int, Any] = {}
-        for row in rows:
-            person = by_id.get(row.id_hash or "") or by_phone.get(row.phone_hash or "")
-            if person is not None:
-                found[row.line] = person
-        return found
 
     def _write(self, rows: list[Row]) -> None:
         if not rows:
@@ -207,14 +196,20 @@ def import_upload(
 def import_path(
     session: Session, settings: Settings, *, actor: Principal, path: Path,
     progress: Callable[[int], None] | None = None, in_child: bool = False,
+    child_reads: bool = False,
 ) -> ImportReport:  # fmt: skip
     """Import a list from disk. ``in_child`` (a command, which runs one thread): a file of at
     least ``CHILD_MIN_BYTES`` is read, checked and sealed by a forked second process
-    (``core.offload``) while this one writes the chunk before."""
+    (``core.offload``) while this one writes the chunk before. ``child_reads``: that process
+    also finds each row's person and grades its origin, over a connection of its own to
+    ``settings.database_url`` (it reads committed people and the national list, which the
+    import never writes)."""
     work = Import(session, settings, actor, digest_path(path))
-    args = (path, work.checker(), settings.data_key_bytes, frozenset(work.done))
+    forked = in_child and path.stat().st_size >= CHILD_MIN_BYTES
+    url = settings.database_url if forked and child_reads else None
+    args = (path, work.checker(), settings.data_key_bytes, frozenset(work.done), url)
     chunks: Generator[Checked, None, None]
-    if in_child and path.stat().st_size >= CHILD_MIN_BYTES:
+    if forked:
         chunks = offload.items(_checked_file, args, name="list's checking", start="fork")
     else:
         chunks = _checked_file(*args)
@@ -225,11 +220,63 @@ def import_path(
 
 
 def _checked_file(
-    path: Path, checker: Checker, key: bytes, stored: frozenset[int]
+    path: Path, checker: Checker, key: bytes, stored: frozenset[int], url: str | None = None
 ) -> Generator[Checked, None, None]:
-    """The file's chunks, checked and sealed (in this process or in the child)."""
+    """The file's chunks, checked and sealed (in this process or in the child); with ``url``,
+    their people found and origins graded too (in the child)."""
     rows = tabular.read_file(path, ALIASES, REQUIRED, strict=True)
-    return checked_chunks(rows, checker, identity.protector(key), stored=stored)
+    chunks = checked_chunks(rows, checker, identity.protector(key), stored=stored)
+    return chunks if url is None else _looked_up(chunks, url)
+
+
+def _looked_up(chunks: Iterable[Checked], url: str) -> Generator[Checked, None, None]:
+    """Each chunk with its people found and their origins graded, each chunk in a read-only
+    transaction of its own (on SQLite it then never waits for the writer's lock)."""
+    database = Database(make_engine(url, poolclass=NullPool))
+    try:
+        for checked in chunks:
+            with database.reads() as session:
+                find_people(session, checked.rows)
+                grade_origins(session, [row for row in checked.rows if row.person_id])
+            yield checked
+    finally:
+        database.engine.dispose()
+
+
+def _looked_up_of(rows: Sequence[Row]) -> tuple[dict[int, str], dict[trips.Place, Match]]:
+    """What the rows' look-up found, as ``trips.attach`` takes it: each person's grid, and
+    the grade of each origin graded."""
+    grids = {row.person_id: row.person_grid for row in rows
+             if row.person_id is not None and row.person_grid is not None}  # fmt: skip
+    matches = {trips.Place.of(row): row.match for row in rows if row.match is not None}  # type: ignore[arg-type]
+    return grids, matches
+
+
+def find_people(session: Session, rows: Sequence[Row]) -> None:
+    """Set each row's person (id, grid and name) from its ID number's hash, else its phone's;
+    mark every row looked up."""
+    by_id = identity.homes_by_hash(
+        session, "id_number_hash", [r.id_hash for r in rows if r.id_hash]
+    )
+    by_phone = identity.homes_by_hash(
+        session, "phone_hash", [r.phone_hash for r in rows if r.phone_hash]
+    )
+    for row in rows:
+        person = by_id.get(row.id_hash or "") or by_phone.get(row.phone_hash or "")
+        if person is not None:
+            row.person_id, row.person_grid, row.person_name = (
+                person.id,
+                person.grid_code,
+                person.name,
+            )
+        row.looked_up = True
+
+
+def grade_origins(session: Session, rows: Sequence[Row]) -> None:
+    """Set each row's origin grade over its travel days (one query, ``match_many``)."""
+    origins = [trips.travel_origin(trips.Place.of(row)) for row in rows]  # type: ignore[arg-type]
+    for row, match in zip(rows, match_many(session, origins), strict=True):
+        row.match = match
 
 
 def count_rows(path: Path) -> int | None:

@@ -23,7 +23,7 @@ ends (``ref=trip:<id>``); a reclassification that no longer warrants it ends it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -149,10 +149,14 @@ def attach(
     *,
     detach: bool = False,
     bulk: bool = False,
+    grids: Mapping[int, str] | None = None,
+    matches: Mapping[Place, Match] | None = None,
 ) -> Attached:
     """Merge these (flushed, matched) reports into trips and classify every trip they touch.
     ``detach``: a bulk caller's session is emptied once they are written (their ids stay);
-    ``bulk`` (implied by ``detach``): the classified trips go out as one ``TripsClassified``."""
+    ``bulk`` (implied by ``detach``): the classified trips go out as one ``TripsClassified``.
+    A caller that has looked them up already gives each person's grid (``grids``, all of
+    them) and the grade of origins (``matches``, some or all); the rest are read here."""
     mine = sorted((r for r in reports if r.person_id is not None), key=lambda r: r.arrived_at)
     result = Attached()
     if not mine:
@@ -161,10 +165,12 @@ def attach(
     person_ids = sorted({r.person_id for r in mine if r.person_id is not None})
     start, end = mine[0].arrived_at - window, mine[-1].arrived_at + window
     known = _candidates(session, person_ids, start, end)
-    grids = _grids(session, person_ids)
+    if grids is None:
+        grids = _grids(session, person_ids)
     places, joined = _merge(mine, known, grids, window, result)
     items = [(trip, found) for trip, found in places.values()]
-    classify(session, edition, items, new_trips=result.new_trips, detach=detach, bulk=bulk)
+    classify(session, edition, items, new_trips=result.new_trips, detach=detach, bulk=bulk,
+             matches=matches)  # fmt: skip
     for report, trip in joined:
         report.trip_id = trip.id
     if not detach:
@@ -175,7 +181,7 @@ def attach(
 def _merge(
     reports: Sequence[ArrivalReport],
     known: dict[int, list[Trip]],
-    grids: dict[int, str],
+    grids: Mapping[int, str],
     window: timedelta,
     result: Attached,
 ) -> tuple[dict[int, tuple[Trip, list[Place]]], list[tuple[ArrivalReport, Trip]]]:
@@ -215,12 +221,13 @@ def classify(
     new_trips: Sequence[Trip] = (),
     detach: bool = False,
     bulk: bool = False,
+    matches: Mapping[Place, Match] | None = None,
 ) -> list[Trip]:
     """Grade each trip's candidate origins (one query), keep the worst (the first on a tie),
     and apply the edition's measure; the trips whose grade or measure changed. ``new_trips``
     (among the items, not yet stored) are inserted in bulk once graded, then every trip's new
     tasks in one statement: a pushed list's batch is a few statements, not one per row."""
-    best = _best_matches(session, items)
+    best = _best_matches(session, items, matches or {})
     now = clock.now()
     new = {id(trip) for trip in new_trips}
     trips = [trip for trip, _ in items]
@@ -251,12 +258,15 @@ def classify(
 
 
 def _best_matches(
-    session: Session, items: Sequence[tuple[Trip, Sequence[Place]]]
+    session: Session, items: Sequence[tuple[Trip, Sequence[Place]]], known: Mapping[Place, Match]
 ) -> dict[int, tuple[Place, Match]]:
     flat = [(n, place) for n, (_trip, found) in enumerate(items) for place in found]
-    matches = match_many(session, [travel_origin(place) for _n, place in flat])
+    unknown = list({place: None for _n, place in flat if place not in known})
+    graded = match_many(session, [travel_origin(place) for place in unknown])
+    found = {**dict(zip(unknown, graded, strict=True)), **known}
     best: dict[int, tuple[Place, Match]] = {}
-    for (n, place), match in zip(flat, matches, strict=True):
+    for n, place in flat:
+        match = found[place]
         if n not in best or _rank(match) > _rank(best[n][1]):
             best[n] = (place, match)
     return best
