@@ -45,6 +45,17 @@ def test_the_items_arrive_in_order_from_a_forked_child():
     assert items == [(n, n * n) for n in range(5)]
 
 
+def _niceness() -> Iterator[int]:
+    yield os.nice(0)
+
+
+def test_a_child_asked_to_be_nice_runs_at_a_lower_priority():
+    mine = os.nice(0)
+    [plain] = offload.items(_niceness, (), name="test", start="fork")
+    [lowered] = offload.items(_niceness, (), name="test", start="fork", nice=5)
+    assert (plain, lowered) == (mine, min(mine + 5, 19))
+
+
 def test_a_spawned_child_imports_its_target_by_name():
     # a fresh interpreter: the target must be importable there (a test module is not)
     assert list(offload.items(iter, ([3, 1, 2],), name="test", start="spawn")) == [3, 1, 2]

@@ -43,6 +43,9 @@ from fangkong.models.arrivals import ArrivalReport
 
 MAX_LISTED = 1_000
 CHILD_MIN_BYTES = 4 * 1024 * 1024  # ~37,000 rows: below it, starting a process costs more
+# the child runs a chunk ahead and waits most of the time: when it contends for a core with
+# this process or the database server, they go first (bench/BENCHMARKS.md, 2026-12-03)
+CHILD_NICE = 8
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 COLUMN_HEADERS = {
     "id_number": "身份证号", "phone": "手机号", "name": "姓名", "origin_province": "来源省",
@@ -210,7 +213,8 @@ def import_path(
     args = (path, work.checker(), settings.data_key_bytes, frozenset(work.done), url)
     chunks: Generator[Checked, None, None]
     if forked:
-        chunks = offload.items(_checked_file, args, name="list's checking", start="fork")
+        chunks = offload.items(_checked_file, args, name="list's checking", start="fork",
+                               nice=CHILD_NICE)  # fmt: skip
     else:
         chunks = _checked_file(*args)
     try:
