@@ -26,12 +26,11 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from fangkong.arrivals.intake import errors, identity, trips
 from fangkong.arrivals.intake.checking import Checked, Checker, Row, checked_chunks
 from fangkong.arrivals.intake.schemas import ImportReport, RefusedRow
-from fangkong.arrivals.riskareas.matching import Match, match_many
+from fangkong.arrivals.riskareas.matching import match_many
 from fangkong.audit import service as audit
 from fangkong.config import Settings
 from fangkong.core import clock, offload, tabular
@@ -146,9 +145,9 @@ class Import:
             row.region_code = row.person_grid or self.actor.region_code
             row.name = row.name or row.person_name
             kept.append(row)
-        grids, matches = _looked_up_of(kept)
-        attached = trips.attach(self.session, self.edition, kept, detach=True,  # type: ignore[arg-type]
-                                grids=grids, matches=matches)  # fmt: skip
+        grids = {row.person_id: row.person_grid for row in kept
+                 if row.person_id is not None and row.person_grid is not None}  # fmt: skip
+        attached = trips.attach(self.session, self.edition, kept, detach=True, grids=grids)  # type: ignore[arg-type]
         self.report.trips_new += len(attached.new_trips)
         self.report.trips_merged += len(attached.merged_trips)
         self._write(kept)
@@ -236,7 +235,7 @@ def _checked_file(
 def _looked_up(chunks: Iterable[Checked], url: str) -> Generator[Checked, None, None]:
     """Each chunk with its people found and their origins graded, each chunk in a read-only
     transaction of its own (on SQLite it then never waits for the writer's lock)."""
-    database = Database(make_engine(url, poolclass=NullPool))
+    database = Database(make_engine(url, pool_size=1))
     try:
         for checked in chunks:
             with database.reads() as session:
@@ -245,15 +244,6 @@ def _looked_up(chunks: Iterable[Checked], url: str) -> Generator[Checked, None, 
             yield checked
     finally:
         database.engine.dispose()
-
-
-def _looked_up_of(rows: Sequence[Row]) -> tuple[dict[int, str], dict[trips.Place, Match]]:
-    """What the rows' look-up found, as ``trips.attach`` takes it: each person's grid, and
-    the grade of each origin graded."""
-    grids = {row.person_id: row.person_grid for row in rows
-             if row.person_id is not None and row.person_grid is not None}  # fmt: skip
-    matches = {trips.Place.of(row): row.match for row in rows if row.match is not None}  # type: ignore[arg-type]
-    return grids, matches
 
 
 def find_people(session: Session, rows: Sequence[Row]) -> None:

@@ -61,11 +61,14 @@ class Place:
     area: str
     departed_on: date | None
     arrived_at: datetime
+    # its grade, when the caller looked it up already (a pushed list's checking process)
+    match: Match | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, row: ArrivalReport | Trip) -> Place:
         return cls(row.origin_province, row.origin_city, row.origin_district, row.origin_code,
-                   row.origin_area or "", row.departed_on, row.arrived_at)  # fmt: skip
+                   row.origin_area or "", row.departed_on, row.arrived_at,
+                   getattr(row, "match", None))  # fmt: skip
 
 
 @dataclass
@@ -150,13 +153,12 @@ def attach(
     detach: bool = False,
     bulk: bool = False,
     grids: Mapping[int, str] | None = None,
-    matches: Mapping[Place, Match] | None = None,
 ) -> Attached:
     """Merge these (flushed, matched) reports into trips and classify every trip they touch.
     ``detach``: a bulk caller's session is emptied once they are written (their ids stay);
     ``bulk`` (implied by ``detach``): the classified trips go out as one ``TripsClassified``.
     A caller that has looked them up already gives each person's grid (``grids``, all of
-    them) and the grade of origins (``matches``, some or all); the rest are read here."""
+    them); a report's origin graded already (``match``) is not graded again."""
     mine = sorted((r for r in reports if r.person_id is not None), key=lambda r: r.arrived_at)
     result = Attached()
     if not mine:
@@ -169,8 +171,7 @@ def attach(
         grids = _grids(session, person_ids)
     places, joined = _merge(mine, known, grids, window, result)
     items = [(trip, found) for trip, found in places.values()]
-    classify(session, edition, items, new_trips=result.new_trips, detach=detach, bulk=bulk,
-             matches=matches)  # fmt: skip
+    classify(session, edition, items, new_trips=result.new_trips, detach=detach, bulk=bulk)
     for report, trip in joined:
         report.trip_id = trip.id
     if not detach:
@@ -221,13 +222,12 @@ def classify(
     new_trips: Sequence[Trip] = (),
     detach: bool = False,
     bulk: bool = False,
-    matches: Mapping[Place, Match] | None = None,
 ) -> list[Trip]:
     """Grade each trip's candidate origins (one query), keep the worst (the first on a tie),
     and apply the edition's measure; the trips whose grade or measure changed. ``new_trips``
     (among the items, not yet stored) are inserted in bulk once graded, then every trip's new
     tasks in one statement: a pushed list's batch is a few statements, not one per row."""
-    best = _best_matches(session, items, matches or {})
+    best = _best_matches(session, items)
     now = clock.now()
     new = {id(trip) for trip in new_trips}
     trips = [trip for trip, _ in items]
@@ -258,15 +258,14 @@ def classify(
 
 
 def _best_matches(
-    session: Session, items: Sequence[tuple[Trip, Sequence[Place]]], known: Mapping[Place, Match]
+    session: Session, items: Sequence[tuple[Trip, Sequence[Place]]]
 ) -> dict[int, tuple[Place, Match]]:
     flat = [(n, place) for n, (_trip, found) in enumerate(items) for place in found]
-    unknown = list({place: None for _n, place in flat if place not in known})
-    graded = match_many(session, [travel_origin(place) for place in unknown])
-    found = {**dict(zip(unknown, graded, strict=True)), **known}
+    unknown = [place for _n, place in flat if place.match is None]
+    graded = iter(match_many(session, [travel_origin(place) for place in unknown]))
     best: dict[int, tuple[Place, Match]] = {}
     for n, place in flat:
-        match = found[place]
+        match = place.match or next(graded)
         if n not in best or _rank(match) > _rank(best[n][1]):
             best[n] = (place, match)
     return best

@@ -57,6 +57,9 @@ class Match:
     area_ids: tuple[int, ...]
 
 
+UNLISTED = Match(NONE, False, ())  # one object: a batch of matches pickles it once
+
+
 class AreaRow(Protocol):
     """What matching reads of a national-list row (an entity, or a row of ``MATCHED``)."""
 
@@ -90,7 +93,7 @@ def match_rows(rows: Iterable[AreaRow], origin: Origin) -> Match:
     affected = [row for row in live if _RANK.get(row.grade, 0) >= _RANK[Grade.MEDIUM.value]]
     if affected:
         return Match(Grade.LOW.value, True, tuple(sorted(row.id for row in affected)))
-    return Match(NONE, False, ())
+    return UNLISTED
 
 
 def match_many(session: Session, origins: Sequence[Origin]) -> list[Match]:
