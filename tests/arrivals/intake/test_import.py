@@ -13,6 +13,7 @@ from arrivals.intake.helpers import NINTH, activate, trips_of
 from arrivals.world import DAOLI, NANGANG, make_resident, make_risk_area
 from factories import make_tree, resident_id
 from fangkong.arrivals.intake import importer
+from fangkong.arrivals.intake.checking import Checker, checked_chunks
 from fangkong.core import clock
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
@@ -162,6 +163,21 @@ def test_the_child_finds_the_people_and_grades_the_origins_with_the_same_result(
     finally:
         database.engine.dispose()
     assert here and not any(here)  # every row came looked up
+
+
+def test_a_sealed_row_keeps_no_plain_id_number_or_phone(settings):
+    """What crosses from the checking process to the writer: hashes, ciphertexts, masks."""
+    number = resident_id(60, region="110105")
+    raw = {"id_number": number, "phone": "13900000002", "origin_province": "北京市",
+           "origin_city": "北京市", "origin_district": "朝阳区", "arrived_at": _when(2)}  # fmt: skip
+    checker = Checker(now=clock.now(), today=clock.local_today())
+    protect = Protector(settings.data_key_bytes)
+    [chunk] = checked_chunks([(2, raw)], checker, protect)
+    [row] = chunk.rows
+    assert (row.id_number, row.phone) == (None, None)
+    assert row.id_masked == mask_id_number(number) and row.phone_masked == mask_phone("13900000002")
+    assert protect.open_id(row.id_enc) == number
+    assert row.id_hash == protect.id_hash("resident_id", number)
 
 
 def _counting(items, calls):

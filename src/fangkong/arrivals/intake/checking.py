@@ -232,7 +232,8 @@ def _verdict(checker: Checker, line: int, raw: dict[str, str]) -> Row | str:
 
 
 def seal(rows: list[Row], protect: Protector) -> None:
-    """Set each row's hashes, ciphertexts and masked forms."""
+    """Set each row's hashes, ciphertexts and masked forms, and drop the plain ID number and
+    phone: nothing after sealing needs them, so they never cross to the writing process."""
     with_id = [row for row in rows if row.id_number]
     with_phone = [row for row in rows if row.phone]
     id_sealed = protect.encrypt_ids([row.id_number or "" for row in with_id])
@@ -245,3 +246,5 @@ def seal(rows: list[Row], protect: Protector) -> None:
         phone = row.phone or ""
         row.phone_hash, row.phone_enc, row.phone_masked = (
             protect.phone_hash(phone), sealed, mask_phone(phone))  # fmt: skip
+    for row in rows:
+        row.id_number = row.phone = None
