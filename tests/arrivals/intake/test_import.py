@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from arrivals.intake.helpers import NINTH, activate, trips_of
 from arrivals.world import DAOLI, NANGANG, make_resident, make_risk_area
 from factories import make_tree, resident_id
-from fangkong.arrivals.intake import importer
+from fangkong.arrivals.intake import importer, trips
 from fangkong.arrivals.intake.checking import Checker, checked_chunks
 from fangkong.core import clock
 from fangkong.core.masking import mask_id_number, mask_phone
@@ -143,10 +143,14 @@ def test_the_child_finds_the_people_and_grades_the_origins_with_the_same_result(
     path = tmp_path / "push.csv"
     path.write_text(_list(own, mine, theirs), encoding="utf-8")
     monkeypatch.setattr(importer, "CHILD_MIN_BYTES", 0)
-    here: list[int] = []
-    find = importer.find_people
+    here: list[int] = []  # rows this process looked up
+    find, grade = importer.find_people, trips.match_many
     monkeypatch.setattr(
         importer, "find_people", lambda s, rows: here.append(len(rows)) or find(s, rows)
+    )
+    graded: list[int] = []  # origins this process graded
+    monkeypatch.setattr(
+        trips, "match_many", lambda s, found: graded.append(len(found)) or grade(s, found)
     )
     officer = Principal(id=None, username="officer", role="district_officer", region_code=DAOLI)
     try:
@@ -160,6 +164,20 @@ def test_the_child_finds_the_people_and_grades_the_origins_with_the_same_result(
             [trip] = trips_of(session, mine)
             assert (trip.report_count, trip.grade, trip.origin_area) == (2, "high", "望京街道")
             assert trips_of(session, theirs) == []
+            assert graded and not any(graded)  # every origin came graded
+            # a later list merges into that trip: its stored origin is graded here, the
+            # report's came graded, and the worst of the two still wins
+            later = tmp_path / "later.csv"
+            row = f"{_number(own, mine)},,,上海市,上海市,黄浦区,,,{_when(0.5)},,"
+            later.write_text(HEADER + row + "\n", encoding="utf-8")
+            graded.clear()
+            again = importer.import_path(
+                session, own, actor=officer, path=later, in_child=True, child_reads=True
+            )
+            assert (again.accepted, again.trips_new, again.trips_merged) == (1, 0, 1)
+            assert graded == [1]
+            [trip] = trips_of(session, mine)
+            assert (trip.report_count, trip.grade, trip.origin_area) == (3, "high", "望京街道")
     finally:
         database.engine.dispose()
     assert here and not any(here)  # every row came looked up

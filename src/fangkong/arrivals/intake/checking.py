@@ -1,5 +1,6 @@
 """A pushed list's rows checked and sealed, without the database: what a second process can do
-while this one writes (``core.offload``).
+while this one writes (``core.offload``). The fields a look-up fills (the person, the grade
+of the origin) are set later, by ``importer.find_people`` and ``importer.grade_origins``.
 
 Each row is checked alone (identity, origin, dates, transport; a row repeating an earlier
 one's person and arrival is refused), then the valid rows of a chunk are sealed: the keyed
@@ -15,17 +16,19 @@ from collections.abc import Collection, Generator, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fangkong.arrivals import places
 from fangkong.arrivals.intake import identity
 from fangkong.arrivals.intake.trips import FUTURE_SKEW as _SKEW
-from fangkong.arrivals.riskareas.matching import Match
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.people.protect import Protector
+
+if TYPE_CHECKING:
+    from fangkong.arrivals.riskareas.matching import Match
 
 CHUNK = 5_000
 TRANSPORT = {"car": "car", "自驾": "car", "汽车": "car", "私家车": "car", "train": "train",

@@ -4,12 +4,13 @@ streamed in chunks through the same merge-and-classify path as every other chann
 1. Each row is checked alone and the valid ones sealed (``checking``: for a large file on
    disk, by a second process while this one writes); refused rows are counted, the first
    ``MAX_LISTED`` listed with their line and reason.
-2. Per chunk: people found by keyed hash (two queries) and, for the rows that name one, the
-   origins graded (one query) — by the second process too when the command lets it read the
-   database (``child_reads``), else here — then rows of people outside the importer's
-   jurisdiction refused, the others merged into trips and classified (``trips.attach``), and
-   the reports written with Core inserts. A row no registered person matches is kept as an
-   unmatched report (``person_id`` null) in the importer's region, for officers to match.
+2. Per chunk: people found by keyed hash and, for the rows that name one, the origins
+   graded (``match_many``), by the second process when the command lets it read the
+   database (``child_reads``), else here and in ``trips.attach``; then rows of people outside
+   the importer's jurisdiction refused, the others merged into trips and classified
+   (``trips.attach``), and the reports written with Core inserts. A row no registered
+   person matches is kept as an unmatched report (``person_id`` null) in the importer's
+   region, for officers to match.
 3. The file's SHA-256 digest is the ``batch_ref``; a row already stored under that digest and
    line number is skipped, so importing the same file again changes nothing.
 
@@ -202,13 +203,14 @@ def import_path(
 ) -> ImportReport:  # fmt: skip
     """Import a list from disk. ``in_child`` (a command, which runs one thread): a file of at
     least ``CHILD_MIN_BYTES`` is read, checked and sealed by a forked second process
-    (``core.offload``) while this one writes the chunk before. ``child_reads``: that process
-    also finds each row's person and grades its origin, over a connection of its own to
-    ``settings.database_url`` (it reads committed people and the national list, which the
-    import never writes)."""
+    (``core.offload``) while this one writes the chunk before. ``child_reads`` (with such a
+    process only): it also finds each row's person and grades its origin, over a connection
+    of its own to the session's database. It sees only what is committed: the people and the
+    national list, which the import never writes. A caller whose session holds people not
+    committed yet (a test's rolled-back transaction) must leave it off."""
     work = Import(session, settings, actor, digest_path(path))
     forked = in_child and path.stat().st_size >= CHILD_MIN_BYTES
-    url = settings.database_url if forked and child_reads else None
+    url = _url(session) if forked and child_reads else None
     args = (path, work.checker(), settings.data_key_bytes, frozenset(work.done), url)
     chunks: Generator[Checked, None, None]
     if forked:
@@ -222,6 +224,10 @@ def import_path(
         chunks.close()
 
 
+def _url(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=False)
+
+
 def _checked_file(
     path: Path, checker: Checker, key: bytes, stored: frozenset[int], url: str | None = None
 ) -> Generator[Checked, None, None]:
@@ -233,8 +239,9 @@ def _checked_file(
 
 
 def _looked_up(chunks: Iterable[Checked], url: str) -> Generator[Checked, None, None]:
-    """Each chunk with its people found and their origins graded, each chunk in a read-only
-    transaction of its own (on SQLite it then never waits for the writer's lock)."""
+    """Each chunk with its people found and their origins graded, each chunk in a reading
+    transaction of its own (``Database.reads``: on SQLite it never waits for the writer's
+    lock), on a new connection: the one a forked child inherits stays the parent's."""
     database = Database(make_engine(url, pool_size=1))
     try:
         for checked in chunks:

@@ -265,9 +265,10 @@ def _best_matches(
     graded = iter(match_many(session, [travel_origin(place) for place in unknown]))
     best: dict[int, tuple[Place, Match]] = {}
     for n, place in flat:
-        match = place.match or next(graded)
+        match = place.match if place.match is not None else next(graded)
         if n not in best or _rank(match) > _rank(best[n][1]):
             best[n] = (place, match)
+    assert next(graded, None) is None  # one grade for each place without one
     return best
 
 

@@ -57,9 +57,6 @@ class Match:
     area_ids: tuple[int, ...]
 
 
-UNLISTED = Match(NONE, False, ())  # one object: a batch of matches pickles it once
-
-
 class AreaRow(Protocol):
     """What matching reads of a national-list row (an entity, or a row of ``MATCHED``)."""
 
@@ -93,7 +90,7 @@ def match_rows(rows: Iterable[AreaRow], origin: Origin) -> Match:
     affected = [row for row in live if _RANK.get(row.grade, 0) >= _RANK[Grade.MEDIUM.value]]
     if affected:
         return Match(Grade.LOW.value, True, tuple(sorted(row.id for row in affected)))
-    return UNLISTED
+    return Match(NONE, False, ())
 
 
 def match_many(session: Session, origins: Sequence[Origin]) -> list[Match]:
