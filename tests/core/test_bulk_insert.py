@@ -5,8 +5,11 @@ UTC instant either way. Read back on the database under test."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from fangkong.db import bulk_insert
@@ -43,3 +46,24 @@ def test_shared_values_are_bound_once_and_each_row_reads_back_its_own(session):
         assert at == row["at"]
     assert stored["row-1"][0] == [True] and stored["row-0"][0] == [1]
     assert stored["row-0"][1] == stored["row-1"][1] == INSTANTS[0]
+
+
+def test_on_postgresql_each_shared_list_is_serialized_once(session, monkeypatch):
+    """PostgreSQL's driver serializes a JSON value each time it writes it; a list shared by
+    many rows is serialized once, when first bound, and every row reads back its own."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's driver only: SQLite's JSON is bound as text (the test above)")
+    serialized: list[object] = []
+
+    def counting(value: object, **options: object) -> str:
+        serialized.append(value)
+        return json.dumps(value, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("fangkong.db.json", SimpleNamespace(dumps=counting))
+    rows = _rows()
+    bulk_insert(session.connection(), AuditLog.__table__, rows)
+    shared = [[1], ["1"], [], ["self", "pushed"], [1, 2], [2, 1]]  # lists of str and int only
+    assert sorted(map(repr, serialized)) == sorted(map(repr, shared))
+    found = select(AuditLog.object_id, AuditLog.after).where(AuditLog.action == "test.bulk")
+    stored = {object_id: after for object_id, after in session.execute(found)}
+    assert all(stored[str(row["object_id"])] == row["after"] for row in rows)
