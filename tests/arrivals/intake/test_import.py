@@ -4,6 +4,7 @@ shown and reclassified over the API."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from arrivals.world import DAOLI, NANGANG, make_resident, make_risk_area
 from factories import make_tree, resident_id
 from fangkong.arrivals.intake import importer, trips
 from fangkong.arrivals.intake.checking import Checker, checked_chunks
+from fangkong.arrivals.riskareas.matching import Match
 from fangkong.core import clock
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.core.principal import Principal
@@ -196,6 +198,24 @@ def test_a_sealed_row_keeps_no_plain_id_number_or_phone(settings):
     assert row.id_masked == mask_id_number(number) and row.phone_masked == mask_phone("13900000002")
     assert protect.open_id(row.id_enc) == number
     assert row.id_hash == protect.id_hash("resident_id", number)
+
+
+def test_a_chunk_crosses_the_pipe_whole_and_its_equal_grades_are_one_object(settings):
+    """A checked chunk pickled (as the checking process sends it) comes back equal, row by row,
+    graded or not; rows of one grade share one (frozen) ``Match``."""
+    raws = [{"id_number": resident_id(70 + n, region="110105"), "origin_province": "北京市",
+             "origin_city": "北京市", "origin_district": "朝阳区", "arrived_at": _when(2 + n)}
+            for n in range(4)]  # fmt: skip
+    checker = Checker(now=clock.now(), today=clock.local_today())
+    [chunk] = checked_chunks(
+        list(enumerate(raws, start=2)), checker, Protector(settings.data_key_bytes)
+    )
+    high = [Match("high", False, (7,)), Match("high", False, (7,))]
+    for row, match in zip(chunk.rows, [*high, Match("none", False, ()), None], strict=True):
+        row.match, row.person_id, row.looked_up = match, row.line * 10, True
+    back = pickle.loads(pickle.dumps(chunk))
+    assert back == chunk and [row.match for row in back.rows] == [row.match for row in chunk.rows]
+    assert back.rows[0].match is back.rows[1].match and back.rows[3].match is None
 
 
 def _counting(items, calls):

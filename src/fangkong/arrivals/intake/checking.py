@@ -16,19 +16,17 @@ from collections.abc import Collection, Generator, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fangkong.arrivals import places
 from fangkong.arrivals.intake import identity
 from fangkong.arrivals.intake.trips import FUTURE_SKEW as _SKEW
+from fangkong.arrivals.riskareas.matching import Match
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.core.iterables import batched
 from fangkong.core.masking import mask_id_number, mask_phone
 from fangkong.people.protect import Protector
-
-if TYPE_CHECKING:
-    from fangkong.arrivals.riskareas.matching import Match
 
 CHUNK = 5_000
 TRANSPORT = {"car": "car", "自驾": "car", "汽车": "car", "私家车": "car", "train": "train",
@@ -193,16 +191,29 @@ class Checked:
 
     def __reduce__(self) -> tuple[Any, ...]:
         rows = [_ROW_VALUES(row) for row in self.rows]
-        return (_unpacked, (self.size, rows, self.refused, self.stored))
+        matches = [_MATCH_VALUES(row.match) if row.match is not None else None
+                   for row in self.rows]  # fmt: skip
+        return (_unpacked, (self.size, rows, matches, self.refused, self.stored))
 
 
-_ROW_VALUES = attrgetter(*(f.name for f in fields(Row)))
+_ROW_VALUES = attrgetter(*(f.name for f in fields(Row) if f.name != "match"))
+assert fields(Row)[-1].name == "match"  # ``_unpacked`` gives the rest by position
+_MATCH_VALUES = attrgetter("grade", "affected_county", "area_ids")
 
 
 def _unpacked(
-    size: int, rows: list[tuple[Any, ...]], refused: list[tuple[int, str]], stored: int
+    size: int,
+    rows: list[tuple[Any, ...]],
+    matches: list[tuple[Any, ...] | None],
+    refused: list[tuple[int, str]],
+    stored: int,
 ) -> Checked:
-    return Checked(size, [Row(*values) for values in rows], refused, stored)
+    """A chunk rebuilt; a chunk's rows share a few grades, so each distinct one is made once
+    (a ``Match`` is frozen) rather than unpickled object by object."""
+    made: dict[tuple[Any, ...], Match] = {}
+    shared = [None if m is None else made.get(m) or made.setdefault(m, Match(*m)) for m in matches]
+    made_rows = [Row(*(*values, match)) for values, match in zip(rows, shared, strict=True)]
+    return Checked(size, made_rows, refused, stored)
 
 
 def checked_chunks(
