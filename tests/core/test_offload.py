@@ -5,6 +5,8 @@ refusal in the child is raised again with its class and detail, any other failur
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,8 +42,9 @@ def _endless() -> Iterator[int]:
         n += 1
 
 
-def test_the_items_arrive_in_order_from_a_forked_child():
-    items = list(offload.items(_squares, (5,), name="test", start="fork"))
+@pytest.mark.parametrize("prefetch", [False, True], ids=["in turn", "prefetched"])
+def test_the_items_arrive_in_order_from_a_forked_child(prefetch):
+    items = list(offload.items(_squares, (5,), name="test", start="fork", prefetch=prefetch))
     assert items == [(n, n * n) for n in range(5)]
 
 
@@ -61,32 +64,36 @@ def test_a_spawned_child_imports_its_target_by_name():
     assert list(offload.items(iter, ([3, 1, 2],), name="test", start="spawn")) == [3, 1, 2]
 
 
-def test_a_refusal_in_the_child_is_raised_here_with_its_class_and_detail():
-    items = offload.items(_refuses_after, (2,), name="test", start="fork")
+@pytest.mark.parametrize("prefetch", [False, True], ids=["in turn", "prefetched"])
+def test_a_refusal_in_the_child_is_raised_here_with_its_class_and_detail(prefetch):
+    items = offload.items(_refuses_after, (2,), name="test", start="fork", prefetch=prefetch)
     assert next(items) == 0 and next(items) == 1
     with pytest.raises(InvalidInput) as raised:
         next(items)
     assert raised.value.detail == "row 7"
 
 
-def test_another_failure_is_a_runtime_error_naming_the_child():
-    items = offload.items(_fails, (), name="list's checking", start="fork")
+@pytest.mark.parametrize("prefetch", [False, True], ids=["in turn", "prefetched"])
+def test_another_failure_is_a_runtime_error_naming_the_child(prefetch):
+    items = offload.items(_fails, (), name="list's checking", start="fork", prefetch=prefetch)
     assert next(items) == 1
     with pytest.raises(RuntimeError, match="list's checking process failed: ValueError: broken"):
         next(items)
 
 
-def test_a_child_that_dies_is_noticed(monkeypatch):
+@pytest.mark.parametrize("prefetch", [False, True], ids=["in turn", "prefetched"])
+def test_a_child_that_dies_is_noticed(monkeypatch, prefetch):
     monkeypatch.setattr(offload, "POLL_SECONDS", 0.05)
-    items = offload.items(_dies, (), name="test", start="fork")
+    items = offload.items(_dies, (), name="test", start="fork", prefetch=prefetch)
     pid = next(items)
     assert pid != os.getpid()
     with pytest.raises(RuntimeError, match="test process stopped unexpectedly"):
         next(items)
 
 
-def test_closing_early_ends_the_child():
-    items = offload.items(_endless, (), name="test", start="fork")
+@pytest.mark.parametrize("prefetch", [False, True], ids=["in turn", "prefetched"])
+def test_closing_early_ends_the_child(prefetch):
+    items = offload.items(_endless, (), name="test", start="fork", prefetch=prefetch)
     pid = next(items)
     assert next(items) == 1
     items.close()
@@ -112,3 +119,23 @@ def test_a_forked_child_ends_when_nobody_reads_any_more():
     child.join(timeout=10)
     assert child.exitcode == 0
     items.close()
+
+
+def test_a_prefetching_thread_receives_the_next_item_before_the_caller_asks():
+    """With ``prefetch`` the next item is received (and unpickled) while the caller is busy
+    with the one before: it waits, ready, in the thread's queue."""
+    items = offload.items(_squares, (3,), name="test", start="fork", prefetch=True)
+    assert next(items) == (0, 0)
+    ready = items.gi_yieldfrom.gi_frame.f_locals["out"]  # _prefetched's queue
+    deadline = time.monotonic() + 30
+    while not ready.full() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ready.queue[0] == (True, ("item", (1, 1)))  # not asked for yet
+    assert list(items) == [(1, 1), (2, 4)]
+
+
+def test_closing_a_prefetched_generator_stops_its_thread():
+    items = offload.items(_endless, (), name="test", start="fork", prefetch=True)
+    next(items)
+    items.close()
+    assert not any(t.name == "test receiver" for t in threading.enumerate())

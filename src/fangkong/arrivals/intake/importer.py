@@ -215,13 +215,20 @@ def import_path(
     chunks: Generator[Checked, None, None]
     if forked:
         chunks = offload.items(_checked_file, args, name="list's checking", start="fork",
-                               nice=CHILD_NICE)  # fmt: skip
+                               nice=CHILD_NICE, prefetch=_waits_on_server(session))  # fmt: skip
     else:
         chunks = _checked_file(*args)
     try:
         return work.run(chunks, progress)
     finally:
         chunks.close()
+
+
+def _waits_on_server(session: Session) -> bool:
+    """Whether this process waits on a database server with the GIL released (PostgreSQL):
+    then the next chunk is received and unpickled by a thread meanwhile (``offload``'s
+    ``prefetch``). SQLite works inside this process, holding the GIL between rows."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _url(session: Session) -> str:
