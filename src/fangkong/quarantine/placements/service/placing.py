@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,8 @@ from fangkong.policy.types import Measure
 from fangkong.quarantine.placements import errors, repository, schedule
 from fangkong.quarantine.placements.schemas import PlacementCreate
 from fangkong.quarantine.placements.service.common import (
+    AnyPlacement,
+    NewPlacement,
     edition_now,
     ended,
     recount,
@@ -86,8 +88,31 @@ def _placement(
     edition_id: str,
     **links: int | None,
 ) -> Placement:
+    return Placement(**_values(actor, person, period, basis=basis, day0_at=day0_at,
+                               edition_id=edition_id, **links))  # fmt: skip
+
+
+def _new(
+    person: Person, period: schedule.Period, *, basis: str, day0_at: datetime, edition_id: str,
+    **links: int | None,
+) -> NewPlacement:  # fmt: skip
+    """``_placement`` by the system, for a bulk path (``store_new``)."""
+    return NewPlacement(**_values(SYSTEM, person, period, basis=basis, day0_at=day0_at,
+                                  edition_id=edition_id, **links))  # fmt: skip
+
+
+def _values(
+    actor: Principal,
+    person: Person,
+    period: schedule.Period,
+    *,
+    basis: str,
+    day0_at: datetime,
+    edition_id: str,
+    **links: int | None,
+) -> dict[str, Any]:
     pending = period.measure == Measure.CENTRALIZED.value and links.get("follows_id") is None
-    return Placement(
+    return dict(
         person_id=person.id,
         measure=period.measure,
         basis=basis,
@@ -170,13 +195,13 @@ def _reschedule(session: Session, moves: Sequence[tuple[Placement, datetime]]) -
         write_audit(session, SYSTEM, "placement.reschedule", placement, was)
 
 
-def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
+def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[AnyPlacement]:
     """``place_contact`` for a decision batch: the open placements of all the contacts read at
     once; the day 0 of those placed already moved together, the others' placements made
     together (one insert, one recount). The new placements returned are not in the
     session."""
     having = repository.open_for_contacts(session, [c.contact_id for c in confirmed])
-    made: list[Placement] = []
+    made: list[AnyPlacement] = []
     moves: dict[int, tuple[Placement, datetime]] = {}
     for terms in (c for c in confirmed if c.contact_id in having):
         placement = _place_or_move(session, terms, having[terms.contact_id], moves)
@@ -187,15 +212,17 @@ def place_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[
     )
 
 
-def _place_fresh_contacts(session: Session, confirmed: Sequence[ContactTerms]) -> list[Placement]:
+def _place_fresh_contacts(
+    session: Session, confirmed: Sequence[ContactTerms]
+) -> list[NewPlacement]:
     edition = edition_now(session)
     people = repository.people_homes(session, [c.person_id for c in confirmed])
     placements = []
     for terms in confirmed:
         periods = schedule.contact_periods(edition, terms.degree)
         if periods and terms.person_id in people:
-            placements.append(_placement(
-                SYSTEM, people[terms.person_id], periods[0], basis="contact",
+            placements.append(_new(
+                people[terms.person_id], periods[0], basis="contact",
                 day0_at=terms.last_exposure_at, edition_id=edition.id,
                 contact_id=terms.contact_id,
             ))  # fmt: skip
@@ -247,7 +274,9 @@ def place_trip(session: Session, *, trip_id: int, measure: str) -> Placement | N
     return placement
 
 
-def place_trips(session: Session, classified: Sequence[tuple[int, str, bool]]) -> list[Placement]:
+def place_trips(
+    session: Session, classified: Sequence[tuple[int, str, bool]]
+) -> list[AnyPlacement]:
     """``place_trip`` for a batch of classified trips ``(trip_id, measure, new)`` (a pushed
     list's chunk): a trip with an open placement goes the one-by-one way; the others whose
     measure is placed get theirs made together (one flush, one recount, their placement tasks
@@ -257,7 +286,7 @@ def place_trips(session: Session, classified: Sequence[tuple[int, str, bool]]) -
     server's time in one 100,000-row list)."""
     older = [trip_id for trip_id, _, new in classified if not new]
     having = repository.trips_with_open(session, older)
-    made: list[Placement] = []
+    made: list[AnyPlacement] = []
     fresh: dict[int, str] = {}
     for trip_id, measure, _new in classified:
         if trip_id in having:
@@ -268,7 +297,7 @@ def place_trips(session: Session, classified: Sequence[tuple[int, str, bool]]) -
     return made + _place_fresh(session, fresh)
 
 
-def _place_fresh(session: Session, measures: dict[int, str]) -> list[Placement]:
+def _place_fresh(session: Session, measures: dict[int, str]) -> list[NewPlacement]:
     """New placements of trips that have none open: what ``place_trip`` makes, in bulk (Core
     inserts: the ORM would insert them one by one on SQLite to learn each id). The placements
     returned are not in the session."""
@@ -277,10 +306,10 @@ def _place_fresh(session: Session, measures: dict[int, str]) -> list[Placement]:
     trips = repository.trip_terms(session, list(measures))
     people = repository.people_homes(session, [trip.person_id for trip in trips.values()])
     placements = [
-        _placement(SYSTEM, people[trip.person_id],  # a row: id, household, grid
-                   schedule.Period(measures[trip.id], trip.measure_days, tuple(trip.test_days)),
-                   basis="arrival", day0_at=trip.arrived_at, edition_id=trip.edition_id,
-                   trip_id=trip.id)
+        _new(people[trip.person_id],  # a row: id, household, grid
+             schedule.Period(measures[trip.id], trip.measure_days, tuple(trip.test_days)),
+             basis="arrival", day0_at=trip.arrived_at, edition_id=trip.edition_id,
+             trip_id=trip.id)
         for trip in (trips[trip_id] for trip_id in measures if trip_id in trips)
         if trip.person_id in people
     ]  # fmt: skip
