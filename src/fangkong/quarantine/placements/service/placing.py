@@ -67,8 +67,8 @@ def new_placement(
     **links: int | None,
 ) -> Placement:
     """A placement of ``period`` from ``day0_at``, its test days, the audit row and the event."""
-    placement = _placement(actor, person, period, basis=basis, day0_at=day0_at,
-                           edition_id=edition_id, **links)  # fmt: skip
+    placement = Placement(**_values(actor, person, period, basis=basis, day0_at=day0_at,
+                                    edition_id=edition_id, **links))  # fmt: skip
     session.add(placement)
     session.flush()
     set_schedule(session, placement, day0_at)
@@ -78,27 +78,9 @@ def new_placement(
     return placement
 
 
-def _placement(
-    actor: Principal,
-    person: Person,
-    period: schedule.Period,
-    *,
-    basis: str,
-    day0_at: datetime,
-    edition_id: str,
-    **links: int | None,
-) -> Placement:
-    return Placement(**_values(actor, person, period, basis=basis, day0_at=day0_at,
-                               edition_id=edition_id, **links))  # fmt: skip
-
-
-def _new(
-    person: Person, period: schedule.Period, *, basis: str, day0_at: datetime, edition_id: str,
-    **links: int | None,
-) -> NewPlacement:  # fmt: skip
-    """``_placement`` by the system, for a bulk path (``store_new``)."""
-    return NewPlacement(**_values(SYSTEM, person, period, basis=basis, day0_at=day0_at,
-                                  edition_id=edition_id, **links))  # fmt: skip
+def _new(person: Person, period: schedule.Period, **terms: Any) -> NewPlacement:
+    """A placement by the system for a bulk path (``store_new``); ``terms`` as ``_values``."""
+    return NewPlacement(**_values(SYSTEM, person, period, **terms))
 
 
 def _values(
@@ -111,6 +93,7 @@ def _values(
     edition_id: str,
     **links: int | None,
 ) -> dict[str, Any]:
+    """A new placement's column values (a mapped ``Placement`` or a ``NewPlacement``)."""
     pending = period.measure == Measure.CENTRALIZED.value and links.get("follows_id") is None
     return dict(
         person_id=person.id,
