@@ -121,21 +121,27 @@ def test_a_forked_child_ends_when_nobody_reads_any_more():
     items.close()
 
 
-def test_a_prefetching_thread_receives_the_next_item_before_the_caller_asks():
+def test_a_prefetching_thread_receives_the_next_item_before_the_caller_asks(monkeypatch):
     """With ``prefetch`` the next item is received (and unpickled) while the caller is busy
-    with the one before: it waits, ready, in the thread's queue."""
-    items = offload.items(_squares, (3,), name="test", start="fork", prefetch=True)
+    with the one before, and only that one: the item after it stays with the child until the
+    caller takes the next."""
+    received = []
+    loaded = offload._loaded
+    monkeypatch.setattr(offload, "_loaded", lambda *args: received.append(1) or loaded(*args))
+    items = offload.items(_squares, (4,), name="test", start="fork", prefetch=True)
     assert next(items) == (0, 0)
-    ready = items.gi_yieldfrom.gi_frame.f_locals["out"]  # _prefetched's queue
     deadline = time.monotonic() + 30
-    while not ready.full() and time.monotonic() < deadline:
+    while len(received) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert ready.queue[0] == (True, ("item", (1, 1)))  # not asked for yet
-    assert list(items) == [(1, 1), (2, 4)]
+    time.sleep(0.3)  # time enough to receive a third, were it allowed to
+    assert len(received) == 2, "the first item and the next, no more"
+    assert next(items) == (1, 1)
+    assert list(items) == [(2, 4), (3, 9)]
 
 
 def test_closing_a_prefetched_generator_stops_its_thread():
     items = offload.items(_endless, (), name="test", start="fork", prefetch=True)
     next(items)
+    assert any(t.name == "test receiver" for t in threading.enumerate())
     items.close()
     assert not any(t.name == "test receiver" for t in threading.enumerate())

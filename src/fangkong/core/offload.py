@@ -15,7 +15,8 @@ terminates the child. The child never uses this process's database connections; 
 that reads the database opens its own (``arrivals.intake.importer``: read-only).
 
 ``prefetch``: a thread of this process receives and unpickles the next item while the caller
-works on the one before (one item ahead, in a queue). That thread does no computing of its
+works on the one before (one item ahead, so three items in memory: the caller's, the
+thread's and the one the child is sending). That thread does no computing of its
 own; it only moves the unpickling into the caller's waits on a database server, which
 release the GIL (a pushed list's writer on PostgreSQL: 2.9 s of its time spent in receiving
 fell to 0.6 s). Where the caller is the database (SQLite), it is left off, for the reason
@@ -176,17 +177,21 @@ def _payload(message: tuple[str, Any]) -> Any:
 
 
 def _prefetched(child: Any, name: str, receiver: Connection) -> Generator[Any, None, None]:
-    """The child's items, received by a thread (``_receiving``) one item ahead. The thread
-    alone touches ``receiver`` until it has ended: leaving (the end, an error, the caller
-    closing early) stops it and waits for it, at most a poll and a message's unpickling."""
-    out: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    thread = threading.Thread(target=_receiving, args=(child, name, receiver, out, stop),
-                              name=f"{name} receiver", daemon=True)  # fmt: skip
+    """The child's items, received by a thread (``_receiving``) one item ahead: it receives
+    the next message only once the caller has taken the last one (``room``), so it holds at
+    most one while the child computes the one after. The thread alone touches ``receiver``
+    until it has ended: leaving (the end, an error, the caller closing early) stops it and
+    waits for it, at most a poll and a message's unpickling."""
+    out: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+    room, stop = threading.Semaphore(1), threading.Event()
+    thread = threading.Thread(target=_receiving, args=(child, name, receiver, out),
+                              kwargs={"room": room, "stop": stop}, name=f"{name} receiver",
+                              daemon=True)  # fmt: skip
     thread.start()
     try:
         while True:
             ok, message = out.get()
+            room.release()
             if not ok:
                 raise message
             payload = _payload(message)
@@ -199,8 +204,8 @@ def _prefetched(child: Any, name: str, receiver: Connection) -> Generator[Any, N
 
 
 def _receiving(
-    child: Any, name: str, receiver: Connection, out: queue.Queue[tuple[bool, Any]],
-    stop: threading.Event,
+    child: Any, name: str, receiver: Connection, out: queue.SimpleQueue[tuple[bool, Any]], *,
+    room: threading.Semaphore, stop: threading.Event,
 ) -> None:  # fmt: skip
     """The prefetching thread: each message (``(True, message)``) or the error that ended the
     receiving (``(False, error)``) into ``out``, until the last message or ``stop``.
@@ -209,28 +214,34 @@ def _receiving(
     unpickling, which holds the GIL, then runs meanwhile. Not where the caller's own waits
     hold it back, as SQLite's row-by-row ``executemany`` does (see the module's note)."""
     try:
-        while not stop.is_set():
-            if not receiver.poll(min(POLL_SECONDS, 0.1)):
-                if not child.is_alive():
-                    raise RuntimeError(f"the {name} process stopped unexpectedly")
-                continue
+        while _waited(room.acquire, stop):
+            if not _waited(lambda timeout: _ready(child, name, receiver, timeout), stop):
+                return
             message = _loaded(receiver, name)
-            _put(out, (True, message), stop)
+            out.put((True, message))
             if message[0] != "item":
                 return
     except Exception as error:  # handed to the caller, raised there
-        _put(out, (False, error), stop)
+        out.put((False, error))
 
 
-def _put(
-    out: queue.Queue[tuple[bool, Any]], entry: tuple[bool, Any], stop: threading.Event
-) -> None:
+def _waited(ready: Callable[..., bool], stop: threading.Event) -> bool:
+    """``ready(timeout=…)`` asked again every tenth of a second until it is true (true) or
+    ``stop`` is set (false)."""
     while not stop.is_set():
-        try:
-            out.put(entry, timeout=0.1)
-            return
-        except queue.Full:
-            continue
+        if ready(timeout=min(POLL_SECONDS, 0.1)):
+            return True
+    return False
+
+
+def _ready(child: Any, name: str, receiver: Connection, timeout: float) -> bool:
+    """Whether a message waits in the pipe within ``timeout``; a dead child with none is an
+    error."""
+    if receiver.poll(timeout):
+        return True
+    if not child.is_alive():
+        raise RuntimeError(f"the {name} process stopped unexpectedly")
+    return False
 
 
 def receive(child: Any, name: str, receiver: Connection) -> tuple[str, Any]:

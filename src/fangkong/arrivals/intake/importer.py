@@ -201,13 +201,14 @@ def import_path(
     progress: Callable[[int], None] | None = None, in_child: bool = False,
     child_reads: bool = False,
 ) -> ImportReport:  # fmt: skip
-    """Import a list from disk. ``in_child`` (a command, which runs one thread): a file of at
-    least ``CHILD_MIN_BYTES`` is read, checked and sealed by a forked second process
-    (``core.offload``) while this one writes the chunk before. ``child_reads`` (with such a
-    process only): it also finds each row's person and grades its origin, over a connection
-    of its own to the session's database. It sees only what is committed: the people and the
-    national list, which the import never writes. A caller whose session holds people not
-    committed yet (a test's rolled-back transaction) must leave it off."""
+    """Import a list from disk. ``in_child`` (a command, whose one thread forks the child
+    before any other starts): a file of at least ``CHILD_MIN_BYTES`` is read, checked and
+    sealed by a forked second process (``core.offload``) while this one writes the chunk
+    before. ``child_reads`` (with such a process only): it also finds each row's person and
+    grades its origin, over a connection of its own to the session's database. It sees only
+    what is committed: the people and the national list, which the import never writes. A
+    caller whose session holds people not committed yet (a test's rolled-back transaction)
+    must leave it off."""
     work = Import(session, settings, actor, digest_path(path))
     forked = in_child and path.stat().st_size >= CHILD_MIN_BYTES
     url = _url(session) if forked and child_reads else None
