@@ -247,7 +247,8 @@ def _json_encoder(dialect: Any) -> Callable[[Any], Any]:
         if not isinstance(bound, Json | Jsonb):
             return bound
         text = (bound.dumps or serialize)(bound.obj)
-        return type(bound)(bound.obj, dumps=lambda _obj: text)
+        data = text.encode() if isinstance(text, str) else text  # as psycopg would send it
+        return type(bound)(bound.obj, dumps=lambda _obj: data)
 
     return encode
 

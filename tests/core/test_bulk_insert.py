@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from psycopg.types.json import set_json_dumps
 from sqlalchemy import select
 
 from fangkong.db import bulk_insert
@@ -59,11 +60,23 @@ def test_on_postgresql_each_shared_list_is_serialized_once(session, monkeypatch)
         serialized.append(value)
         return json.dumps(value, **options)  # type: ignore[arg-type]
 
+    by_driver: list[object] = []
+
+    def driver_counting(value: object) -> str:
+        by_driver.append(value)
+        return json.dumps(value)
+
     monkeypatch.setattr("fangkong.db.json", SimpleNamespace(dumps=counting))
     rows = _rows()
-    bulk_insert(session.connection(), AuditLog.__table__, rows)
+    set_json_dumps(driver_counting)  # what psycopg serializes itself
+    try:
+        bulk_insert(session.connection(), AuditLog.__table__, rows)
+    finally:
+        set_json_dumps(json.dumps)
     shared = [[1], ["1"], [], ["self", "pushed"], [1, 2], [2, 1]]  # lists of str and int only
     assert sorted(map(repr, serialized)) == sorted(map(repr, shared))
+    # the driver serializes only the values not shared: six rows each of three
+    assert sorted(map(repr, by_driver)) == sorted(map(repr, [[True], [[1]], {"n": 1}] * 6))
     found = select(AuditLog.object_id, AuditLog.after).where(AuditLog.action == "test.bulk")
     stored = {object_id: after for object_id, after in session.execute(found)}
     assert all(stored[str(row["object_id"])] == row["after"] for row in rows)

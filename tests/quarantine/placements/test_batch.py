@@ -13,6 +13,7 @@ from fangkong.core import clock
 from fangkong.core.events import _handlers
 from fangkong.models import AuditLog, GridCounts
 from fangkong.quarantine.placements import handlers, schedule
+from fangkong.quarantine.placements.service.common import NewPlacement
 from fangkong.tracing.events import ContactConfirmed, ContactsConfirmed
 from outbreak_world import GRID, at, make_case, make_contact, make_resident
 from quarantine.world import confirm, day_rows, placements_of, use_edition
@@ -95,3 +96,11 @@ def test_contacts_already_placed_are_rescheduled_together_keeping_sampled_days(s
     assert (kept.tube_id, kept.sampled_at) == (42, at(3, 9))
     rows = session.query(AuditLog).filter_by(action="placement.reschedule").all()
     assert sorted(int(r.object_id) for r in rows) == sorted(p.id for p in placed)
+
+
+def test_a_bulk_placement_refuses_a_column_placements_do_not_have():
+    """A batch's placements are plain objects (``NewPlacement``); a misspelled column is an
+    error, as it is for a mapped ``Placement``, not a value silently left out of the row."""
+    with pytest.raises(TypeError, match="trips_id"):
+        NewPlacement(person_id=1, trips_id=2)
+    assert NewPlacement(person_id=1, trip_id=2).trip_id == 2

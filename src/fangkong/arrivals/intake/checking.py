@@ -197,7 +197,8 @@ class Checked:
 
 
 _ROW_VALUES = attrgetter(*(f.name for f in fields(Row) if f.name != "match"))
-assert fields(Row)[-1].name == "match"  # ``_unpacked`` gives the rest by position
+if fields(Row)[-1].name != "match":  # ``_unpacked`` gives the other fields by position
+    raise TypeError("Row.match must stay the last field")
 _MATCH_VALUES = attrgetter("grade", "affected_county", "area_ids")
 
 

@@ -207,9 +207,13 @@ class NewPlacement:
     site_id = room_id = released_at = certificate_no = transferred_at = created_at = None
 
     def __init__(self, **values: Any) -> None:
+        unknown = values.keys() - _PLACEMENT_COLUMNS
+        if unknown:  # as a mapped Placement would refuse it
+            raise TypeError(f"not a placement's column: {', '.join(sorted(unknown))}")
         self.__dict__.update(values)
 
 
+_PLACEMENT_COLUMNS = frozenset(attr.key for attr in inspect(Placement).column_attrs)
 AnyPlacement = Placement | NewPlacement
 
 
