@@ -11,7 +11,8 @@ columns: with no index, with the primary key alone, with each secondary index of
 alone, with all of them, with all of them but unlogged (what the write-ahead log costs) and
 with all of them and ``COLLATE "C"`` on ``kind``, ``status`` and ``escalation`` (what the
 database's collation costs). The figure of each is the median over ``--rounds`` of the
-server's time for the ``INSERT … SELECT``. Nothing of the database is changed.
+``INSERT … SELECT`` statement's time as the client sees it (the rows never leave the
+server, so it is nearly all the server's work). Nothing of the database is changed.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def section(count: int, results: list[tuple[str, float]], rounds: int) -> str:
         "(bench/arrivals_task_indexes.py)",
         "",
         f"Machine: {cpu.reference_text()}. {count:,} tasks of an imported list inserted by "
-        f"`INSERT … SELECT` into a fresh table; median of {rounds} rounds, server time.",
+        f"`INSERT … SELECT` into a fresh table; median of {rounds} rounds of the statement's time.",
         "",
         "| table | seconds | over the primary key alone |",
         "|---|---|---|",
