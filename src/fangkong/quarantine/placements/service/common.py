@@ -182,8 +182,9 @@ class NewPlacement:
     """A placement a bulk path makes (a pushed list's arrivals, a decision batch's contacts),
     stored by ``store_new`` with the others in one Core insert. A plain object, not the ORM's:
     nothing loads it again, and a mapped instance costs tens of microseconds to make and to
-    read back, thousands of times a batch. The columns it is not given read ``None`` (their
-    defaults then apply, as in a flush); ``id`` is set once the row exists."""
+    read back, thousands of times a batch. It is given what ``placing._values`` makes; the
+    optional columns that leaves out read ``None`` (their defaults then apply, as in a
+    flush), and a name that is no column is refused; ``id`` is set once the row exists."""
 
     id: int  # once stored
     person_id: int
