@@ -36,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
+import cpu
 import report
 from fangkong.arrivals import places
 from fangkong.arrivals.riskareas.matching import area_key
@@ -270,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         info = report.machine()
         section = "\n".join([
             f"## {info['date']} — arrivals import (issue 8), commit {info['commit']}", "",
-            f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. The load "
-            "average before each run is in its row (a busy machine slows the figures).", "",
+            f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+            f"{cpu.reference_text()}. The load average before each run is in its row (a busy "
+            "machine slows the figures).", "",
             "| database | rows | seconds | accepted | matched | unmatched | refused | new trips "
             "| re-import s | goal < 30 s | load before |", "|" + "---|" * 11, *lines, "",
         ])  # fmt: skip

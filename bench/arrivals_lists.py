@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, text
 
+import cpu
 import fixture
 import report
 
@@ -338,8 +339,9 @@ def section(args: argparse.Namespace, rows: list[Timing], load: str) -> str:
     return "\n".join([
         f"## {info['date']} — screening lists, commit {info['commit']}",
         "",
-        f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}. "
-        f"{backend}; {args.trips:,} trips at {PER_DAY:,} a day, {2 * args.trips:,} tasks "
+        f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"{cpu.reference_text()}. {backend}; {args.trips:,} trips at {PER_DAY:,} a day, "
+        f"{2 * args.trips:,} tasks "
         f"(`bench/arrivals_lists.py`); the services behind the routes, {args.runs} calls each, "
         f"the clock frozen at the end of a whole day of arrivals. Load average before: {load}. "
         "CPU: this process's (on PostgreSQL the server's is not in it).",
