@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import JSON, Engine, Table, any_, bindparam, create_engine, event, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -51,8 +51,19 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def json_text(value: Any) -> str:
+    """The text of a JSON column's value, by orjson: about seven times as fast as
+    ``json.dumps`` (a day's secondary contacts write two documents each: their link's
+    evidence and their audit row). Keys that are not strings are written as strings, as
+    ``json.dumps`` writes them; text is UTF-8, not ``\\u`` escapes."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine whose JSON columns are written by ``json_text`` and read by orjson."""
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if parsed.get_backend_name() == "sqlite":
         _ensure_sqlite_dir(parsed.database)
         kwargs.setdefault("connect_args", {"check_same_thread": False})
@@ -239,9 +250,9 @@ def _json_encoder(dialect: Any) -> Callable[[Any], Any]:
     """On PostgreSQL, a bound JSON value (psycopg's ``Json``/``Jsonb`` wrapper, which the
     driver serializes again each time it is written) made into one that carries its text,
     serialized once by the function the connection would use (the engine's
-    ``json_serializer``, else ``json.dumps``): the rows of a bulk insert that share a list
+    ``json_serializer``, else ``json_text``): the rows of a bulk insert that share a list
     then share its text too (a pushed list's 84,000 trips have three JSON columns each)."""
-    serialize = getattr(dialect, "_json_serializer", None) or json.dumps
+    serialize = getattr(dialect, "_json_serializer", None) or json_text
 
     def encode(bound: Any) -> Any:
         if not isinstance(bound, Json | Jsonb):

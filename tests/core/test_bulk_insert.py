@@ -5,15 +5,13 @@ UTC instant either way. Read back on the database under test."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta, timezone
-from types import SimpleNamespace
 
 import pytest
 from psycopg.types.json import set_json_dumps
 from sqlalchemy import select
 
-from fangkong.db import bulk_insert
+from fangkong.db import bulk_insert, json_text
 from fangkong.models import AuditLog
 
 EIGHT = timezone(timedelta(hours=8))
@@ -56,23 +54,24 @@ def test_on_postgresql_each_shared_list_is_serialized_once(session, monkeypatch)
         pytest.skip("PostgreSQL's driver only: SQLite's JSON is bound as text (the test above)")
     serialized: list[object] = []
 
-    def counting(value: object, **options: object) -> str:
+    def counting(value: object) -> str:
         serialized.append(value)
-        return json.dumps(value, **options)  # type: ignore[arg-type]
+        return json_text(value)
 
     by_driver: list[object] = []
 
     def driver_counting(value: object) -> str:
         by_driver.append(value)
-        return json.dumps(value)
+        return json_text(value)
 
-    monkeypatch.setattr("fangkong.db.json", SimpleNamespace(dumps=counting))
+    monkeypatch.setattr(session.get_bind().dialect, "_json_serializer", counting)
+    raw = session.connection().connection.driver_connection
     rows = _rows()
-    set_json_dumps(driver_counting)  # what psycopg serializes itself
+    set_json_dumps(driver_counting, raw)  # what psycopg serializes itself, on this connection
     try:
         bulk_insert(session.connection(), AuditLog.__table__, rows)
     finally:
-        set_json_dumps(json.dumps)
+        set_json_dumps(json_text, raw)
     shared = [[1], ["1"], [], ["self", "pushed"], [1, 2], [2, 1]]  # lists of str and int only
     assert sorted(map(repr, serialized)) == sorted(map(repr, shared))
     # the driver serializes only the values not shared: six rows each of three
