@@ -238,7 +238,8 @@ def _binders(dialect: Any, columns: list[Any]) -> list[Callable[[Any], Any] | No
     found: list[Callable[[Any], Any] | None] = []
     for column in columns:
         impl = column.type.dialect_impl(dialect)
-        bind = impl.bind_processor(dialect)
+        faster = getattr(column.type, "bulk_bind", None)  # UTCDateTime's, on SQLite
+        bind = (faster and faster(dialect)) or impl.bind_processor(dialect)
         if bind is not None and (sqlite or isinstance(impl, JSON)):
             encode = None if sqlite else _json_encoder(dialect)
             bind = _remembering(bind, instants=sqlite, encode=encode)

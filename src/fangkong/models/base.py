@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -39,6 +40,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def bulk_bind(self, dialect: Dialect) -> Callable[[datetime], str] | None:
+        """SQLite's text of an instant for ``db.bulk_insert``, the text the bind processors
+        make, in a third of their time (a day's secondary contacts bind hundreds of
+        thousands of distinct instants); None elsewhere (PostgreSQL binds the datetime)."""
+        return _sqlite_text if dialect.name == "sqlite" else None
+
+
+def _sqlite_text(value: datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, as SQLAlchemy writes SQLite's DATETIME, by the
+    C ``isoformat`` (its offset, always ``+00:00`` here, cut off)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def region_code_type() -> String:
