@@ -45,12 +45,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         """SQLite's text of an instant for ``db.bulk_insert``, the text the bind processors
         make, in a third of their time (a day's secondary contacts bind hundreds of
         thousands of distinct instants); None elsewhere (PostgreSQL binds the datetime)."""
-        return _sqlite_text if dialect.name == "sqlite" else None
+        return sqlite_instant_text if dialect.name == "sqlite" else None
 
 
-def _sqlite_text(value: datetime) -> str:
-    """``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, as SQLAlchemy writes SQLite's DATETIME, by the
-    C ``isoformat`` (its offset, always ``+00:00`` here, cut off)."""
+def sqlite_instant_text(value: datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, as SQLAlchemy writes SQLite's DATETIME for a
+    ``UTCDateTime``, by the C ``isoformat`` (its offset, always ``+00:00`` here, cut off):
+    for the bulk paths that write SQLite's rows themselves."""
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
     if value.tzinfo is not UTC:

@@ -7,10 +7,9 @@ repository may read any table; only their owners write them).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, select, text
@@ -21,8 +20,9 @@ from fangkong.core import partitions
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
-from fangkong.db import sqlite_bulk_cache
+from fangkong.db import json_text, sqlite_bulk_cache
 from fangkong.models import Person, PersonStatus
+from fangkong.models.base import sqlite_instant_text
 from fangkong.models.scan import Scan
 from fangkong.models.venue import Venue
 
@@ -100,30 +100,25 @@ _PG_MOVE = (
 )
 
 
-def _sqlite_time(value: datetime) -> str:
-    """SQLAlchemy's SQLite DATETIME storage form of a UTC instant (as ``UTCDateTime`` binds)."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
 def _times_by_identity(instants: Iterable[datetime]) -> dict[int, str]:
-    """``_sqlite_time`` of each instant, by object identity: a feed that shares one object per
-    minute (the outbreak driver's day of visits: 870,000 rows, 1,440 instants) formats each
-    once; a file's rows, each its own object, cost one dictionary entry more. Valid while
-    the instants live (the caller holds them)."""
+    """``sqlite_instant_text`` of each instant, by object identity: a feed that shares one
+    object per minute (the outbreak driver's day of visits: 870,000 rows, 1,440 instants)
+    formats each once; a file's rows, each its own object, cost one dictionary entry more.
+    Valid while the instants live (the caller holds them)."""
     found: dict[int, str] = {}
     for at in instants:
         if id(at) not in found:
-            found[id(at)] = _sqlite_time(at)
+            found[id(at)] = sqlite_instant_text(at)
     return found
 
 
 def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    created = _sqlite_time(rows[0]["created_at"])
+    created = sqlite_instant_text(rows[0]["created_at"])
     values = [
         (
-            r["venue_id"], r["person_id"], r["region_code"], _sqlite_time(r["scanned_at"]),
+            r["venue_id"], r["person_id"], r["region_code"], sqlite_instant_text(r["scanned_at"]),
             r["temperature"], r["mask"], r["decision"], r["colour"],
-            json.dumps(r["reasons"]) if r["reasons"] else "[]", r["override"], r["source"],
+            json_text(r["reasons"]) if r["reasons"] else "[]", r["override"], r["source"],
             r["device"], r["batch"], created,
         )
         for r in rows
@@ -143,7 +138,7 @@ def _copy_insert(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     with cursor.copy(f"COPY scans_ingest ({_COLUMN_LIST}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(
-                [json.dumps(v) if isinstance(v, list) else v for v in (row[n] for n in COLUMNS)]
+                [json_text(v) if isinstance(v, list) else v for v in (row[n] for n in COLUMNS)]
             )
     return connection.exec_driver_sql(_PG_MOVE).rowcount
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Subquery, text
 from sqlalchemy.orm import Session
 
-from fangkong.models.base import UTCDateTime
+from fangkong.models.base import UTCDateTime, sqlite_instant_text
 from fangkong.testing.results.rows import Staged
 
 PG_WORK_MEM = "512MB"
@@ -112,11 +112,6 @@ class Outcome:
     positive_tubes: list[tuple[int, str]]  # (tube id, kind)
 
 
-def _sqlite_time(value: datetime) -> str:
-    """SQLAlchemy's SQLite DATETIME storage form of a UTC instant (as ``UTCDateTime`` binds)."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
 class ResultStaging:
     """The temporary tables of one upload, on the session's connection (its transaction)."""
 
@@ -127,7 +122,7 @@ class ResultStaging:
         self.connection.exec_driver_sql(_STAGE_PG if self.postgres else _STAGE_SQLITE)
 
     def _time(self, value: datetime) -> Any:
-        return value if self.postgres else _sqlite_time(value)
+        return value if self.postgres else sqlite_instant_text(value)
 
     def add(self, rows: Sequence[Staged]) -> None:
         if not rows:
@@ -138,7 +133,7 @@ class ResultStaging:
                 for row in rows:
                     copy.write_row(row)
             return
-        values = [(*r[:5], _sqlite_time(r[5])) for r in rows]
+        values = [(*r[:5], sqlite_instant_text(r[5])) for r in rows]
         statement = f"INSERT INTO results_staged ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"  # noqa: S608
         self.connection.exec_driver_sql(statement, values)
 
