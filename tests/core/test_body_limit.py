@@ -11,6 +11,7 @@ from factories import auth_headers, make_tree, make_user
 from fangkong.core.bodylimit import upload_limit
 from fangkong.main import create_app
 from fangkong.people import importer
+from loops import awaited
 from shared_routes import with_shared_routes
 
 MIB = 1024 * 1024
@@ -120,7 +121,7 @@ def call(app, path: str, headers: list[tuple[bytes, bytes]], upload: Upload) -> 
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    asyncio.run(asyncio.wait_for(app(scope, upload.receive, send), timeout=60))
+    awaited(asyncio.wait_for(app(scope, upload.receive, send), timeout=60))
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
     return status, body  # type: ignore[return-value]

@@ -36,5 +36,5 @@ def test_orm_and_bulk_rows_read_back_alike(session):
     ])  # fmt: skip
     session.expire_all()
     found = select(AuditLog.object_id, AuditLog.after).where(AuditLog.action == "test.json")
-    stored = dict(session.execute(found).tuples().all())
+    stored = {object_id: after for object_id, after in session.execute(found)}
     assert stored == {"orm": READ_BACK, "bulk": READ_BACK}

@@ -15,6 +15,7 @@ import httpx2 as httpx
 from fangkong.config import Settings
 from fangkong.core.overload import InflightLimit, Overloaded, OverloadGuard
 from fangkong.main import create_app
+from loops import awaited
 from shared_routes import with_shared_routes
 
 BASE = "http://testserver"
@@ -37,7 +38,7 @@ class HeldApp:
 
 def run(test: Callable[[], Awaitable[None]]) -> None:
     # A guard against a deadlock (a broken guard would hold a request forever), not a speed check.
-    asyncio.run(asyncio.wait_for(test(), timeout=DEADLOCK_S))
+    awaited(asyncio.wait_for(test(), timeout=DEADLOCK_S))
 
 
 async def until(condition: Callable[[], bool]) -> None:

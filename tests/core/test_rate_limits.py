@@ -4,7 +4,6 @@ and kept in the worker's memory while Redis fails."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from fangkong.config import Settings
 from fangkong.core import ratelimit
 from fangkong.core.ratelimit import Kind, RateLimiter
 from fangkong.main import create_app
+from loops import awaited
 from shared_routes import with_shared_routes
 
 GRID = "230102001002003"
@@ -215,7 +215,7 @@ def test_counts_are_shared_through_redis(settings):
     async def run() -> list[int]:
         return [await hit(workers[0]), await hit(workers[1]), await hit(workers[0])]
 
-    assert asyncio.run(run()) == [200, 200, 429]
+    assert awaited(run()) == [200, 200, 429]
 
 
 def test_an_unreachable_redis_still_limits_in_the_workers_memory(make_client):
@@ -253,9 +253,9 @@ def test_redis_is_tried_again_a_few_seconds_after_it_failed(settings, monkeypatc
         for _ in range(count):
             await limiter.hit(Kind.EXPORT, "user:1")
 
-    asyncio.run(hits(3))
+    awaited(hits(3))
     assert shared.calls == 1  # failed once, then the worker's memory
     now[0] += ratelimit.REDIS_RETRY_S
     shared.down = False
-    asyncio.run(hits(2))
+    awaited(hits(2))
     assert shared.calls == 3  # asked again, and it answers

@@ -5,7 +5,6 @@ it (they share a table resolved once per process, tests/shared_routes.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import weakref
 
@@ -15,11 +14,12 @@ from fastapi.testclient import TestClient
 from fangkong import main
 from fangkong.core import i18n, warmup
 from fangkong.main import create_app
+from loops import awaited
 
 
 def test_the_probe_walks_every_router_and_changes_nothing(settings, db):
     app = create_app(settings, database=db)
-    assert asyncio.run(warmup.resolve_routes(app)) == 404
+    assert awaited(warmup.resolve_routes(app)) == 404
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/api/v1/care/requests").status_code == 401  # a late router still answers

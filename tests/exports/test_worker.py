@@ -3,13 +3,13 @@ waits to start is folded into it; the app starts it unless the settings turn it 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 from fastapi.testclient import TestClient
 
 from fangkong.exports import runner, worker
 from fangkong.main import create_app
+from loops import awaited
 
 
 def test_notify_runs_the_queue_in_the_worker_thread(monkeypatch, settings, db):
@@ -60,5 +60,5 @@ def test_stopping_waits_for_the_run_in_progress(monkeypatch, settings, db):
     export_worker = worker.ExportWorker(db, settings)
     export_worker.notify()
     assert started.wait(5)
-    asyncio.run(export_worker.stop())
+    awaited(export_worker.stop())
     assert len(finished) == 1

@@ -3,15 +3,11 @@ marked stale when the database fails or is too slow."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import sqlite3
 import threading
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import create_engine
@@ -27,9 +23,9 @@ from fangkong.people import service as people
 from fangkong.people.protect import Protector
 from fangkong.people.schemas import PersonCreate
 from fangkong.policy.types import Reason
+from loops import awaited
 
 SAMPLED = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -185,13 +181,6 @@ def test_a_reader_on_the_test_engine_runs_its_own_path(engine, settings):
         assert reader.lookup(99_999_999) is None
     finally:
         reader.close()
-
-
-def awaited(coroutine: Coroutine[Any, Any, T]) -> T:
-    """The coroutine's result, run on a loop of its own in a thread of its own (an earlier
-    test in the session may have left this thread marked as running a loop)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_by_id_number_one_read_answers_the_person_and_the_code(session, reader, make_person):
