@@ -86,6 +86,14 @@ def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> int:
 
 
 SQLITE_CACHE_KIB = 65536
+# The page cache of a bulk ingest's move on SQLite: a ceiling, not an allocation (SQLite
+# takes pages only as the statement changes them; the process's heap may keep that much
+# afterwards). New visits land all over the person index, so a day's 870,000 scans into the
+# 30,000,000-scan world change about 1.2 GB of pages. With the 64 MB cache the move had,
+# SQLite spilled them to the log while the statement ran and wrote pages again each time
+# it changed them anew (4.7 GB written, 29 s); with room for all of them they are written
+# once, at the commit (10.7 s with OR IGNORE below; `bench/scan_indexes.py`, 2026-12-04).
+SQLITE_MOVE_CACHE_KIB = 2 * 1024 * 1024
 PG_WORK_MEM = "256MB"
 _COLUMN_LIST = ", ".join(COLUMNS)
 _CONFLICT = f"ON CONFLICT ({', '.join(UNIQUE_KEY)}) DO NOTHING"
@@ -179,12 +187,19 @@ _RESOLVE = (
     "ELSE (SELECT p.id FROM people p WHERE p.id = s.person_id) END AS person_id "
     "FROM scans_staged s LEFT JOIN people h ON h.id_number_hash = s.id_hash) AS r"
 )
-_RESOLVED_MOVE = (
-    f"INSERT INTO scans ({_COLUMN_LIST}) "  # noqa: S608
+_RESOLVED_ROWS = (
     "SELECT venue_id, person_id, region_code, scanned_at, temperature, mask, :decision, "
     ":colour, :reasons, :override, :source, device, :batch, :created_at "
-    f"FROM scans_resolved WHERE copy = 1 {_CONFLICT}"
+    "FROM scans_resolved WHERE copy = 1"
 )
+_RESOLVED_MOVE = f"INSERT INTO scans ({_COLUMN_LIST}) {_RESOLVED_ROWS} {_CONFLICT}"
+# SQLite: ``OR IGNORE`` rather than ``ON CONFLICT DO NOTHING``. The rows are already checked
+# (every NOT NULL column is set, a person resolved; ids come from the table), so the only
+# constraint they can meet is the visit key, where both skip the row alike. But a statement
+# that cannot abort needs no statement journal: with ``DO NOTHING`` SQLite first copies every
+# page the move changes into a temporary file (1.7 GB for a day's 870,000 visits into the
+# 30,000,000-scan world), so that a failing row could undo the statement alone.
+_RESOLVED_MOVE_SQLITE = f"INSERT OR IGNORE INTO scans ({_COLUMN_LIST}) {_RESOLVED_ROWS}"
 _RESOLVED_COUNTS = (
     "SELECT coalesce(sum(CASE WHEN copy = 1 THEN 1 ELSE 0 END), 0), "
     "coalesce(sum(CASE WHEN copy = 0 THEN 1 ELSE 0 END), 0), "
@@ -236,11 +251,13 @@ class Staging:
             run("ANALYZE scans_staged")
         constants = {"decision": "allow", "colour": "unknown", "reasons": [], "override": False,
                      "source": "bulk", "batch": batch, "created_at": created_at}  # fmt: skip
-        # The indexes of a large table outgrow SQLite's default page cache: a larger one
-        # while the rows are resolved and go in (memory only).
-        with sqlite_bulk_cache(self.connection, SQLITE_CACHE_KIB):
+        move = _MOVE_STATEMENT if self.postgres else _MOVE_STATEMENT_SQLITE
+        # SQLite: the pages a move changes stay in the page cache until the commit writes
+        # them once (see SQLITE_MOVE_CACHE_KIB); with too small a cache they are spilled to
+        # the write-ahead log and written again.
+        with sqlite_bulk_cache(self.connection, SQLITE_MOVE_CACHE_KIB):
             run(_RESOLVE)
-            inserted = self.connection.execute(_MOVE_STATEMENT, constants).rowcount
+            inserted = self.connection.execute(move, constants).rowcount
         fresh, unknown, repeated = self.connection.execute(text(_RESOLVED_COUNTS)).one()
         rejected = self.connection.execute(text(_RESOLVED_REJECTED), {"limit": listed}).all()
         if self.postgres:
@@ -258,11 +275,13 @@ class Staging:
         self.connection.exec_driver_sql("DROP TABLE IF EXISTS scans_staged")
 
 
-_MOVE_STATEMENT = text(_RESOLVED_MOVE).bindparams(
+_CONSTANT_TYPES = (
     bindparam("reasons", type_=SCANS.c.reasons.type),
     bindparam("override", type_=SCANS.c.override.type),
     bindparam("created_at", type_=SCANS.c.created_at.type),
 )
+_MOVE_STATEMENT = text(_RESOLVED_MOVE).bindparams(*_CONSTANT_TYPES)
+_MOVE_STATEMENT_SQLITE = text(_RESOLVED_MOVE_SQLITE).bindparams(*_CONSTANT_TYPES)
 
 
 def ensure_day_partitions(session: Session, first: date, last: date) -> int:
