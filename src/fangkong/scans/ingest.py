@@ -8,10 +8,11 @@ Two stages, so that Python touches each row once and the database does the rest 
    the actor's jurisdiction) once. Rows that pass go into a temporary staging table, in
    batches of ``BATCH`` (PostgreSQL: ``COPY``; SQLite: one ``executemany``).
 2. SQL then resolves the people (ID-number hash, or person id) with one join, marks a visit
-   that appears again later in the file, and inserts the rest with one ``INSERT … SELECT …
-   ON CONFLICT DO NOTHING`` on the visit key (venue, instant, person), so sending a file again
-   changes nothing. The rows go in the visit key's order: consecutive inserts touch
-   neighbouring pages of the visit index instead of random ones.
+   that appears again later in the file, and inserts the rest with one ``INSERT … SELECT``
+   that skips a visit already stored (venue, instant, person): ``ON CONFLICT DO NOTHING`` on
+   PostgreSQL, ``INSERT OR IGNORE`` on SQLite (the repository's move says why), so
+   sending a file again changes nothing. The rows go in the visit key's order: consecutive
+   inserts touch neighbouring pages of the visit index instead of random ones.
 
 ``ingest_visits`` takes visits already in columns (venue ids, person ids, instants) through the
 same checks, staging and insert, without a file to write and parse.
