@@ -45,19 +45,16 @@ import cpu
 import report
 import scan_world
 from fangkong.db import make_engine
-from fangkong.scans.repository import SQLITE_MOVE_CACHE_KIB
+from fangkong.scans import repository
 
 OUT = Path(__file__).with_name("BENCHMARKS.md")
 BEFORE_CACHE_KIB = 64 * 1024  # the ingest's page cache until 2026-12-04
 # The visit key (uq_scans_visit) is a constraint of the table on SQLite, not a droppable index.
 SECONDARY = ("ix_scans_person", "ix_scans_region_id")
-COLUMNS = (
-    "venue_id, person_id, region_code, scanned_at, temperature, mask, decision, colour, "
-    "reasons, override, source, device, batch, created_at"
-)
+COLUMNS = ", ".join(repository.COLUMNS)  # the ingest's columns, as it inserts them
 STATEMENTS = {
     "DO NOTHING": f"INSERT INTO scans ({COLUMNS}) SELECT {COLUMNS} FROM bench_source "
-                  "WHERE true ON CONFLICT (venue_id, scanned_at, person_id) DO NOTHING",
+                  f"WHERE true ON CONFLICT ({', '.join(repository.UNIQUE_KEY)}) DO NOTHING",
     "OR IGNORE": f"INSERT OR IGNORE INTO scans ({COLUMNS}) SELECT {COLUMNS} FROM bench_source",
 }  # fmt: skip
 
@@ -88,7 +85,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def variants() -> list[Variant]:
-    before, now = BEFORE_CACHE_KIB, SQLITE_MOVE_CACHE_KIB
+    before, now = BEFORE_CACHE_KIB, repository.SQLITE_MOVE_CACHE_KIB
     found = [
         Variant("before: 64 MB, DO NOTHING", "DO NOTHING", before),
         Variant("64 MB, OR IGNORE", "OR IGNORE", before),

@@ -91,8 +91,9 @@ SQLITE_CACHE_KIB = 65536
 # afterwards). New visits land all over the person index, so a day's 870,000 scans into the
 # 30,000,000-scan world change about 1.2 GB of pages. With the 64 MB cache the move had,
 # SQLite spilled them to the log while the statement ran and wrote pages again each time
-# it changed them anew (4.7 GB written, 29 s); with room for all of them they are written
-# once, at the commit (10.7 s with OR IGNORE below; `bench/scan_indexes.py`, 2026-12-04).
+# it changed them anew (4.7 GB written, 29 s); with room for all of them each is written
+# once (10.7 s with OR IGNORE below; `bench/scan_indexes.py`, 2026-12-04): by the commit, or
+# earlier, one by one, when later statements of the transaction need the room.
 SQLITE_MOVE_CACHE_KIB = 2 * 1024 * 1024
 PG_WORK_MEM = "256MB"
 _COLUMN_LIST = ", ".join(COLUMNS)
@@ -252,9 +253,8 @@ class Staging:
         constants = {"decision": "allow", "colour": "unknown", "reasons": [], "override": False,
                      "source": "bulk", "batch": batch, "created_at": created_at}  # fmt: skip
         move = _MOVE_STATEMENT if self.postgres else _MOVE_STATEMENT_SQLITE
-        # SQLite: the pages a move changes stay in the page cache until the commit writes
-        # them once (see SQLITE_MOVE_CACHE_KIB); with too small a cache they are spilled to
-        # the write-ahead log and written again.
+        # SQLite: room in the page cache for every page the move changes, so that each is
+        # written to the log once (see SQLITE_MOVE_CACHE_KIB), not spilled and rewritten.
         with sqlite_bulk_cache(self.connection, SQLITE_MOVE_CACHE_KIB):
             run(_RESOLVE)
             inserted = self.connection.execute(move, constants).rowcount
