@@ -50,7 +50,7 @@ from fangkong.scans import repository
 OUT = Path(__file__).with_name("BENCHMARKS.md")
 BEFORE_CACHE_KIB = 64 * 1024  # the ingest's page cache until 2026-12-04
 # The visit key (uq_scans_visit) is a constraint of the table on SQLite, not a droppable index.
-SECONDARY = ("ix_scans_person", "ix_scans_region_id")
+SECONDARY = ("ix_scans_person_day", "ix_scans_region_id")
 COLUMNS = ", ".join(repository.COLUMNS)  # the ingest's columns, as it inserts them
 STATEMENTS = {
     "DO NOTHING": f"INSERT INTO scans ({COLUMNS}) SELECT {COLUMNS} FROM bench_source "

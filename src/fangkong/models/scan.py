@@ -16,10 +16,22 @@ table's keys must hold the partition column; ids still come from one sequence.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Float,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core import clock
@@ -28,6 +40,12 @@ from fangkong.models.retention import DeleteOlderThan, SettingsWindow, retention
 
 # Scans are kept ``retention_scans_days`` even during the emergency (tracing looks back).
 SCAN_WINDOW = SettingsWindow("retention_scans_days")
+
+# On SQLite a scan's day is the first ten characters of its stored instant, a UTC
+# 'YYYY-MM-DD' (``UTCDateTime`` stores ISO text). The expression is written out with literal
+# numbers: SQLite uses an index on an expression only for the very same expression, and a
+# bound ``?`` for 1 or 10 would not be.
+SCAN_DAY_SQL = "substr(scanned_at, 1, 10)"
 
 
 class Scan(Base):
@@ -58,12 +76,40 @@ class Scan(Base):
         #   instant) is the same scan (idempotent ingest, ``ON CONFLICT``), and the same index
         #   answers "who was at this venue between t1 and t2" without touching the table
         #   (companions, today's check-ins at a venue).
-        # - ix_scans_person (person, instant): a person's stays and latest scans.
+        # - a person's stays and latest scans: on PostgreSQL ix_scans_person (person, instant)
+        #   in each day partition; on SQLite, with no partitions, ix_scans_person_day (day,
+        #   person, instant), so that a day's visits fill one new stretch of the index
+        #   rather than changing pages all over it. Its queries name their days
+        #   (``person_days``). SQLite cannot reflect an index on an expression: a batch
+        #   migration that rebuilds ``scans`` on SQLite must create it again.
         # - ix_scans_region_id (region, id): jurisdiction-scoped lists paged by id, newest
         #   first; ids grow, so inserts append at one place per region.
         # Retention deletes by age once a day with one scan of the table: no index of its own.
         UniqueConstraint("venue_id", "scanned_at", "person_id", name="uq_scans_visit"),
-        Index("ix_scans_person", "person_id", "scanned_at"),
+        Index("ix_scans_person", "person_id", "scanned_at").ddl_if(dialect="postgresql"),
+        Index("ix_scans_person_day", text(SCAN_DAY_SQL), "person_id", "scanned_at").ddl_if(
+            dialect="sqlite"
+        ),
         Index("ix_scans_region_id", "region_code", "id"),
         retention(DeleteOlderThan("scanned_at", SCAN_WINDOW)),
     )
+
+
+def scan_day() -> ColumnElement[str]:
+    """The scan's UTC day as SQLite stores it: the leading key of ``ix_scans_person_day``."""
+    return func.substr(Scan.scanned_at, literal_column("1"), literal_column("10"))
+
+
+def utc_days(first: datetime, last: datetime) -> list[str]:
+    """The UTC days from ``first`` to ``last`` inclusive, as 'YYYY-MM-DD'."""
+    day, end = first.astimezone(UTC).date(), last.astimezone(UTC).date()
+    return [(day + timedelta(days=n)).isoformat() for n in range((end - day).days + 1)]
+
+
+def person_days(dialect: str, first: datetime, last: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The condition that lets a person query of scans from ``first`` to ``last`` seek
+    ``ix_scans_person_day`` on SQLite, one range per day; nothing on PostgreSQL, whose day
+    partitions ``scanned_at`` alone prunes."""
+    if dialect != "sqlite":
+        return ()
+    return (scan_day().in_(utc_days(first, last)),)

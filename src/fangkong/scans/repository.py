@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select, text
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from fangkong.core.scoping import within
 from fangkong.db import json_text, sqlite_bulk_cache
 from fangkong.models import Person, PersonStatus
 from fangkong.models.base import sqlite_instant_text
-from fangkong.models.scan import Scan
+from fangkong.models.scan import Scan, person_days, scan_day
 from fangkong.models.venue import Venue
 
 SCANS = cast(Table, Scan.__table__)  # Core, not the ORM: plain rows, no identity map
@@ -306,8 +306,23 @@ def scans_page(
     if venue_id is not None:
         statement = statement.where(Scan.venue_id == venue_id)
     if person_id is not None:
-        statement = statement.where(Scan.person_id == person_id)
+        statement = statement.where(Scan.person_id == person_id, *_any_day(session))
     return fetch_page(session, statement, Scan.id, page, descending=True)
+
+
+def _any_day(session: Session) -> tuple[ColumnElement[bool], ...]:
+    """For a person's scans on any day: on SQLite the days from the oldest stored to the
+    newest, each read from ``ix_scans_person_day`` by one seek (a few dozen days at most, as
+    retention deletes older ones); nothing on PostgreSQL."""
+    dialect = _dialect(session)
+    if dialect != "sqlite":
+        return ()
+    oldest = session.scalar(select(func.min(scan_day())))
+    newest = session.scalar(select(func.max(scan_day())))
+    if oldest is None or newest is None:
+        return ()
+    first, last = (datetime.fromisoformat(f"{day}T00:00:00+00:00") for day in (oldest, newest))
+    return person_days(dialect, first, last)
 
 
 def scans_of_person(session: Session, person_id: int, limit: int) -> Sequence[Any]:
@@ -315,7 +330,7 @@ def scans_of_person(session: Session, person_id: int, limit: int) -> Sequence[An
         select(Scan.id, Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at,
                Scan.decision, Scan.colour, Scan.reasons)
         .outerjoin(Venue, Venue.id == Scan.venue_id)
-        .where(Scan.person_id == person_id)
+        .where(Scan.person_id == person_id, *_any_day(session))
         .order_by(Scan.scanned_at.desc())
         .limit(limit)
     )  # fmt: skip
@@ -326,9 +341,10 @@ def stays(session: Session, person_id: int, start: datetime, end: datetime) -> S
     statement = (
         select(Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
         .outerjoin(Venue, Venue.id == Scan.venue_id)
-        .where(Scan.person_id == person_id, Scan.scanned_at >= start, Scan.scanned_at < end)
+        .where(Scan.person_id == person_id, Scan.scanned_at >= start, Scan.scanned_at < end,
+               *person_days(_dialect(session), start, end))
         .order_by(Scan.scanned_at)
-    )
+    )  # fmt: skip
     return session.execute(statement).all()
 
 
@@ -368,7 +384,8 @@ def companions(
     session: Session, person_id: int, start: datetime, end: datetime, margin: timedelta
 ) -> list[tuple[Stay, list[Other]]]:
     """Each stay of the person in [start, end) with who else was at its venue within ±margin:
-    the stays (ix_scans_person), then one index-only range of uq_scans_visit per stay.
+    the stays (ix_scans_person; ix_scans_person_day on SQLite), then one index-only range of
+    uq_scans_visit per stay.
 
     Two statements rather than one join: on PostgreSQL each of them names its own time range,
     so the planner prunes the day partitions to one or two before planning, while one join of

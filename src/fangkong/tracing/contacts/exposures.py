@@ -25,7 +25,7 @@ from fangkong.models import Person
 from fangkong.models.cases import Case
 from fangkong.models.person import PersonStatus
 from fangkong.models.quarantine import Placement
-from fangkong.models.scan import Scan
+from fangkong.models.scan import Scan, scan_day, utc_days
 from fangkong.models.tracing import TravelRecord
 from fangkong.models.venue import Venue
 
@@ -72,10 +72,13 @@ def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
     """Each person's scans in its span [start, end): person id → [(venue_id, venue_name,
     scanned_at)] in time order. The people are read 500 at a time over the spans' union."""
     found: dict[int, list[Any]] = defaultdict(list)
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for chunk in chunks(sorted(spans)):
-        values = {"ids": list(chunk), "first": min(spans[p][0] for p in chunk),
-                  "last": max(spans[p][1] for p in chunk)}  # fmt: skip
-        for row in session.execute(_stays(), values):
+        values: dict[str, Any] = {"ids": list(chunk), "first": min(spans[p][0] for p in chunk),
+                                  "last": max(spans[p][1] for p in chunk)}  # fmt: skip
+        if sqlite:
+            values["days"] = utc_days(values["first"], values["last"])
+        for row in session.execute(_stays(sqlite), values):
             start, end = spans[row.person_id]
             if start <= row.scanned_at < end:
                 found[row.person_id].append(row)
@@ -83,15 +86,17 @@ def stays(session: Session, spans: Mapping[int, Span]) -> dict[int, list[Any]]:
 
 
 @cache
-def _stays() -> Select[int, int | None, str | None, datetime]:
-    """The statement of ``stays``, built once: the people ``ids`` from ``first`` to ``last``."""
+def _stays(sqlite: bool) -> Select[int, int | None, str | None, datetime]:
+    """The statement of ``stays``, built once: the people ``ids`` from ``first`` to ``last``;
+    on SQLite also on their UTC ``days``, the leading key of ``ix_scans_person_day``."""
     at = Scan.scanned_at.type
+    on_days = (scan_day().in_(bindparam("days", expanding=True)),) if sqlite else ()
     return (
         select(Scan.person_id, Scan.venue_id, Venue.name.label("venue_name"), Scan.scanned_at)
         .outerjoin(Venue, Venue.id == Scan.venue_id)
         .where(Scan.person_id.in_(bindparam("ids", expanding=True)),
                Scan.scanned_at >= bindparam("first", type_=at),
-               Scan.scanned_at < bindparam("last", type_=at))
+               Scan.scanned_at < bindparam("last", type_=at), *on_days)
         .order_by(Scan.person_id, Scan.scanned_at)
     )  # fmt: skip
 

@@ -4,17 +4,18 @@ the published stops anyone may read, and a citizen's own scans at published venu
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fangkong.core import clock
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import Person, Region
-from fangkong.models.scan import Scan
+from fangkong.models.scan import Scan, person_days
 from fangkong.models.tracing import Publication, PublishedStop
 
 CHUNK = 500
@@ -81,11 +82,13 @@ def identities(session: Session, person_id: int) -> list[int]:
 def scans_at(
     session: Session, person_ids: Sequence[int], venue_ids: Collection[int], since: datetime
 ) -> Sequence[Any]:
-    """The citizen's own scans at these venues since ``since`` (ix_scans_person)."""
+    """The citizen's own scans at these venues since ``since`` (ix_scans_person, or
+    ix_scans_person_day on SQLite: one range a day up to tomorrow, as no scan is later)."""
     if not venue_ids:
         return []
+    days = person_days(session.get_bind().dialect.name, since, clock.now() + timedelta(days=1))
     statement = select(Scan.venue_id, Scan.scanned_at).where(
         Scan.person_id.in_(person_ids), Scan.venue_id.in_(sorted(venue_ids)),
-        Scan.scanned_at >= since,
+        Scan.scanned_at >= since, *days,
     ).order_by(Scan.scanned_at)  # fmt: skip
     return session.execute(statement).all()

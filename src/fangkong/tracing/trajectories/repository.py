@@ -19,7 +19,7 @@ from fangkong.core.scoping import within
 from fangkong.models import Household, Person
 from fangkong.models.arrivals import Trip
 from fangkong.models.cases import Case
-from fangkong.models.scan import Scan
+from fangkong.models.scan import Scan, person_days
 from fangkong.models.tracing import InterviewEntry, TravelRecord
 from fangkong.models.venue import Venue
 
@@ -59,7 +59,12 @@ def scans(session: Session, person_ids: Sequence[int], start: datetime, end: dat
     statement = (
         select(Scan.id, Scan.venue_id, Scan.scanned_at, Venue.name, Venue.address)
         .outerjoin(Venue, Venue.id == Scan.venue_id)
-        .where(Scan.person_id.in_(person_ids), Scan.scanned_at >= start, Scan.scanned_at <= end)
+        .where(
+            Scan.person_id.in_(person_ids),
+            Scan.scanned_at >= start,
+            Scan.scanned_at <= end,
+            *person_days(session.get_bind().dialect.name, start, end),
+        )
         .order_by(Scan.scanned_at, Scan.id)
     )
     return session.execute(statement).all()
