@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from psycopg.types.json import Json, Jsonb
@@ -158,6 +158,20 @@ def among(
     if bind.dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(list(values))
+
+
+def likely(session: Session | Connection, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``condition``, marked on SQLite as true for most rows (its ``likely(X)``). SQLite plans
+    without statistics of a table's values (none unless ``ANALYZE`` ran), so it takes an
+    equality on an indexed column for a selective one: a status that most rows share then
+    wins over a selective ``IN`` list on another index. Deleting the open tests of 500
+    placements read every open test of the city that way, for each 500 (33 s of a 30-day
+    outbreak on 1,000,000 people). PostgreSQL plans from its statistics: the condition as
+    it is."""
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name == "sqlite":
+        return cast("ColumnElement[bool]", func.likely(condition))
+    return condition
 
 
 def bulk_insert(

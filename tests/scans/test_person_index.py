@@ -3,13 +3,11 @@ SQLite seeks ``ix_scans_person_day`` (day, person, instant) rather than reading 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
@@ -20,6 +18,7 @@ from fangkong.scans import repository
 from fangkong.tracing.contacts import exposures
 from fangkong.tracing.public import repository as public
 from fangkong.tracing.trajectories import repository as trajectories
+from plans import sqlite_plan, statements_on
 from scans.test_companions import scan
 from scans.world import World
 
@@ -49,23 +48,6 @@ def person(session: Session, world: World) -> int:
     return world.green.id
 
 
-@pytest.fixture
-def statements(session: Session) -> Iterator[list[tuple[str, Any]]]:
-    """The statements on ``scans`` that the session runs meanwhile, with their parameters."""
-    seen: list[tuple[str, Any]] = []
-    engine = session.get_bind()
-
-    def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
-        if " scans" in sql and not sql.startswith(
-            ("INSERT", "SELECT min", "SELECT max", "EXPLAIN")
-        ):
-            seen.append((sql, params))
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
-
-
 QUERIES: dict[str, Callable[[Session, int, World], list[datetime]]] = {
     "scans_of_person": lambda s, p, w: [r.scanned_at for r in repository.scans_of_person(s, p, 9)],
     "scans_page": lambda s, p, w: [r.scanned_at for r in repository.scans_page(
@@ -83,16 +65,17 @@ QUERIES: dict[str, Callable[[Session, int, World], list[datetime]]] = {
 
 @pytest.mark.parametrize("query", sorted(QUERIES))
 def test_person_query_finds_each_day_and_seeks_the_day_index(
-    session: Session, world: World, person: int, statements: list[tuple[str, Any]], query: str
+    session: Session, world: World, person: int, query: str
 ) -> None:
-    found = QUERIES[query](session, person, world)
+    with statements_on(session, "scans", "SELECT") as ran:
+        found = QUERIES[query](session, person, world)
     assert sorted(found) == [LATE, EARLY, LATER]
-    assert statements, "the query ran no statement on scans"
+    reads = [s for s in ran if not s[0].startswith(("SELECT min", "SELECT max"))]
+    assert reads, "the query ran no statement on scans"
     if session.get_bind().dialect.name != "sqlite":
         return
-    for sql, params in statements:
-        plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {sql}", tuple(params)))  # fmt: skip
+    for statement in reads:
+        plan = sqlite_plan(session, statement)
         assert "SCAN scans" not in plan, (query, plan)
         # The self-check names the published venues too: the planner may read those venues'
         # visits in the window (uq_scans_visit) instead, also a seek.

@@ -12,7 +12,9 @@ import pytest
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM
 from fangkong.quarantine.placements import service
+from fangkong.quarantine.placements.service import common
 from outbreak_world import at
+from plans import sqlite_plan, statements_on
 from quarantine.world import all_negative, confirmed_contact, day_rows, placements_of, use_edition
 
 TYPED_AT = at(9, 10)  # a week after the exposure: the record is typed in late
@@ -87,3 +89,23 @@ def test_secondary_contact_not_placed_under_20_measures(session, settings):
     use_edition(session, "cn-20-2022-11")
     person, _ = confirmed_contact(session, settings, degree="secondary")
     assert placements_of(session, person.id) == []
+
+
+def test_moved_day0s_rewrite_the_open_tests_read_by_placement(session, settings):
+    """The open tests of the placements whose day 0 moved are deleted by their placement key,
+    never by reading every open test of the city (with two placements or more, SQLite took
+    the status index for it)."""
+    use_edition(session, "cn-20-2022-11")
+    with clock.frozen(TYPED_AT):
+        people = [confirmed_contact(session, settings)[0] for _ in range(2)]
+    placements = [placements_of(session, person.id)[0] for person in people]
+    before = [day_rows(session, placement)[0].due_on for placement in placements]
+    moves = [(placement, placement.day0_at + timedelta(days=1)) for placement in placements]
+    with statements_on(session, "quarantine_tests", "DELETE") as ran:
+        common.set_schedules(session, moves)
+    after = [day_rows(session, placement)[0].due_on for placement in placements]
+    assert after == [day + timedelta(days=1) for day in before]
+    [delete] = ran
+    if session.get_bind().dialect.name == "sqlite":
+        plan = sqlite_plan(session, delete)
+        assert "(placement_id=?)" in plan and "ix_quarantine_tests_due" not in plan, plan

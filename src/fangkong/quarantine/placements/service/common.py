@@ -15,7 +15,7 @@ from fangkong.core.events import publish
 from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.repoint import repoint
-from fangkong.db import among, bulk_insert, insert_with_ids
+from fangkong.db import among, bulk_insert, insert_with_ids, likely
 from fangkong.healthcode.service import current_edition
 from fangkong.models.quarantine import Placement, QuarantineTest
 from fangkong.people.service.ledger import set_control_counts
@@ -98,7 +98,7 @@ def set_schedules(session: Session, moves: Sequence[tuple[Placement, datetime]])
         session.execute(
             delete(QuarantineTest).where(
                 among(session, QuarantineTest.placement_id, chunk),
-                QuarantineTest.status == "open",
+                likely(session, QuarantineTest.status == "open"),  # read by placement
                 QuarantineTest.sampled_at.is_(None),
             )
         )
