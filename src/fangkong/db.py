@@ -347,13 +347,22 @@ def insert_with_ids(connection: Connection, table: Table, rows: list[dict[str, A
     hold the database's single write lock from their start (``BEGIN IMMEDIATE``, above)."""
     if not rows:
         return []
-    if connection.dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        ids = [int(n) for n in connection.scalars(
-            select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
-        )]  # fmt: skip
-    else:
-        first = int(connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
+    ids = new_ids(connection, table, len(rows))
     bulk_insert(connection, table, rows, ids=ids)
     return ids
+
+
+def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table`` (primary key ``id``), drawn before the insert
+    (see ``insert_with_ids``). ORM objects given them before a flush go in as one
+    ``executemany``: without ids the ORM inserts them one at a time on SQLite, as it must read
+    each new id back and SQLite's ``RETURNING`` of a batch comes in no set order."""
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return [int(n) for n in connection.scalars(
+            select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        )]  # fmt: skip
+    first = int(connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+    return list(range(first, first + count))

@@ -25,6 +25,7 @@ from fangkong.testing.sampling.schemas import (
     TubeOpen,
     TubePurpose,
 )
+from plans import statements_on
 from testing.sampling.helpers import SAMPLER, code_of, counts
 from testing.world import (
     OTHER_GRID,
@@ -93,6 +94,20 @@ def test_each_person_gets_a_sealed_single_tube(session, settings, site):
         ("testing.tube.sample_single", str(t.id)) for t in tubes]  # fmt: skip
     assert rows[1].after["added_person_id"] == people[1].id
     assert rows[1].after["status"] == "sealed" and rows[1].region_code == second_site.region_code
+
+
+def test_the_tubes_go_in_as_one_batch_under_fresh_ids(session, settings, site):
+    """Their ids are drawn before the insert, after the tubes already there, so the tubes go
+    in as one statement (the ORM inserts tubes without ids one at a time on SQLite)."""
+    earlier = make_tube(session, [make_resident(session, settings)], site=site)
+    people = [make_resident(session, settings) for _ in range(3)]
+    with statements_on(session, "tubes", "INSERT") as ran:
+        tubes = sample(session, settings, [by_code(settings, p, site) for p in people])
+    assert len([sql for sql, _ in ran if sql.startswith("INSERT INTO tubes ")]) == 1
+    ids = [tube.id for tube in tubes]
+    assert ids == sorted(ids) and len(set(ids)) == 3 and ids[0] > earlier.id
+    assert repository.barcodes_taken(session, [t.barcode for t in tubes]) == {
+        t.barcode for t in tubes}  # fmt: skip
 
 
 def test_the_tubes_are_those_of_the_single_path(session, settings, site):

@@ -15,7 +15,7 @@ from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers, within
-from fangkong.db import bulk_insert
+from fangkong.db import bulk_insert, new_ids
 from fangkong.models import KeyGroupMembership, Person, Region
 from fangkong.models.testing import (
     Campaign,
@@ -135,6 +135,14 @@ def barcodes_taken(session: Session, barcodes: Sequence[str]) -> set[str]:
     for chunk in batched(barcodes, LOOKUP_CHUNK):
         taken.update(session.scalars(select(Tube.barcode).where(Tube.barcode.in_(chunk))))
     return taken
+
+
+def number_tubes(session: Session, tubes: Sequence[Tube]) -> None:
+    """New tubes given their ids before the flush, so that it inserts them as one batch (on
+    SQLite the ORM inserts tubes without ids one at a time, to read each id back)."""
+    ids = new_ids(session.connection(), Tube.metadata.tables["tubes"], len(tubes))
+    for tube, tube_id in zip(tubes, ids, strict=True):
+        tube.id = tube_id
 
 
 def insert_members(session: Session, rows: Sequence[dict[str, object]]) -> None:

@@ -84,6 +84,7 @@ def _insert(
     tubes = [_tube(row, actor, now) for row in checked]
     try:
         with session.begin_nested():
+            repository.number_tubes(session, tubes)
             session.add_all(tubes)
             session.flush()
             repository.insert_members(session, [_member(tube, row, actor) for tube, row
