@@ -218,3 +218,24 @@ def test_visits_in_columns_are_checked_and_stored_as_a_files_rows(
                                  now=clock.now())  # fmt: skip
     assert (again.accepted, again.duplicates) == (0, 2)
     assert count(session) == 2
+
+
+def test_a_feed_of_new_visits_counts_its_unknown_people_alone(
+    session: Session, settings: Settings, world: World
+) -> None:
+    """Every visit new (the move skipped none): each is accepted, the one whose person is
+    unknown is the only row refused, by its line; a second feed of other instants the same."""
+    at = clock.now() - timedelta(hours=3)
+    for shift in (0, 1):
+        visits = [
+            (world.shop.id, world.green.id, at + timedelta(minutes=shift)),
+            (world.shop.id, 999_999, at),  # line 3: nobody
+            (world.hospital.id, world.green.id, at + timedelta(minutes=shift)),
+            (world.shop.id, world.red.id, at + timedelta(minutes=shift)),
+        ]
+        columns = tuple(list(column) for column in zip(*visits, strict=True))
+        report = ingest.ingest_visits(session, settings, actor=SYSTEM, visits=columns,
+                                      now=clock.now())  # fmt: skip
+        assert (report.accepted, report.duplicates, report.rejected) == (3, 0, 1)
+        assert [(r.line, r.code) for r in report.rejected_rows] == [(3, "scan.person_unknown")]
+    assert count(session) == 6

@@ -7,12 +7,14 @@ Two stages, so that Python touches each row once and the database does the rest 
    number is keyed-hashed once per distinct number, each venue is looked up (active, inside
    the actor's jurisdiction) once. Rows that pass go into a temporary staging table, in
    batches of ``BATCH`` (PostgreSQL: ``COPY``; SQLite: one ``executemany``).
-2. SQL then resolves the people (ID-number hash, or person id) with one join, marks a visit
-   that appears again later in the file, and inserts the rest with one ``INSERT … SELECT``
-   that skips a visit already stored (venue, instant, person): ``ON CONFLICT DO NOTHING`` on
-   PostgreSQL, ``INSERT OR IGNORE`` on SQLite (the repository's move says why), so
+2. SQL then resolves the people (ID-number hash, or person id) with one join and inserts the
+   rows with one ``INSERT … SELECT`` that keeps the first line of a visit repeated in the
+   file and skips a visit already stored (venue, instant, person): ``ON CONFLICT DO NOTHING``
+   on PostgreSQL, ``INSERT OR IGNORE`` on SQLite (the repository's move says why), so
    sending a file again changes nothing. The rows go in the visit key's order: consecutive
-   inserts touch neighbouring pages of the visit index instead of random ones.
+   inserts touch neighbouring pages of the visit index instead of random ones. Which rows
+   were repeats or already stored is worked out for the report (on SQLite only when the
+   insert skipped some).
 
 ``ingest_visits`` takes visits already in columns (venue ids, person ids, instants) through the
 same checks, staging and insert, without a file to write and parse.
@@ -149,7 +151,7 @@ def ingest_visits(
     stage = repository.Staging(session)
     rows = zip(venue_ids, person_ids, instants, strict=True)
     for first, chunk in enumerate(batched(rows, BATCH)):
-        stage.add(checker.check_visits(first * BATCH + 2, chunk, tally))
+        stage.add_visits(checker.check_visits(first * BATCH + 2, chunk, tally))
     return _insert_staged(session, actor, stage, tally, now)
 
 
@@ -243,19 +245,22 @@ class _Checker:
 
     def check_visits(
         self, first_line: int, chunk: Sequence[tuple[int, int, datetime]], tally: Tally
-    ) -> list[repository.Staged]:
+    ) -> list[repository.StagedVisit]:
         """Visits as (venue id, person id, UTC instant), numbered from ``first_line``."""
-        checked: list[Checked] = []
+        checked: list[tuple[int, int, int, datetime]] = []
         append, now = checked.append, self.now
         for line, (venue, person, at) in enumerate(chunk, start=first_line):
             if at > now:
                 tally.reject(line, "scan.time_in_future")
             else:
-                append((line, venue, person, None, at, None, None, None))
+                append((line, venue, person, at))
         return self._in_jurisdiction(checked, tally)
 
-    def _in_jurisdiction(self, checked: list[Checked], tally: Tally) -> list[repository.Staged]:
-        """The staged rows of the checked ones whose venue the actor may record visits of."""
+    def _in_jurisdiction(
+        self, checked: Sequence[tuple[Any, ...]], tally: Tally
+    ) -> list[tuple[Any, ...]]:
+        """The staged rows of the checked ones whose venue the actor may record visits of:
+        (line, venue id, region code, the rest of the checked row)."""
         regions = self._regions({row[1] for row in checked})
         staged = []
         for row in checked:
