@@ -6,7 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from factories import auth_headers, make_tree, make_user, person_payload, resident_id
+from fangkong.auth.permissions import permissions_of
+from fangkong.core.principal import Principal
 from fangkong.models import DuplicateCandidate, PersonAccess
+from fangkong.people import errors, service
+from fangkong.people.protect import Protector
 
 API = "/api/v1/people"
 DAOLI_GRID = "230102001002003"
@@ -165,3 +169,23 @@ def test_duplicates_of_another_district_are_404(app_client, session, world):
         f"{API}/duplicates/{pair.id}/merge", json={"keep_id": pair.person_id}, headers=headers
     )
     assert merge.status_code == 404
+
+
+def test_id_numbers_revealed_in_bulk_inside_the_jurisdiction_each_logged(session, settings, world):
+    """``reveal_id_numbers``: a district officer gets the numbers of its own district's people
+    (the other district's left out), one access-log row each; a role without the reveal
+    permission gets none."""
+    ids = [world["daoli"]["person"]["id"], world["nangang"]["person"]["id"]]
+    officer = Principal(id=None, username="daoli", role="district_officer", region_code="230102",
+                        permissions=permissions_of("district_officer"))  # fmt: skip
+    protector = Protector(settings.data_key_bytes)
+    before = len(session.scalars(select(PersonAccess)).all())
+    shown = service.reveal_id_numbers(session, actor=officer, protector=protector, person_ids=ids)
+    assert shown == {ids[0]: resident_id(1)}
+    logged = session.scalars(select(PersonAccess).where(PersonAccess.username == "daoli")).all()
+    assert [(row.action, row.person_id) for row in logged] == [("reveal_id_number", ids[0])]
+    assert len(session.scalars(select(PersonAccess)).all()) == before + 1
+    sampler = Principal(id=None, username="s", role="sampler", region_code="230102",
+                        permissions=permissions_of("sampler"))  # fmt: skip
+    with pytest.raises(errors.RevealNotAllowed):
+        service.reveal_id_numbers(session, actor=sampler, protector=protector, person_ids=ids)

@@ -15,7 +15,7 @@ from fangkong.arrivals.zones import service as zones
 from fangkong.arrivals.zones.schemas import ZoneCreate
 from fangkong.config import Settings
 from fangkong.core import clock
-from fangkong.models import Person
+from fangkong.models import Person, PersonAccess
 from fangkong.models.arrivals import ArrivalReport
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
@@ -27,6 +27,7 @@ from fangkong.policy.types import ZoneKind
 from fangkong.quarantine.placements import service as placements
 from fangkong.simulate import city
 from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, Options
+from fangkong.simulate.driver.arrivals import ORDINARY_ORIGIN, RISK_ORIGIN
 from fangkong.simulate.driver.controls import read_controls
 from fangkong.simulate.driver.errors import DriverError
 from fangkong.simulate.driver.lab import is_positive
@@ -167,9 +168,32 @@ def test_arrivals_become_reports_of_the_channel_that_heard_them(session, outbrea
     filed = Counter(dict(session.execute(
         select(ArrivalReport.channel, func.count()).group_by(ArrivalReport.channel)
     ).all()))  # fmt: skip
-    assert filed["self"] == heard["self"] and filed["checkpoint"] == heard["checkpoint"]
-    assert filed["pushed"] == 0  # not fed yet (docs/outbreak-driver.md)
-    assert sum(line.arrival_reports for line in lines) == filed["self"] + filed["checkpoint"] > 0
+    assert filed == heard and min(heard[channel] for channel in CHANNELS) > 0
+    assert sum(line.arrival_reports for line in lines) == sum(filed.values())
+
+
+def test_the_pushed_list_names_the_models_arrivals_by_id_number(session, outbreak):
+    """Each day's pushed list is imported and matched to the model's people by ID number, at
+    the model's minute, from a risk area or not; each number read is logged."""
+    driver, days, _lines = outbreak
+    expected, revealed = [], 0
+    for day in days:
+        reports = day.arrival_reports
+        pushed = [(person, minute, risk) for person, minute, channel, risk in zip(
+            reports.person.tolist(), reports.minute.tolist(), reports.channel.tolist(),
+            reports.risk_area.tolist(), strict=True) if CHANNELS[channel] == "pushed"]  # fmt: skip
+        midnight = driver.local(day.day, time(0, 0))
+        expected += [(driver.city.person_id(person), midnight + timedelta(minutes=minute),
+                      (RISK_ORIGIN if risk else ORDINARY_ORIGIN)[2])
+                     for person, minute, risk in pushed]  # fmt: skip
+        revealed += len({person for person, _, _ in pushed})
+    stored = session.execute(
+        select(ArrivalReport.person_id, ArrivalReport.arrived_at, ArrivalReport.origin_district)
+        .where(ArrivalReport.channel == "pushed")
+    ).all()  # fmt: skip
+    assert sorted(map(tuple, stored)) == sorted(expected) and expected
+    reveals = select(func.count()).where(PersonAccess.action == "reveal_id_number")
+    assert session.scalar(reveals) == revealed
 
 
 def test_the_expert_group_classifies_every_case_by_the_models_symptoms(session, outbreak):

@@ -54,6 +54,7 @@ from fangkong.people.service.registry import (
     people_rows,
     require_grid,
     reveal,
+    reveal_id_numbers,
     search_exact,
     update_person,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "require_grid",
     "residents",
     "reveal",
+    "reveal_id_numbers",
     "search_exact",
     "update_household",
     "update_person",

@@ -4,8 +4,11 @@
 - ``checkpoint``: scans of the residents' personal codes at the run's railway-station
   checkpoint (卡口) by its staff account, each at the arrival's minute, uploaded together
   (``checkpoint_scans``, each code checked at its scan's minute);
-- ``pushed`` (the big-data list) is not fed yet: the importer takes ID numbers in a file, and
-  the driver would have to decrypt every arrival's ID number to write one.
+- ``pushed``: the big-data list (大数据推送) of the day, a CSV file of ID numbers, origins and
+  arrival instants imported as the command office imports one (``importer.import_upload``).
+  The list's sender holds the arrivals' ID numbers; the driver, standing in for it, reads
+  them with the people service's reveal under the reveal permission granted to it for that
+  alone, each reveal logged in the people access log under the driver's name.
 
 The checkpoint and its staff account (a venue operator whose password is random and never
 shown: it exists so that the scans have a staff member, as the service requires) are made at
@@ -16,13 +19,15 @@ a risk area depends on the risk areas declared in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
-from fangkong.arrivals.intake import checkpoints
+from fangkong.arrivals.intake import checkpoints, importer
 from fangkong.arrivals.intake import service as intake
 from fangkong.arrivals.intake.schemas import (
     CheckpointIn,
@@ -37,12 +42,15 @@ from fangkong.citizens import personal_code
 from fangkong.config import Settings
 from fangkong.core import security
 from fangkong.core.principal import Principal
+from fangkong.people import service as people
+from fangkong.people.protect import Protector
 from fangkong.simulate.outbreak import CHANNELS
 from fangkong.simulate.outbreak.outputs import ArrivalReports
 
 ORDINARY_ORIGIN = ("北京市", "北京市", "东城区")
 RISK_ORIGIN = ("上海市", "上海市", "浦东新区")
-SELF, CHECKPOINT = CHANNELS.index("self"), CHANNELS.index("checkpoint")
+SELF, PUSHED, CHECKPOINT = (CHANNELS.index(name) for name in ("self", "pushed", "checkpoint"))
+PUSHED_COLUMNS = ("id_number", "origin_province", "origin_city", "origin_district", "arrived_at")
 CODE_MINUTES = 5
 
 
@@ -72,13 +80,15 @@ def open_checkpoint(
 class Channels:
     settings: Settings
     checkpoint: Checkpoint
+    actor: Principal  # imports the pushed lists
 
     def feed(self, session: Session, reports: ArrivalReports, person_ids: list[int],
              midnight: datetime) -> int:  # fmt: skip
-        """File the day's self reports together, then the checkpoint's scans as one upload;
-        returns how many were filed."""
+        """File the day's self reports together, then the checkpoint's scans as one upload,
+        then the day's pushed list; returns how many reports were filed."""
         own: list[tuple[int, SelfReport]] = []
         scans: list[CheckpointScan] = []
+        pushed: list[tuple[int, datetime, bool]] = []
         for person, minute, channel, risk in zip(
             reports.person.tolist(), reports.minute.tolist(), reports.channel.tolist(),
             reports.risk_area.tolist(), strict=True,
@@ -88,12 +98,35 @@ class Channels:
                 own.append((person_ids[person], SelfReport(**_origin(risk), arrived_at=at)))
             elif channel == CHECKPOINT:
                 scans.append(self._scan(person_ids[person], at, risk))
+            elif channel == PUSHED:
+                pushed.append((person_ids[person], at, risk))
         if own:
             intake.self_reports(session, own)
         if scans:
             intake.checkpoint_scans(session, self.settings, actor=self.checkpoint.staff,
                                     scans=scans)  # fmt: skip
-        return len(own) + len(scans)
+        return len(own) + len(scans) + self._push(session, pushed)
+
+    def _push(self, session: Session, pushed: list[tuple[int, datetime, bool]]) -> int:
+        """Import the day's pushed list; the reports it filed."""
+        if not pushed:
+            return 0
+        granted = self.actor.permissions | {people.REVEAL_PERMISSION}
+        sender = replace(self.actor, permissions=granted)
+        numbers = people.reveal_id_numbers(
+            session, actor=sender, protector=Protector(self.settings.data_key_bytes),
+            person_ids=sorted({person_id for person_id, _, _ in pushed}),
+        )  # fmt: skip
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(PUSHED_COLUMNS)
+        for person_id, at, risk in pushed:
+            origin = RISK_ORIGIN if risk else ORDINARY_ORIGIN
+            writer.writerow((numbers[person_id], *origin, at.isoformat()))
+        report = importer.import_upload(session, self.settings, actor=self.actor,
+                                        filename="pushed.csv",
+                                        data=text.getvalue().encode())  # fmt: skip
+        return report.accepted
 
     def _scan(self, person_id: int, at: datetime, risk: bool) -> CheckpointScan:
         """The scan of the personal code the resident showed at ``at`` (valid a few minutes)."""

@@ -100,7 +100,7 @@ class Driver:
                 session, self.settings, actor=self.actor,
                 district=self.city.grid_codes[0][:6], seed=self.options.seed,
             )  # fmt: skip
-        self.channels = arrivals.Channels(self.settings, checkpoint)
+        self.channels = arrivals.Channels(self.settings, checkpoint, self.actor)
         self.lab = lab.Lab(self.settings, self.actor, self.places.lab_id, self.options.seed,
                            LAB_DELAY)  # fmt: skip
 
