@@ -15,7 +15,8 @@ from fangkong.arrivals.zones import service as zones
 from fangkong.arrivals.zones.schemas import ZoneCreate
 from fangkong.config import Settings
 from fangkong.core import clock
-from fangkong.models import Person, PersonAccess
+from fangkong.healthcode import service as healthcode
+from fangkong.models import KeyGroupMembership, Person, PersonAccess
 from fangkong.models.arrivals import ArrivalReport
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
@@ -135,6 +136,32 @@ def test_quarantine_test_days_are_sampled_by_the_driver(session, outbreak):
     )  # fmt: skip
     assert sampled_placed > 0
     assert sum(line.samples for line in lines) > sum(len(d.fever_clinic) for d in _days)
+
+
+def test_key_group_members_are_sampled_at_eight_on_their_schedule(session, outbreak):
+    """Each member of an edition key group never isolated in the run is sampled at 08:00 on
+    day 0 and then every ``frequency_days`` (the shortest of their groups); nobody else is
+    sampled at 08:00."""
+    driver, days, _lines = outbreak
+    every: dict[int, int] = {}
+    groups = healthcode.current_edition(session).key_groups
+    for person_id, group in session.execute(
+        select(KeyGroupMembership.person_id, KeyGroupMembership.group)
+    ):  # fmt: skip
+        for g in groups:
+            if str(group) in g.registry_groups:
+                every[person_id] = min(every.get(person_id, g.frequency_days), g.frequency_days)
+    isolated = _case_people(session) | set(session.scalars(select(Placement.person_id)))
+    at_eight = {driver.local(day.day, time(8, 0)): day.day for day in days}
+    sampled: dict[int, list[int]] = {}
+    for person_id, at in session.execute(select(TubeMember.person_id, TubeMember.sampled_at)):
+        if at in at_eight:
+            sampled.setdefault(person_id, []).append(at_eight[at])
+    assert set(sampled) <= set(every)
+    steady = {p: f for p, f in every.items() if p not in isolated}
+    assert {f for f in steady.values()} >= {1, 2}  # the city has daily and two-day members
+    for person_id, frequency in steady.items():
+        assert sorted(sampled[person_id]) == list(range(0, len(days), frequency)), person_id
 
 
 def _case_people(session: Session) -> set[int]:

@@ -128,3 +128,25 @@ def test_an_edition_without_required_groups_raises_nothing_new(session, members)
         outcome = service.mark_overdue(session)
     assert outcome["raised"] == {}
     assert facts(session, OVERDUE) == []
+
+
+def test_due_on_a_day_counts_calendar_days_inside_the_jurisdiction(session, settings, members):
+    """Due today: never sampled, or last sampled ``frequency_days`` calendar days ago or more,
+    whatever the hour. A daily member sampled yesterday evening (16 hours ago) is due today
+    though not overdue; one sampled this morning is due tomorrow; the ended membership never."""
+    with clock.frozen(NOW):
+        evening = make_resident(session, settings, name="evening工")
+        join_group(session, evening, KeyGroup.COLD_CHAIN)
+        make_tube(session, [evening], kind="single", sampled_at=NOW - timedelta(hours=16))
+        session.flush()
+        today = clock.local_today()
+        due = service.due_on(session, actor=SYSTEM, day=today)
+        overdue = {r.person_id for r in service.overdue(session, actor=SYSTEM,
+                                                        page=PageParams())[0]}  # fmt: skip
+        tomorrow = service.due_on(session, actor=SYSTEM, day=today + timedelta(days=1))
+        daoli = service.due_on(session, actor=OFFICER, day=today)
+    expected = [*(members[n].id for n in ("never", "old", "port", "rider")), evening.id]
+    assert due == sorted(expected)
+    assert evening.id not in overdue and members["fresh"].id not in due
+    assert members["fresh"].id in tomorrow and members["teacher"].id not in tomorrow
+    assert members["rider"].id not in daoli and members["never"].id in daoli

@@ -29,11 +29,13 @@ from fangkong.simulate.driver.controls import read_controls
 from fangkong.simulate.driver.errors import DriverError
 from fangkong.simulate.driver.places import Places, create_places
 from fangkong.simulate.outbreak import Controls, Day, Outbreak, OutbreakError
+from fangkong.testing.campaigns import service as campaigns
 from fangkong.tracing.contacts import service as contacts
 
 DEFAULT_START = date(2022, 11, 1)
 LAB_DELAY = timedelta(hours=6)
 TEST_HOUR = time(9, 0)  # the quarantine test days are sampled in the morning
+KEY_GROUP_HOUR = time(8, 0)  # key-group members are sampled before their work
 DAY_END = time(23, 59)
 # The driver acts city-wide, as the system does; its audit rows carry this name.
 DRIVER = replace(SYSTEM, username="simulate.outbreak")
@@ -122,7 +124,8 @@ class Driver:
             fed = scans.feed_visits(session, self.settings, actor=self.actor,
                                     visits=today.visits, ids=ids, midnight=midnight)  # fmt: skip
             reports = self.channels.feed(session, today.arrival_reports, person_ids, midnight)
-        samples = self._quarantine_tests(session, number) + self._fever_clinic(session, today)
+        samples = (self._key_group_tests(session, number) + self._quarantine_tests(session, number)
+                   + self._fever_clinic(session, today))  # fmt: skip
         results, positives = self.lab.report(session, until=end)
         with clock.frozen(end):
             experts.classify_pending(session, actor=self.actor, onset_of=self._onset_of(number))
@@ -152,18 +155,31 @@ class Driver:
             self._sample(session, people, at, today.day)
         return len(visits)
 
+    def _key_group_tests(self, session: Session, number: int) -> int:
+        """The key-group members the platform's schedule says are due today, sampled at 08:00
+        at their grid's fever-clinic site; not those isolated today (a placed person is tested
+        by the placement's days, a case in hospital)."""
+        at = self.local(number, KEY_GROUP_HOUR)
+        with clock.frozen(at):
+            due = campaigns.due_on(session, actor=self.actor,
+                                   day=self.options.start + timedelta(days=number))  # fmt: skip
+        isolated = set(self.controls.isolated.tolist())
+        people = [index for index in map(self.city.index_of, due) if index not in isolated]
+        self._sample(session, [(person, self._site_of(person)) for person in people], at, number)
+        return len(people)
+
+    def _site_of(self, person: int) -> int:
+        """The sampling site at the fever clinic of the person's grid."""
+        clinic = self.outbreak.venues.fever_clinic[self.city.population.grid[person]]
+        return self.places.sites[int(clinic)]
+
     def _quarantine_tests(self, session: Session, number: int) -> int:
         at = self.local(number, TEST_HOUR)
         with clock.frozen(at):
             due = placements.people_due_for_test(
                 session, actor=self.actor, day=self.options.start + timedelta(days=number)
             )
-        clinics = self.outbreak.venues.fever_clinic
-        people = []
-        for person_id in due:
-            person = self.city.index_of(person_id)
-            site = self.places.sites[int(clinics[self.city.population.grid[person]])]
-            people.append((person, site))
+        people = [(person, self._site_of(person)) for person in map(self.city.index_of, due)]
         self._sample(session, people, at, number)
         return len(due)
 

@@ -13,6 +13,7 @@ from fangkong.testing.campaigns.service.coverage import (
     untested_xlsx,
 )
 from fangkong.testing.campaigns.service.keygroups import (
+    due_on,
     key_groups,
     mark_overdue,
     overdue,
@@ -34,6 +35,7 @@ __all__ = [
     "coverage",
     "create_campaign",
     "describe",
+    "due_on",
     "get_campaign",
     "key_groups",
     "list_campaigns",

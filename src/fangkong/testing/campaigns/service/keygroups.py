@@ -14,7 +14,7 @@ import base64
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -115,6 +115,23 @@ def all_overdue(
         found += _members(session, g, query, now)
     frequency = {g.id: g.frequency_days for g in groups}
     return sorted(found, key=lambda m: _sort_key(m, frequency))
+
+
+def due_on(session: Session, *, actor: Principal, day: date) -> list[int]:
+    """The people inside the actor's jurisdiction due for a key-group test on the local
+    ``day``: never sampled, or last sampled on ``day`` minus the group's frequency or earlier
+    (calendar days: a member of a daily group sampled yesterday at any hour is due today,
+    where the overdue list counts from the instant of the last sampling). Ids in order, each
+    once, whatever the number of groups."""
+    found: set[int] = set()
+    for g in _groups(healthcode.current_edition(session), None):
+        first_not_due = day - timedelta(days=g.frequency_days - 1)
+        query = OverdueQuery(
+            registry_groups=g.registry_groups, today=day, scope=actor.region_code,
+            cutoff=datetime.combine(first_not_due, time(0), clock.LOCAL_TZ),
+        )  # fmt: skip
+        found.update(person.id for person, _, _ in repository.overdue_rows(session, query))
+    return sorted(found)
 
 
 def _encode(key: list[Any]) -> str:
