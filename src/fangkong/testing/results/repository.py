@@ -10,10 +10,13 @@ from typing import Any
 
 from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
+from fangkong.db import among
 from fangkong.models import Person, Region, User
 from fangkong.models.testing import Lab, LabMember, TestTask, Tube, TubeMember, TubeResult
 
@@ -80,6 +83,25 @@ def remove_member(session: Session, lab_id: int, user_id: int) -> None:
 def tubes_by_barcode(session: Session, barcodes: Sequence[str]) -> dict[str, Tube]:
     found = session.scalars(select(Tube).where(Tube.barcode.in_(barcodes))).all()
     return {tube.barcode: tube for tube in found}
+
+
+RECEIVE_CHUNK = 5_000  # ids per UPDATE, under SQLite's limit of bound variables
+
+
+def mark_received(session: Session, tubes: Sequence[Tube], lab_id: int, at: datetime) -> None:
+    """The tubes received by the lab at ``at``: one UPDATE by id per chunk, and the loaded
+    objects given the same values as committed ones, so that the flush has nothing to write
+    for them (its unit of work took 2 % of a simulated outbreak's days for 14,000 tubes a
+    day, one UPDATE each)."""
+    received = {"status": "received", "lab_id": lab_id, "received_at": at}
+    for chunk in batched([tube.id for tube in tubes], RECEIVE_CHUNK):
+        session.execute(
+            update(Tube).where(among(session, Tube.id, chunk)).values(**received),
+            execution_options={"synchronize_session": False},
+        )
+    for tube in tubes:
+        for key, value in received.items():
+            set_committed_value(tube, key, value)
 
 
 def tube(session: Session, tube_id: int) -> Tube | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -128,32 +128,26 @@ def receive(
     lab = acting_lab(session, actor=actor, lab_id=lab_id)
     report = ReceiveReport(lab_id=lab.id)
     tubes = repository.tubes_by_barcode(session, list({b.strip() for b in barcodes_}))
-    now = clock.now()
+    received: dict[int, Tube] = {}  # by id: a barcode sent twice is received once
     for barcode in (b.strip() for b in barcodes_):
-        code = _receive_one(barcode, tubes.get(barcode), lab.id, now=now, report=report)
+        tube = tubes.get(barcode)
+        code = _refusal(barcode, tube, lab.id)
         if code is not None:
             report.refused.append(
                 RefusedBarcode(barcode=barcode, code=code, message=errors.REASONS[code])
             )
-    session.flush()
+            continue
+        assert tube is not None  # an unknown barcode is refused
+        if tube.status == "received" or tube.id in received:
+            report.already_received += 1
+        else:
+            received[tube.id] = tube
+    report.received = len(received)
+    repository.mark_received(session, list(received.values()), lab.id, clock.now())
     if report.received:
         after = {"received": report.received, "refused": len(report.refused)}
         _record(session, actor, "testing.tubes_receive", lab, after=after)
     return report
-
-
-def _receive_one(
-    barcode: str, tube: Tube | None, lab_id: int, *, now: datetime, report: ReceiveReport
-) -> str | None:
-    code = _refusal(barcode, tube, lab_id)
-    if code is not None or tube is None:
-        return code
-    if tube.status == "received":
-        report.already_received += 1
-        return None
-    tube.status, tube.lab_id, tube.received_at = "received", lab_id, now
-    report.received += 1
-    return None
 
 
 def _refusal(barcode: str, tube: Tube | None, lab_id: int) -> str | None:
