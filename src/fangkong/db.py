@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import orjson
+import psycopg
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import JSON, Engine, Table, any_, bindparam, create_engine, event, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import QueryableAttribute, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -201,10 +204,13 @@ def bulk_insert(
         connection.exec_driver_sql(plan.insert_sql(), list(made))
         return
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(plan.copy_sql()) as copy:
-        copy.set_types([_copy_type(c, connection.dialect) for c in plan.columns])
-        for values in made:
-            copy.write_row(values)
+    try:
+        with cursor.copy(plan.copy_sql()) as copy:
+            copy.set_types([_copy_type(c, connection.dialect) for c in plan.columns])
+            for values in made:
+                copy.write_row(values)
+    except psycopg.IntegrityError as error:  # as SQLAlchemy raises it for its statements
+        raise IntegrityError(plan.copy_sql(), None, error) from error
 
 
 class _BulkPlan:
@@ -322,6 +328,41 @@ def _copy_type(column: Any, dialect: Any) -> str:
     name = column.type.compile(dialect=dialect).split("(")[0].split(" COLLATE ")[0]
     name = name.strip().lower()
     return "float8" if name == "float" else name
+
+
+def insert_objects(session: Session, objects: Sequence[Any]) -> None:
+    """New ORM objects of one mapped class, their primary keys set, inserted by one
+    ``bulk_insert`` without the unit of work, whose bookkeeping of each object costs more
+    than its row (the sampled tubes of a simulated outbreak's key-group schedules). A column
+    an object leaves unset takes its Python default, set on the object too, or NULL, so that
+    nothing is left to load once ``attach_stored`` has made them the session's. For plain
+    rows only: no relationship is cascaded and no flush event runs; a column with a
+    server-side default must be set."""
+    if not objects:
+        return
+    mapper = sa_inspect(type(objects[0]))
+    table = mapper.local_table
+    columns = [(mapper.get_property_by_column(column).key, column) for column in table.columns]
+    rows = []
+    for obj in objects:
+        loaded = obj.__dict__
+        for key, column in columns:
+            if key not in loaded:
+                if column.server_default is not None:
+                    raise ValueError(f"{table.name}.{column.name} has a server default: set it")
+                fill = _python_default(column)
+                setattr(obj, key, fill() if fill else None)
+        rows.append({column.name: loaded[key] for key, column in columns})
+    bulk_insert(session.connection(), table, rows)
+
+
+def attach_stored(session: Session, objects: Sequence[Any]) -> None:
+    """Objects whose rows ``insert_objects`` wrote, attached to the session as if just
+    loaded: persistent, nothing to flush. After the insert's savepoint, if it had one: a
+    rolled-back savepoint would leave them in the session without their rows."""
+    for obj in objects:
+        make_transient_to_detached(obj)
+        session.add(obj)
 
 
 def _python_default(column: Any) -> Any:

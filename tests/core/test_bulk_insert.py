@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from psycopg.types.json import set_json_dumps
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from fangkong.db import bulk_insert, json_text
-from fangkong.models import AuditLog
+from fangkong.models import AuditLog, Region
 
 EIGHT = timezone(timedelta(hours=8))
 AFTERS: list[object] = [[1], [True], ["1"], [], ["self", "pushed"], [1, 2], [2, 1], [[1]],
@@ -79,3 +80,16 @@ def test_on_postgresql_each_shared_list_is_serialized_once(session, monkeypatch)
     found = select(AuditLog.object_id, AuditLog.after).where(AuditLog.action == "test.bulk")
     stored = {object_id: after for object_id, after in session.execute(found)}
     assert all(stored[str(row["object_id"])] == row["after"] for row in rows)
+
+
+def test_a_row_breaking_a_unique_key_raises_integrity_error_on_either_database(session):
+    """PostgreSQL's ``COPY`` runs on the driver's cursor; its unique violation is raised as
+    the ``IntegrityError`` SQLAlchemy raises for its own statements, and the savepoint takes
+    the whole call back."""
+    region = {"code": "239999", "name": "测试区", "level": "district", "parent_code": None}
+    bulk_insert(session.connection(), Region.__table__, [region])
+    with pytest.raises(IntegrityError), session.begin_nested():
+        bulk_insert(session.connection(), Region.__table__,
+                    [region | {"code": "239998"}, region])  # fmt: skip
+    codes = session.scalars(select(Region.code).where(Region.code.like("2399%"))).all()
+    assert codes == ["239999"]

@@ -15,7 +15,7 @@ from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers, within
-from fangkong.db import bulk_insert, new_ids
+from fangkong.db import attach_stored, bulk_insert, insert_objects, new_ids
 from fangkong.models import KeyGroupMembership, Person, Region
 from fangkong.models.testing import (
     Campaign,
@@ -143,6 +143,16 @@ def number_tubes(session: Session, tubes: Sequence[Tube]) -> None:
     ids = new_ids(session.connection(), Tube.metadata.tables["tubes"], len(tubes))
     for tube, tube_id in zip(tubes, ids, strict=True):
         tube.id = tube_id
+
+
+def insert_tubes(session: Session, tubes: Sequence[Tube]) -> None:
+    """New tubes, numbered, in one Core insert (a bulk path: the unit of work's bookkeeping of
+    each tube cost more than its row); ``attach_tubes`` makes them the session's."""
+    insert_objects(session, tubes)
+
+
+def attach_tubes(session: Session, tubes: Sequence[Tube]) -> None:
+    attach_stored(session, tubes)
 
 
 def insert_members(session: Session, rows: Sequence[dict[str, object]]) -> None:

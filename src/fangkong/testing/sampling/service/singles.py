@@ -79,19 +79,20 @@ def sample_singles(
 def _insert(
     session: Session, actor: Principal, checked: Sequence[_Checked], now: datetime
 ) -> list[Tube]:
-    """The tubes in one flush and their members in one insert, in a savepoint: a unique key
-    a concurrent request won (the barcode, one tube per round) leaves nothing behind."""
+    """The tubes and their members in one insert each, in a savepoint: a unique key a
+    concurrent request won (the barcode, one tube per round) leaves nothing behind. The tubes
+    become the session's once both went in."""
     tubes = [_tube(row, actor, now) for row in checked]
     try:
         with session.begin_nested():
             repository.number_tubes(session, tubes)
-            session.add_all(tubes)
-            session.flush()
+            repository.insert_tubes(session, tubes)
             repository.insert_members(session, [_member(tube, row, actor) for tube, row
                                                 in zip(tubes, checked, strict=True)])  # fmt: skip
     except IntegrityError as exc:
         taken = repository.barcodes_taken(session, [tube.barcode for tube in tubes])
         raise (errors.TubeExists() if taken else errors.AlreadyInRound()) from exc
+    repository.attach_tubes(session, tubes)
     return tubes
 
 
