@@ -36,6 +36,7 @@ from fangkong.simulate.outbreak import CHANNELS, Day
 
 PEOPLE, DAYS, SEED, SEED_CASES = 400, 5, 5, 20
 SHORT = 4  # days enough for the first case and its contacts
+CONVERTING_SEED = 11  # on this city, asymptomatic cases convert from day 3
 
 
 def build_city(session: Session, settings: Settings) -> None:
@@ -225,17 +226,41 @@ def test_the_pushed_list_names_the_models_arrivals_by_id_number(session, outbrea
 
 def test_the_expert_group_classifies_every_case_by_the_models_symptoms(session, outbreak):
     """No case stays pending at the end of a day: confirmed with its onset date when the person
-    had symptoms by then (model truth), else asymptomatic; the bulletin's counts see them."""
-    driver, _, _ = outbreak
-    made = session.execute(select(Case.person_id, Case.kind, Case.status, Case.onset_on)).all()
+    had symptoms by then (model truth), else asymptomatic, and converted to confirmed at the
+    end of the day the symptoms start while the case is open; the bulletin's counts see them."""
+    driver, days, _ = outbreak
+    made = session.execute(
+        select(Case.person_id, Case.kind, Case.status, Case.onset_on, Case.confirmed_at,
+               Case.converted_at)
+    ).all()  # fmt: skip
     assert made and {c.status for c in made} <= {"active", "closed"}
-    health, start = driver.outbreak.health, driver.options.start
-    for person_id, kind, _, onset_on in made:
+    health, start, last = driver.outbreak.health, driver.options.start, len(days) - 1
+    for person_id, kind, status, onset_on, confirmed_at, converted_at in made:
         onset = int(health.onset[driver.city.index_of(person_id)])
         if kind == "confirmed":
             assert onset_on == start + timedelta(days=onset)
+            if converted_at is not None:  # asymptomatic when classified, symptoms later
+                assert converted_at == driver.local(onset, time(23, 59)) > confirmed_at
         else:
-            assert kind == "asymptomatic" and onset_on is None
+            assert kind == "asymptomatic" and onset_on is None and converted_at is None
+            assert status == "closed" or onset > last  # no symptoms while open
+
+
+def test_asymptomatic_cases_convert_when_their_symptoms_start(session, settings):
+    """A case classified asymptomatic whose person's symptoms start on a later day becomes
+    confirmed at the end of that day, once, counted as a conversion."""
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=5, seed=CONVERTING_SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    for _ in range(5):
+        driver.step(session)
+    converted = session.scalars(select(Case).where(Case.converted_at.is_not(None))).all()
+    assert converted  # the seed was chosen for it: conversions from day 3
+    for case in converted:
+        onset = int(driver.outbreak.health.onset[driver.city.index_of(case.person_id)])
+        assert case.kind == "confirmed" and case.onset_on == driver.options.start + timedelta(
+            days=onset)  # fmt: skip
+        assert case.converted_at == driver.local(onset, time(23, 59)) > case.confirmed_at
 
 
 def test_index_of_is_the_inverse_of_person_id(session, outbreak):

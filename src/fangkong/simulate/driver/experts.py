@@ -1,6 +1,8 @@
 """The driver as the expert group (专家组): at the end of each day every pending case is
 classified as the group would from the clinical picture: confirmed (确诊) when the person has
-had symptoms by then, else asymptomatic (无症状感染者), with the onset date when there is one.
+had symptoms by then, else asymptomatic (无症状感染者), with the onset date when there is one;
+then every open asymptomatic case whose person has had symptoms since is converted to
+confirmed (无症状转确诊), with the onset date, which the bulletin counts apart.
 The clinical picture is the model's truth, so the bulletin and the dashboard count the run's
 cases as the command office would have seen them."""
 
@@ -12,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fangkong.cases.registry import service as cases
-from fangkong.cases.registry.schemas import ClassifyIn, Kind
+from fangkong.cases.registry.schemas import ClassifyIn, ConvertIn, Kind
 from fangkong.core.pagination import MAX_LIMIT, PageParams
 from fangkong.core.principal import Principal
 
@@ -35,3 +37,23 @@ def classify_pending(
             data = ClassifyIn(kind=kind, onset_on=onset, note="expert group (simulated)")
             cases.classify(session, actor=actor, case_id=row.id, data=data)
         classified += len(rows)
+
+
+def convert_onsets(
+    session: Session, *, actor: Principal, onset_of: Callable[[int], date | None]
+) -> int:
+    """Convert every active asymptomatic case in the actor's jurisdiction whose person has had
+    symptoms by now (``onset_of`` as above). Returns how many."""
+    where = cases.CaseFilter(kind="asymptomatic", status="active")
+    converted, cursor = 0, None
+    while True:
+        page = PageParams(limit=MAX_LIMIT, cursor=cursor)
+        rows, cursor = cases.list_cases(session, actor=actor, page=page, where=where)
+        for row in rows:
+            onset = onset_of(row.person_id)
+            if onset is not None:
+                data = ConvertIn(onset_on=onset, note="expert group (simulated)")
+                cases.convert(session, actor=actor, case_id=row.id, data=data)
+                converted += 1
+        if cursor is None:
+            return converted

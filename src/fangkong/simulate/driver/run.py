@@ -128,7 +128,9 @@ class Driver:
                    + self._fever_clinic(session, today))  # fmt: skip
         results, positives = self.lab.report(session, until=end)
         with clock.frozen(end):
-            experts.classify_pending(session, actor=self.actor, onset_of=self._onset_of(number))
+            onset_of = self._onset_of(number)
+            experts.classify_pending(session, actor=self.actor, onset_of=onset_of)
+            experts.convert_onsets(session, actor=self.actor, onset_of=onset_of)
             tracing.confirm_candidates(session, actor=self.actor)
             self.controls = read_controls(session, actor=self.actor, city=self.city)
             line = self._line(session, number, today, (fed, reports, samples, results, positives))
