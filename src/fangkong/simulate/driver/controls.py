@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from fangkong.arrivals.zones import service as zones
 from fangkong.cases.registry import service as cases
-from fangkong.core.pagination import MAX_LIMIT, PageParams
 from fangkong.core.principal import Principal
 from fangkong.quarantine.placements import service as placements
+from fangkong.simulate.driver.caselist import every_case
 from fangkong.simulate.driver.city import City
 from fangkong.simulate.outbreak import Controls
 
@@ -32,13 +32,6 @@ def read_controls(session: Session, *, actor: Principal, city: City) -> Controls
 
 def open_case_people(session: Session, *, actor: Principal) -> set[int]:
     """People with a pending or active case (every page of the case list)."""
-    found: set[int] = set()
-    for status in OPEN_CASE_STATUSES:
-        where, cursor = cases.CaseFilter(status=status), None
-        while True:
-            page = PageParams(limit=MAX_LIMIT, cursor=cursor)
-            rows, cursor = cases.list_cases(session, actor=actor, page=page, where=where)
-            found.update(row.person_id for row in rows)
-            if cursor is None:
-                break
-    return found
+    wheres = [cases.CaseFilter(status=status) for status in OPEN_CASE_STATUSES]
+    return {row.person_id for where in wheres
+            for row in every_case(session, actor=actor, where=where)}  # fmt: skip

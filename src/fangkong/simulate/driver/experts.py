@@ -17,6 +17,9 @@ from fangkong.cases.registry import service as cases
 from fangkong.cases.registry.schemas import ClassifyIn, ConvertIn, Kind
 from fangkong.core.pagination import MAX_LIMIT, PageParams
 from fangkong.core.principal import Principal
+from fangkong.simulate.driver.caselist import every_case
+
+NOTE = "expert group (simulated)"
 
 
 def classify_pending(
@@ -34,7 +37,7 @@ def classify_pending(
         for row in rows:
             onset = onset_of(row.person_id)
             kind = Kind.CONFIRMED if onset is not None else Kind.ASYMPTOMATIC
-            data = ClassifyIn(kind=kind, onset_on=onset, note="expert group (simulated)")
+            data = ClassifyIn(kind=kind, onset_on=onset, note=NOTE)
             cases.classify(session, actor=actor, case_id=row.id, data=data)
         classified += len(rows)
 
@@ -44,16 +47,12 @@ def convert_onsets(
 ) -> int:
     """Convert every active asymptomatic case in the actor's jurisdiction whose person has had
     symptoms by now (``onset_of`` as above). Returns how many."""
+    converted = 0
     where = cases.CaseFilter(kind="asymptomatic", status="active")
-    converted, cursor = 0, None
-    while True:
-        page = PageParams(limit=MAX_LIMIT, cursor=cursor)
-        rows, cursor = cases.list_cases(session, actor=actor, page=page, where=where)
-        for row in rows:
-            onset = onset_of(row.person_id)
-            if onset is not None:
-                data = ConvertIn(onset_on=onset, note="expert group (simulated)")
-                cases.convert(session, actor=actor, case_id=row.id, data=data)
-                converted += 1
-        if cursor is None:
-            return converted
+    for row in every_case(session, actor=actor, where=where):
+        onset = onset_of(row.person_id)
+        if onset is not None:
+            data = ConvertIn(onset_on=onset, note=NOTE)
+            cases.convert(session, actor=actor, case_id=row.id, data=data)
+            converted += 1
+    return converted
