@@ -187,6 +187,14 @@ def get_household(session: Session, principal: Principal, household_id: int) -> 
     return session.scalars(statement).first()
 
 
+def households_in(session: Session, principal: Principal, household_ids: Sequence[int]) -> set[int]:
+    """Which of the households lie inside the principal's jurisdiction."""
+    statement = select(Household.id).where(
+        Household.id.in_(household_ids), within(Household.grid_code, principal.region_code)
+    )
+    return set(session.scalars(statement))
+
+
 def household_by_ref(session: Session, grid_code: str, ref: str) -> Household | None:
     statement = select(Household).where(Household.grid_code == grid_code, Household.ref == ref)
     return session.scalars(statement).first()

@@ -3,8 +3,10 @@ and counts that show a refused request wrote nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -59,3 +61,13 @@ def counts(session: Session) -> tuple[int, int, int]:
         session.scalar(select(func.count()).select_from(TubeMember)) or 0,
         session.scalar(select(func.count()).select_from(AuditLog)) or 0,
     )
+
+
+def refused_whole(session: Session, error: type[Exception], call: Callable[[], object],
+                  row: int | None) -> None:  # fmt: skip
+    """A bulk ``call`` raises ``error`` naming ``row`` and changes no tube, member or audit row."""
+    before = counts(session)
+    with pytest.raises(error) as raised:
+        call()
+    assert getattr(raised.value, "params", {}).get("row") == row
+    assert counts(session) == before

@@ -26,7 +26,7 @@ from fangkong.testing.sampling.schemas import (
     TubePurpose,
 )
 from plans import statements_on
-from testing.sampling.helpers import SAMPLER, code_of, counts
+from testing.sampling.helpers import SAMPLER, code_of, counts, refused_whole
 from testing.world import (
     OTHER_GRID,
     make_campaign,
@@ -61,12 +61,7 @@ def sample(session, settings, samples):
 
 
 def refused(session, settings, error, samples, row):
-    """The call raises ``error`` naming ``row`` and changes no tube, member or audit row."""
-    before = counts(session)
-    with pytest.raises(error) as raised:
-        sample(session, settings, samples)
-    assert raised.value.params.get("row") == row
-    assert counts(session) == before
+    refused_whole(session, error, lambda: sample(session, settings, samples), row)
 
 
 def test_each_person_gets_a_sealed_single_tube(session, settings, site):

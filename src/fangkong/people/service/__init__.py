@@ -15,6 +15,7 @@ from fangkong.people.service.households import (
     household_members,
     list_households,
     members,
+    members_of_households,
     remove_member,
     update_household,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "log_access",
     "log_export",
     "members",
+    "members_of_households",
     "merge_duplicate",
     "nightly_recount",
     "people_rows",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.audit.schemas import AuditFilters
+from fangkong.core.iterables import batched
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.models import (
@@ -60,6 +61,20 @@ def list_households(
 
 def members(session: Session, household: Household) -> list[Person]:
     return repository.members_of(session, [household.id])[household.id]
+
+
+def members_of_households(
+    session: Session, *, actor: Principal, household_ids: Sequence[int]
+) -> dict[int, list[Person]]:
+    """Each household's active members by id, the households read a thousand at a time; one
+    outside the jurisdiction (or unknown) is refused, naming it."""
+    found: dict[int, list[Person]] = {}
+    for chunk in batched(list(dict.fromkeys(household_ids)), 1000):
+        missing = set(chunk) - repository.households_in(session, actor, chunk)
+        if missing:
+            raise errors.HouseholdNotFound(household_id=min(missing))
+        found |= repository.members_of(session, chunk)
+    return found
 
 
 def add_member(

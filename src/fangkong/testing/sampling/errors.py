@@ -75,6 +75,11 @@ class HouseholdEmpty(InvalidInput):
     title = N_("The household has no members to sample.")
 
 
+class NotInHousehold(InvalidInput):
+    code = "testing.not_in_household"
+    title = N_("The person is not a member of this household.")
+
+
 class CampaignNotFound(NotFound):
     code = "testing.campaign_not_found"
     title = N_("The screening round does not exist.")

@@ -235,6 +235,10 @@ def open_household_tube(session: Session, person_ids: Sequence[int]) -> int | No
 # --- people, rounds, tasks (read only) --------------------------------------------------
 
 
+def tube_member_ids(session: Session, tube_id: int) -> list[int]:
+    return list(session.scalars(select(TubeMember.person_id).where(TubeMember.tube_id == tube_id)))
+
+
 def person(session: Session, person_id: int) -> Person | None:
     return session.get(Person, person_id)
 

@@ -162,6 +162,20 @@ class SingleSample(BaseModel):
     campaign_id: RowId | None = None
 
 
+class HouseholdSample(BaseModel):
+    """One household's tube (一户一管) of a bulk call: opened at the site, given the members
+    present (``members``, each scanned; empty: every member of the household, as a household
+    tube takes them) and sealed (``service.sample_households``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    barcode: Barcode
+    site_id: RowId
+    household_id: RowId
+    members: Annotated[list[MemberAdd], Field(max_length=100)] = []
+    campaign_id: RowId | None = None
+
+
 class MemberOut(BaseModel):
     person_id: int
     name: str  # masked

@@ -2,6 +2,7 @@
 ``service.<verb>``. Services flush and never commit; every change writes an audit row."""
 
 from fangkong.testing.sampling.repository import SiteFilter, TubeFilter
+from fangkong.testing.sampling.service.households import sample_households
 from fangkong.testing.sampling.service.members import (
     add_member,
     find_person,
@@ -56,6 +57,7 @@ __all__ = [
     "queue_board",
     "queue_view",
     "remove_member",
+    "sample_households",
     "sample_singles",
     "scanned",
     "seal_tube",
