@@ -10,10 +10,11 @@ import pytest
 from arrivals.world import DAOLI, GRID, make_resident
 from arrivals.zones.helpers import D0, actions, activate, colour, local, open_reasons
 from fangkong.arrivals.zones import errors, service
-from fangkong.arrivals.zones.schemas import DecisionIn, ZoneCreate
+from fangkong.arrivals.zones.schemas import CaseIn, DecisionIn, ZoneCreate
 from fangkong.core import clock
 from fangkong.core.principal import Principal
 from fangkong.jobs.registry import registered
+from outbreak_world import make_case, make_placement
 from testing.world import make_tube
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -184,3 +185,37 @@ def test_the_review_job_is_registered_at_six(session, settings):
     with clock.frozen(local(D0 + timedelta(days=6), 6, 0)):
         result = job.func(session, settings, D0 + timedelta(days=6))
     assert result["lifted"] == 1 and zone.status == "lifted"
+
+
+def test_the_final_screening_leaves_out_residents_taken_out_of_the_zone(session, settings):
+    """A case not yet discharged and a person in central quarantine are not in the zone: the
+    screening's roll leaves them out and so does the rule; a discharged case and a person
+    isolated at home are screened."""
+    activate(session, settings, "cn-9th-2022-06")
+    zone, people = declared(session, settings, people=5)
+    make_case(session, people[1])
+    make_placement(session, people[2], measure="centralized")
+    make_case(session, people[3], status="discharged")
+    make_placement(session, people[4], measure="home_isolation")
+    edition = service.current_edition(session)
+    assert service.screening_day(zone, edition) == D0 + timedelta(days=7)
+    roll = service.screening_roll(session, actor=OFFICER, zone_id=zone.id)
+    assert [person_id for person_id, _ in roll] == [people[i].id for i in (0, 3, 4)]
+    present = [people[i] for i in (0, 3, 4)]
+    tube = make_tube(session, present, sampled_at=local(D0 + timedelta(days=7), 9))
+    tube.result = "negative"
+    assert review(session, D0 + timedelta(days=8))["proposed"] == 1
+
+
+def test_the_screening_day_moves_with_a_new_infection_and_is_none_without_a_screening(
+    session, settings
+):
+    activate(session, settings, "cn-9th-2022-06")
+    zone, people = declared(session, settings)
+    edition = service.current_edition(session)
+    with clock.frozen(local(D0 + timedelta(days=3), 12)):
+        service.link_case(session, actor=OFFICER, zone_id=zone.id, data=CaseIn(
+            person_id=people[0].id, infected_at=local(D0 + timedelta(days=3), 8)))  # fmt: skip
+    assert service.screening_day(zone, edition) == D0 + timedelta(days=10)
+    zone.kind = "precaution"  # three clean days, no screening
+    assert service.screening_day(zone, edition) is None

@@ -25,7 +25,9 @@ from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.models import Household, Person, Region
+from fangkong.models.cases import Case
 from fangkong.models.person import PersonStatus
+from fangkong.models.quarantine import Placement
 from fangkong.models.testing import Tube, TubeMember
 from fangkong.models.zones import Zone, ZoneArea, ZoneCase, ZoneEvent, ZoneResident
 
@@ -178,7 +180,7 @@ def screening_gaps(
 ) -> tuple[int, int]:
     """(residents with no negative sample in ``[start, end)``, residents with a sample there
     that is not negative: pending or positive). Both zero: the final screening is all negative.
-    """
+    The residents taken out of the zone (``_moved_out``) are not screened there."""
     window = [
         TubeMember.person_id == ZoneResident.person_id,
         TubeMember.sampled_at >= start,
@@ -196,10 +198,37 @@ def screening_gaps(
         .join(Tube, Tube.id == TubeMember.tube_id)
         .where(*window, (Tube.result.is_(None)) | (Tube.result != "negative"))
     )
-    mine = select(func.count()).select_from(ZoneResident).where(ZoneResident.zone_id == zone_id)
+    mine = select(func.count()).select_from(ZoneResident)
+    mine = mine.where(ZoneResident.zone_id == zone_id, ~_moved_out())
     unsampled = session.scalar(mine.where(~negative)) or 0
     failed = session.scalar(mine.where(other)) or 0
     return int(unsampled), int(failed)
+
+
+OPEN = ("pending", "active")
+
+
+def _moved_out() -> ColumnElement[bool]:
+    """A resident taken out of the zone now: a case not yet discharged (in hospital or in
+    isolation) or a person under centralized quarantine (隔离点)."""
+    case = select(Case.id).where(Case.person_id == ZoneResident.person_id, Case.status.in_(OPEN))
+    placed = select(Placement.id).where(
+        Placement.person_id == ZoneResident.person_id,
+        Placement.status.in_(OPEN),
+        Placement.measure == "centralized",
+    )
+    return exists(case) | exists(placed)
+
+
+def present_residents(session: Session, zone_id: int) -> Sequence[tuple[int, int | None]]:
+    """(person id, household id) of the residents in the zone now, by person id."""
+    statement = (
+        select(Person.id, Person.household_id)
+        .join(ZoneResident, ZoneResident.person_id == Person.id)
+        .where(ZoneResident.zone_id == zone_id, ~_moved_out())
+        .order_by(Person.id)
+    )
+    return [(int(p), h) for p, h in session.execute(statement)]
 
 
 # --- announcements ----------------------------------------------------------------------

@@ -153,6 +153,11 @@ def list_zones(
     return repository.zone_page(session, actor, where, page)
 
 
+def active_zones(session: Session, *, actor: Principal) -> Sequence[Zone]:
+    """Every active zone inside the actor's jurisdiction, by id (a command office's board)."""
+    return repository.active_zones(session, actor)
+
+
 def zone_out(session: Session, zone: Zone, edition: Edition | None = None) -> ZoneOut:
     out = ZoneOut.model_validate(zone)
     if zone.status == "active":
@@ -395,13 +400,31 @@ def decide(session: Session, *, actor: Principal, zone_id: int, data: DecisionIn
 # --- the daily review ---------------------------------------------------------------------
 
 
+def screening_day(zone: Zone, edition: Edition) -> date | None:
+    """The official day of the zone's final screening (the Nth clean day), or None when its
+    kind's rule asks for none. A new infection or a downgrade moves it."""
+    rule = edition.zones.lift_for(ZoneKind(zone.kind))
+    if not rule.final_screening_required:
+        return None
+    return official_day(count_from(zone)) + timedelta(days=rule.no_infection_days)
+
+
+def screening_roll(
+    session: Session, *, actor: Principal, zone_id: int
+) -> list[tuple[int, int | None]]:
+    """(person id, household id) of each resident the final screening must sample: those in
+    the zone now, not the cases and centrally quarantined people taken out of it."""
+    zone = get_zone(session, actor=actor, zone_id=zone_id)
+    return list(repository.present_residents(session, zone.id))
+
+
 def rule_met(session: Session, zone: Zone, edition: Edition, at: datetime) -> bool:
     rule = edition.zones.lift_for(ZoneKind(zone.kind))
     if days_without(zone, at) < rule.no_infection_days:
         return False
-    if not rule.final_screening_required:
+    nth_day = screening_day(zone, edition)
+    if nth_day is None:
         return True
-    nth_day = official_day(count_from(zone)) + timedelta(days=rule.no_infection_days)
     unsampled, failed = repository.screening_gaps(
         session, zone.id, day_start(nth_day), at, zone.final_screening_campaign_id
     )
