@@ -28,7 +28,12 @@ from fangkong.testing.results import importer
 from fangkong.testing.results import service as results
 from fangkong.testing.results.schemas import MAX_BATCH, ResultBatch, ResultLine
 from fangkong.testing.sampling import service as sampling
-from fangkong.testing.sampling.schemas import MemberAdd, SingleSample
+from fangkong.testing.sampling.schemas import (
+    HouseholdSample,
+    MemberAdd,
+    SingleSample,
+    TubePurpose,
+)
 
 POSITIVE_DAYS_AFTER_RECOVERY = 7
 CODE_MINUTES = 5  # the personal code shown at the sampling desk
@@ -38,6 +43,17 @@ def is_positive(health: Health, person: int, day: int) -> bool:
     return bool(
         health.infectious[person] <= day < health.recovered[person] + POSITIVE_DAYS_AFTER_RECOVERY
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """One household tube to take: where, in which round, who, and the model's truth."""
+
+    site_id: int
+    campaign_id: int | None
+    household_id: int
+    person_ids: tuple[int, ...]
+    positive: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +75,43 @@ class Lab:
     serial: int = 0
     waiting: list[Sample] = field(default_factory=list)
 
-    def sample(self, session: Session, *, at: datetime,
-               people: Sequence[tuple[int, int, bool]]) -> None:  # fmt: skip
+    def sample(self, session: Session, *, at: datetime, people: Sequence[tuple[int, int, bool]],
+               purpose: TubePurpose = TubePurpose.SCREENING,
+               campaign_id: int | None = None) -> None:  # fmt: skip
         """Single tubes at ``at``, one per (person id, site id, positive): each opened, its
         person added (their personal code scanned) and sealed, in one bulk call."""
         samples = []
         with clock.frozen(at):
             for person_id, site_id, _ in people:
-                code = personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
+                code = self._code(person_id, at)
                 samples.append(SingleSample(barcode=self._barcode(), site_id=site_id,
-                                            person=MemberAdd(personal_code=code)))  # fmt: skip
+                                            person=MemberAdd(personal_code=code),
+                                            purpose=purpose, campaign_id=campaign_id))  # fmt: skip
             tubes = sampling.sample_singles(session, self.settings, actor=self.actor,
                                             samples=samples)  # fmt: skip
         for tube, (_, _, positive) in zip(tubes, people, strict=True):
             self.waiting.append(Sample(tube.barcode, at, positive))
+
+    def sample_households(self, session: Session, *, at: datetime,
+                          tubes: Sequence[Household]) -> None:  # fmt: skip
+        """One household tube per ``Household`` at ``at``, each member's personal code
+        scanned, all sealed in one bulk call; positive when any member is."""
+        samples = []
+        with clock.frozen(at):
+            for tube in tubes:
+                members = [MemberAdd(personal_code=self._code(person_id, at))
+                           for person_id in tube.person_ids]  # fmt: skip
+                samples.append(HouseholdSample(
+                    barcode=self._barcode(), site_id=tube.site_id, household_id=tube.household_id,
+                    members=members, campaign_id=tube.campaign_id,
+                ))  # fmt: skip
+            made = sampling.sample_households(session, self.settings, actor=self.actor,
+                                              samples=samples)  # fmt: skip
+        for sealed, tube in zip(made, tubes, strict=True):
+            self.waiting.append(Sample(sealed.barcode, at, tube.positive))
+
+    def _code(self, person_id: int, at: datetime) -> str:
+        return personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload
 
     def _barcode(self) -> str:
         self.serial += 1

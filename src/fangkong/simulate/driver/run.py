@@ -23,18 +23,23 @@ from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.quarantine.placements import service as placements
-from fangkong.simulate.driver import arrivals, experts, lab, scans, tracing
+from fangkong.simulate.driver import arrivals, experts, lab, retests, scans, tracing
 from fangkong.simulate.driver.city import City, load_city
+from fangkong.simulate.driver.command import Command, by_household
 from fangkong.simulate.driver.controls import read_controls
 from fangkong.simulate.driver.errors import DriverError
 from fangkong.simulate.driver.places import Places, create_places
 from fangkong.simulate.outbreak import Controls, Day, Outbreak, OutbreakError
 from fangkong.testing.campaigns import service as campaigns
+from fangkong.testing.sampling.schemas import TubePurpose
 from fangkong.tracing.contacts import service as contacts
 
 DEFAULT_START = date(2022, 11, 1)
 LAB_DELAY = timedelta(hours=6)
 TEST_HOUR = time(9, 0)  # the quarantine test days are sampled in the morning
+RETEST_HOUR = time(9, 30)  # the members of yesterday's positive pools, one tube each
+REVIEW_HOUR = time(6, 0)  # the zones' daily review, when the official day turns
+SCREENING_HOUR = time(10, 0)  # the zones' final screenings
 KEY_GROUP_HOUR = time(8, 0)  # key-group members are sampled before their work
 DAY_END = time(23, 59)
 # The driver acts city-wide, as the system does; its audit rows carry this name.
@@ -105,6 +110,10 @@ class Driver:
         self.channels = arrivals.Channels(self.settings, checkpoint, self.actor)
         self.lab = lab.Lab(self.settings, self.actor, self.places.lab_id, self.options.seed,
                            LAB_DELAY)  # fmt: skip
+        self.command = Command(self.settings, self.actor, self.options.seed, self._grid_code)
+
+    def _grid_code(self, person_id: int) -> str:
+        return self.city.grid_codes[int(self.city.population.grid[self.city.index_of(person_id)])]
 
     def _model(self) -> Outbreak:
         options = self.options
@@ -124,13 +133,17 @@ class Driver:
             fed = scans.feed_visits(session, self.settings, actor=self.actor,
                                     visits=today.visits, ids=ids, midnight=midnight)  # fmt: skip
             reports = self.channels.feed(session, today.arrival_reports, person_ids, midnight)
+        with clock.frozen(self.local(number, REVIEW_HOUR)):
+            self.command.review(session, self._date(number))
         samples = (self._key_group_tests(session, number) + self._quarantine_tests(session, number)
+                   + self._retests(session, number) + self._screenings(session, number)
                    + self._fever_clinic(session, today))  # fmt: skip
         results, positives = self.lab.report(session, until=end)
         with clock.frozen(end):
             onset_of = self._onset_of(number)
             experts.classify_pending(session, actor=self.actor, onset_of=onset_of)
             experts.convert_onsets(session, actor=self.actor, onset_of=onset_of)
+            self.command.zone_new_cases(session)
             tracing.confirm_candidates(session, actor=self.actor)
             self.controls = read_controls(session, actor=self.actor, city=self.city)
             line = self._line(session, number, today, (fed, reports, samples, results, positives))
@@ -185,14 +198,52 @@ class Driver:
         self._sample(session, people, at, number)
         return len(due)
 
+    def _retests(self, session: Session, number: int) -> int:
+        """Every member of a positive pool or household tube with an open retest task (单采
+        复核), sampled singly at their grid's fever-clinic site."""
+        at = self.local(number, RETEST_HOUR)
+        with clock.frozen(at):
+            due = retests.open_retests(session, actor=self.actor)
+        people = [(person, self._site_of(person)) for person in map(self.city.index_of, due)]
+        self._sample(session, people, at, number, TubePurpose.RETEST)
+        return len(due)
+
+    def _screenings(self, session: Session, number: int) -> int:
+        """The zones' final screenings due today: one household tube per household of the
+        residents in the zone (those without one, a single tube), in the zone's round."""
+        at, sampled = self.local(number, SCREENING_HOUR), 0
+        with clock.frozen(at):
+            due = self.command.screenings_due(session, self._date(number))
+        for zone, round_id, roll in due:
+            with clock.frozen(at):
+                site = self.command.site_in(session, zone.region_code)
+            households, alone = by_household(roll)
+            positive = self._positive_of(number)
+            tubes = [lab.Household(site, round_id, household, tuple(members),
+                                   any(map(positive, members)))
+                     for household, members in households.items()]  # fmt: skip
+            self.lab.sample_households(session, at=at, tubes=tubes)
+            self.lab.sample(session, at=at, people=[(p, site, positive(p)) for p in alone],
+                            campaign_id=round_id)  # fmt: skip
+            sampled += len(roll)
+        return sampled
+
+    def _positive_of(self, day: int) -> Callable[[int], bool]:
+        health = self.outbreak.health
+        return lambda person_id: lab.is_positive(health, self.city.index_of(person_id), day)
+
+    def _date(self, number: int) -> date:
+        return self.options.start + timedelta(days=number)
+
     def _sample(
-        self, session: Session, people: list[tuple[int, int]], at: datetime, day: int
-    ) -> None:
+        self, session: Session, people: list[tuple[int, int]], at: datetime, day: int,
+        purpose: TubePurpose = TubePurpose.SCREENING,
+    ) -> None:  # fmt: skip
         """Single tubes at ``at`` for (model index, site id) pairs, positive by the model."""
         if not people:
             return
         health = self.outbreak.health
-        self.lab.sample(session, at=at, people=[
+        self.lab.sample(session, at=at, purpose=purpose, people=[
             (self.city.person_id(person), site, lab.is_positive(health, person, day))
             for person, site in people
         ])  # fmt: skip

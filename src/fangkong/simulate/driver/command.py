@@ -1,0 +1,143 @@
+"""The command office (指挥部) in the driver: the local zones around cases and their final
+screenings, through the zones, campaigns and sampling services, as the officers would run them.
+
+- **Evening** (after the expert group): the grid of each case registered since the day before
+  is sealed (封控区, declared over the grid's region code, the case linked as its infection),
+  or, when a zone already stands over that grid, the case is linked to it (the count of clean
+  days starts again). A sealed grid is locked in the model from the next day on.
+- **06:00**: the zones' daily review (the ``zones.review`` job), then every proposal it made
+  is approved: sealed → controlled → precaution → lifted, each after its edition's clean days.
+- **10:00**: each zone whose final screening (the Nth clean day, when its kind asks for one)
+  falls today is screened in a round of its own (a campaign over the grid for that day), one
+  household tube (一户一管) per household of the residents in the zone, at the zone's sampling
+  site in the grid; those taken out of it (cases, central quarantine) are not screened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from fangkong.arrivals.zones import service as zones
+from fangkong.arrivals.zones.schemas import CaseIn, DecisionIn, ZoneCreate, ZoneUpdate
+from fangkong.cases.registry import service as cases
+from fangkong.cases.registry.schemas import CaseOut
+from fangkong.config import Settings
+from fangkong.core.principal import Principal
+from fangkong.healthcode import service as healthcode
+from fangkong.models.zones import Zone
+from fangkong.policy.types import ZoneKind
+from fangkong.simulate.driver.caselist import every_case
+from fangkong.testing.campaigns import service as campaigns
+from fangkong.testing.campaigns.schemas import CampaignCreate
+from fangkong.testing.sampling import service as sampling
+from fangkong.testing.sampling.schemas import SiteCreate
+
+APPROVED = "指挥部批准 (simulated command office)"
+# (person id, household id) of the residents a screening samples
+Roll = list[tuple[int, int | None]]
+
+
+@dataclass
+class Command:
+    """What the office has already handled: the cases zoned, each grid's zone sampling site
+    and the screenings taken (zone id, day)."""
+
+    settings: Settings
+    actor: Principal
+    seed: int
+    grid_of: Callable[[int], str]  # a resident's grid code
+    cases_seen: set[int] = field(default_factory=set)
+    sites: dict[str, int] = field(default_factory=dict)
+    screened: set[tuple[int, date]] = field(default_factory=set)
+
+    def zone_new_cases(self, session: Session) -> tuple[int, int]:
+        """Seal the grids of the cases registered since the last call, or link the cases to
+        the zone already there; returns (zones declared, cases linked)."""
+        active = zones.active_zones(session, actor=self.actor)
+        standing = {zone.region_code: zone for zone in active}
+        declared = linked = 0
+        for case in self._new_cases(session):
+            grid = self.grid_of(case.person_id)
+            infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
+                               case_ref=case.case_no)  # fmt: skip
+            zone = standing.get(grid)
+            if zone is None:
+                standing[grid] = self._seal(session, grid, infection)
+                declared += 1
+            else:
+                zones.link_case(session, actor=self.actor, zone_id=zone.id, data=infection)
+                linked += 1
+        return declared, linked
+
+    def _new_cases(self, session: Session) -> Iterable[CaseOut]:
+        where = cases.CaseFilter()
+        for case in list(every_case(session, actor=self.actor, where=where)):
+            if case.id not in self.cases_seen and case.status != "pending":
+                self.cases_seen.add(case.id)
+                yield case
+
+    def _seal(self, session: Session, grid: str, infection: CaseIn) -> Zone:
+        data = ZoneCreate(name=f"S{self.seed} 封控区 {grid}", kind=ZoneKind.SEALED,
+                          region_code=grid, cases=[infection],
+                          note="病例所在网格 (the case's grid)")  # fmt: skip
+        return zones.declare(session, actor=self.actor, data=data)
+
+    def review(self, session: Session, day: date) -> int:
+        """The daily review as the 06:00 job runs it, then every proposal approved; returns
+        the zones changed."""
+        zones.review(session, run_for=day)
+        changed = 0
+        for zone in zones.active_zones(session, actor=self.actor):
+            if zone.pending is not None:
+                zones.decide(session, actor=self.actor, zone_id=zone.id,
+                             data=DecisionIn(action="approve", note=APPROVED))  # fmt: skip
+                changed += 1
+        return changed
+
+    def screenings_due(self, session: Session, day: date) -> list[tuple[Zone, int, Roll]]:
+        """Each zone screened today: (zone, site id, roll), its round opened and named the
+        zone's final screening."""
+        edition = healthcode.current_edition(session, self.settings.policy)
+        due = []
+        for zone in zones.active_zones(session, actor=self.actor):
+            if zones.screening_day(zone, edition) != day or (zone.id, day) in self.screened:
+                continue
+            self.screened.add((zone.id, day))
+            round_id = self._round(session, zone, day)
+            roll = zones.screening_roll(session, actor=self.actor, zone_id=zone.id)
+            due.append((zone, round_id, roll))
+        return due
+
+    def _round(self, session: Session, zone: Zone, day: date) -> int:
+        kind = {"sealed": "封控区", "controlled": "管控区"}.get(zone.kind, zone.kind)
+        data = CampaignCreate(name=f"S{self.seed} {zone.region_code} {kind}第{day:%m%d}筛查",
+                              regions=[zone.region_code], starts_on=day, ends_on=day)  # fmt: skip
+        campaign = campaigns.create_campaign(session, actor=self.actor, data=data)
+        zones.update(session, actor=self.actor, zone_id=zone.id,
+                     data=ZoneUpdate(final_screening_campaign_id=campaign.id))  # fmt: skip
+        return campaign.id
+
+    def site_in(self, session: Session, grid: str) -> int:
+        """The zone's sampling site in the grid, opened on its first screening."""
+        if grid not in self.sites:
+            data = SiteCreate(name=f"S{self.seed} {grid} 封控区采样点", region_code=grid,
+                              opens_at="06:00", closes_at="22:00")  # fmt: skip
+            self.sites[grid] = sampling.create_site(session, actor=self.actor, data=data).id
+        return self.sites[grid]
+
+
+def by_household(roll: Roll) -> tuple[dict[int, list[int]], list[int]]:
+    """The roll's people by household, and those without a household (sampled singly)."""
+    households: dict[int, list[int]] = defaultdict(list)
+    alone = []
+    for person_id, household_id in roll:
+        if household_id is None:
+            alone.append(person_id)
+        else:
+            households[household_id].append(person_id)
+    return dict(households), alone

@@ -1,0 +1,111 @@
+"""The command office in the driver: each case's grid sealed (or the case linked to the zone
+standing there), the zones' final screenings by household tube in a round of their own, the
+daily review with its proposals approved, and the positive households' members retested."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from fangkong.arrivals.zones import service as zones
+from fangkong.arrivals.zones.schemas import ZoneCreate
+from fangkong.core import clock
+from fangkong.models import Person
+from fangkong.models.cases import Case
+from fangkong.models.testing import Campaign, Tube, TubeMember
+from fangkong.models.testing import TestTask as Task
+from fangkong.models.zones import Zone, ZoneCase
+from fangkong.policy.types import ZoneKind
+from fangkong.simulate.driver import Driver, Options
+from fangkong.simulate.driver.lab import is_positive
+from fangkong.simulate.driver.run import DAY_END, RETEST_HOUR, REVIEW_HOUR
+from simulate.driver.test_driver_run import SEED, SEED_CASES, build_city, run
+
+SCREENING_DAY = 7  # a zone declared on day 0 is screened on its 7th clean day (9th edition)
+
+
+def test_the_grid_of_each_case_is_sealed_once_and_locked(session, settings):
+    build_city(session, settings)
+    driver, _days, _lines = run(session, settings)
+    registered = session.scalars(select(Case).where(Case.status != "pending")).all()
+    assert registered
+    grids = {case.person_id: driver._grid_code(case.person_id) for case in registered}
+    linked = session.execute(select(ZoneCase.person_id, Zone.region_code)
+                             .join(Zone, Zone.id == ZoneCase.zone_id)).all()  # fmt: skip
+    assert dict(linked) == grids and len(linked) == len(grids)
+    declared = session.scalars(select(Zone)).all()
+    assert sorted(zone.region_code for zone in declared) == sorted(set(grids.values()))
+    assert {(z.kind, z.status, z.name) for z in declared} == {
+        ("sealed", "active", f"S{SEED} 封控区 {z.region_code}") for z in declared}  # fmt: skip
+    locked = {driver.city.grid_codes[i] for i in driver.controls.locked_grids.tolist()}
+    assert locked == set(grids.values())
+
+
+def _sealed_on_day_zero(session, driver, grid_indices):
+    made = []
+    with clock.frozen(driver.local(0, DAY_END)):
+        for index in grid_indices:
+            grid = driver.city.grid_codes[index]
+            data = ZoneCreate(name=f"封控 {grid}", kind=ZoneKind.SEALED, region_code=grid)
+            made.append(zones.declare(session, actor=driver.actor, data=data))
+    return made
+
+
+def test_zones_are_screened_by_household_then_reviewed_and_retested(session, settings):
+    """Two grids sealed on day 0, one holding people the model has positive on day 7: both
+    are screened on day 7 in a round each; the clean one is downgraded at 06:00 on day 8, the
+    other stays sealed and its positive households' members are retested singly."""
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=10, seed=SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    population, health = driver.city.population, driver.outbreak.health
+    hot = Counter(int(population.grid[i]) for i in range(population.size)
+                  if is_positive(health, i, SCREENING_DAY))  # fmt: skip
+    sizes = Counter(int(g) for g in population.grid.tolist())
+    clean = max((g for g in sizes if g not in hot), key=sizes.__getitem__)
+    hot_zone, clean_zone = _sealed_on_day_zero(session, driver, [hot.most_common(1)[0][0], clean])
+    assert driver._screenings(session, SCREENING_DAY - 1) == 0  # not yet
+
+    sampled = driver._screenings(session, SCREENING_DAY)
+    day = driver._date(SCREENING_DAY)
+    rounds = {}
+    for zone in (hot_zone, clean_zone):
+        campaign = session.get(Campaign, zone.final_screening_campaign_id)
+        assert (campaign.starts_on, campaign.ends_on) == (day, day)
+        rounds[zone.id] = campaign.id
+        residents = set(session.scalars(select(Person.id).where(
+            Person.grid_code == zone.region_code)))  # fmt: skip
+        members = session.execute(
+            select(TubeMember.person_id, Person.household_id, Tube.kind, Tube.id)
+            .join(Tube, Tube.id == TubeMember.tube_id).join(Person, Person.id == TubeMember.person_id)
+            .where(TubeMember.campaign_id == campaign.id)
+        ).all()  # fmt: skip
+        assert {m.person_id for m in members} == residents and len(members) == len(residents)
+        assert {m.kind for m in members} == {"household"}
+        households = {m.household_id for m in members}
+        assert len({m.id for m in members}) == len(households)  # one tube per household
+    assert sampled == sum(sizes[g] for g in (hot.most_common(1)[0][0], clean))
+    assert driver._screenings(session, SCREENING_DAY) == 0  # once a day
+
+    driver.lab.report(session, until=driver.local(SCREENING_DAY, DAY_END))
+    with clock.frozen(driver.local(SCREENING_DAY + 1, REVIEW_HOUR)):
+        driver.command.review(session, driver._date(SCREENING_DAY + 1))
+    assert (clean_zone.kind, clean_zone.pending) == ("controlled", None)
+    assert (hot_zone.kind, hot_zone.pending) == ("sealed", None)
+
+    positive_tubes = session.scalars(select(Tube.id).where(
+        Tube.campaign_id == rounds[hot_zone.id], Tube.result == "positive")).all()  # fmt: skip
+    in_positive = set(session.scalars(select(TubeMember.person_id).where(
+        TubeMember.tube_id.in_(positive_tubes))))  # fmt: skip
+    assert positive_tubes and in_positive >= {
+        driver.city.person_id(i) for i in range(population.size)
+        if is_positive(health, i, SCREENING_DAY) and int(population.grid[i]) == hot.most_common(1)[0][0]
+    }  # fmt: skip
+    assert driver._retests(session, SCREENING_DAY + 1) == len(in_positive)
+    retested = session.execute(select(TubeMember.person_id, Tube.sampled_at).join(
+        Tube, Tube.id == TubeMember.tube_id).where(Tube.purpose == "retest")).all()  # fmt: skip
+    at = driver.local(SCREENING_DAY + 1, RETEST_HOUR)
+    assert sorted(retested) == sorted((p, at) for p in in_positive)
+    tasks = session.scalars(select(Task.person_id).where(Task.kind == "pool_retest"))
+    assert set(tasks) == in_positive
