@@ -71,3 +71,12 @@ def refused_whole(session: Session, error: type[Exception], call: Callable[[], o
         call()
     assert getattr(raised.value, "params", {}).get("row") == row
     assert counts(session) == before
+
+
+TUBE_COLUMNS = ("kind", "capacity", "purpose", "site_id", "campaign_id", "region_code",
+                "sampler_id", "status", "member_count", "result")  # fmt: skip
+
+
+def same_tube(one: object, other: object) -> bool:
+    """Two tubes alike in every column a bulk path and a one-by-one path both set."""
+    return all(getattr(one, c) == getattr(other, c) for c in TUBE_COLUMNS)

@@ -14,7 +14,14 @@ from fangkong.people.errors import HouseholdNotFound
 from fangkong.testing.events import TubesSampled
 from fangkong.testing.sampling import errors, service
 from fangkong.testing.sampling.schemas import HouseholdSample, MemberAdd, TubeKind, TubeOpen
-from testing.sampling.helpers import SAMPLER, code_of, counts, make_household, refused_whole
+from testing.sampling.helpers import (
+    SAMPLER,
+    code_of,
+    counts,
+    make_household,
+    refused_whole,
+    same_tube,
+)
 from testing.world import OTHER_GRID, make_campaign, make_resident, make_site, next_barcode
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -73,9 +80,7 @@ def test_the_tube_is_that_of_the_household_path(session, settings, site):
     single = service.open_tube(session, settings, actor=SAMPLER, data=data)
     service.seal_tube(session, actor=SAMPLER, tube_id=single.id)
     [bulk] = sample(session, settings, [row(settings, other_family, site)])
-    columns = ("kind", "capacity", "purpose", "site_id", "campaign_id", "region_code",
-               "sampler_id", "status", "member_count", "result")  # fmt: skip
-    assert [getattr(bulk, c) for c in columns] == [getattr(single, c) for c in columns]
+    assert same_tube(bulk, single)
 
 
 def test_one_tubes_sampled_names_every_member(session, settings, site):

@@ -26,7 +26,7 @@ from fangkong.testing.sampling.schemas import (
     TubePurpose,
 )
 from plans import statements_on
-from testing.sampling.helpers import SAMPLER, code_of, counts, refused_whole
+from testing.sampling.helpers import SAMPLER, code_of, counts, refused_whole, same_tube
 from testing.world import (
     OTHER_GRID,
     make_campaign,
@@ -121,9 +121,7 @@ def test_the_tubes_are_those_of_the_single_path(session, settings, site):
                        data=MemberAdd(personal_code=code_of(settings, first)))  # fmt: skip
     service.seal_tube(session, actor=SAMPLER, tube_id=one.id)
     [bulk] = sample(session, settings, [by_code(settings, second, site)])
-    columns = ("kind", "capacity", "purpose", "site_id", "campaign_id", "region_code",
-               "sampler_id", "status", "member_count", "result")  # fmt: skip
-    assert [getattr(bulk, c) for c in columns] == [getattr(one, c) for c in columns]
+    assert same_tube(bulk, one)
     members = session.scalars(select(TubeMember).order_by(TubeMember.tube_id)).all()
     assert [(m.grid_code, m.campaign_id, m.added_by) for m in members] == [
         (first.grid_code, None, SAMPLER.id), (second.grid_code, None, SAMPLER.id)]  # fmt: skip

@@ -9,7 +9,7 @@ from fangkong.healthcode.service.appeals import (
     file_appeal,
     list_appeals,
 )
-from fangkong.healthcode.service.bulk import end_facts, raise_each, raise_facts
+from fangkong.healthcode.service.bulk import colours_of, end_facts, raise_each, raise_facts
 from fangkong.healthcode.service.changes import approve, list_changes, propose, reject
 from fangkong.healthcode.service.codes import (
     add_fact,
@@ -45,6 +45,7 @@ __all__ = [
     "approve",
     "code_card",
     "colour_counts",
+    "colours_of",
     "current_edition",
     "decide",
     "default_policy",

@@ -252,6 +252,24 @@ def in_key_group(session: Session, person_id: int, today: date) -> bool:
     return session.scalar(statement.limit(1)) is not None
 
 
+def in_key_groups(session: Session, person_ids: Sequence[int], today: date) -> set[int]:
+    """Which of the people belong to a key group on ``today``."""
+    statement = select(KeyGroupMembership.person_id).where(
+        KeyGroupMembership.person_id.in_(person_ids),
+        KeyGroupMembership.start_date <= today,
+        (KeyGroupMembership.end_date.is_(None)) | (KeyGroupMembership.end_date >= today),
+    )
+    return set(session.scalars(statement))
+
+
+def with_open_tasks(session: Session, person_ids: Sequence[int]) -> set[int]:
+    """Which of the people owe a test (an open test task)."""
+    statement = select(TestTask.person_id).where(
+        TestTask.person_id.in_(person_ids), TestTask.status == "open"
+    )
+    return set(session.scalars(statement))
+
+
 def has_open_task(session: Session, person_id: int) -> bool:
     statement = select(TestTask.id).where(
         TestTask.person_id == person_id, TestTask.status == "open"

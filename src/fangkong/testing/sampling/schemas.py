@@ -176,6 +176,20 @@ class HouseholdSample(BaseModel):
     campaign_id: RowId | None = None
 
 
+class PoolSample(BaseModel):
+    """One pooled tube (混采) of a bulk call: opened at the site with its size (the edition's
+    default unless named), given its people (each scanned) and sealed
+    (``service.sample_pools``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    barcode: Barcode
+    site_id: RowId
+    members: Annotated[list[MemberAdd], Field(min_length=1, max_length=1000)]
+    capacity: Annotated[int | None, Field(ge=1, le=1000)] = None
+    campaign_id: RowId | None = None
+
+
 class MemberOut(BaseModel):
     person_id: int
     name: str  # masked

@@ -11,6 +11,7 @@ from fangkong.testing.sampling.service.members import (
     seal_tube,
     single_tube_reason,
 )
+from fangkong.testing.sampling.service.pools import sample_pools, single_tube_reasons
 from fangkong.testing.sampling.service.singles import sample_singles
 from fangkong.testing.sampling.service.sites import (
     create_site,
@@ -58,10 +59,12 @@ __all__ = [
     "queue_view",
     "remove_member",
     "sample_households",
+    "sample_pools",
     "sample_singles",
     "scanned",
     "seal_tube",
     "single_tube_reason",
+    "single_tube_reasons",
     "tube_by_barcode",
     "update_queue",
     "update_site",

@@ -26,7 +26,7 @@ from fangkong.models.testing import SamplingSite, Tube
 from fangkong.testing import barcodes
 from fangkong.testing.events import PeopleSampled, TubesSampled
 from fangkong.testing.sampling import errors, repository
-from fangkong.testing.sampling.schemas import MemberAdd
+from fangkong.testing.sampling.schemas import MemberAdd, TubeKind, TubeStatus
 from fangkong.testing.sampling.service.audit_trail import tube_snapshot
 from fangkong.testing.sampling.service.members import find_person
 from fangkong.testing.sampling.service.sites import get_site
@@ -144,6 +144,19 @@ def one_per_round(session: Session, rows: Sequence[tuple[int | None, Sequence[in
             if sampled:
                 with row(min(first_row[person_id] for person_id in sampled)):
                     raise errors.AlreadyInRound()
+
+
+def sealed_tube(
+    *, barcode: str, kind: TubeKind, capacity: int, purpose: str, site: SamplingSite,
+    campaign_id: int | None, members: int, actor: Principal, now: datetime,
+) -> Tube:  # fmt: skip
+    """A tube opened, filled and sealed at ``now``, as a bulk row makes it."""
+    return Tube(
+        barcode=barcode.strip(), kind=kind.value, capacity=capacity, purpose=purpose,
+        site_id=site.id, campaign_id=campaign_id, region_code=site.region_code,
+        sampler_id=actor.id, status=TubeStatus.SEALED.value, member_count=members,
+        opened_at=now, sampled_at=now, sealed_at=now,
+    )  # fmt: skip
 
 
 def write(

@@ -31,7 +31,7 @@ from fangkong.models.testing import SamplingSite, Tube
 from fangkong.people import errors as people_errors
 from fangkong.people import service as people_service
 from fangkong.testing.sampling import errors, repository
-from fangkong.testing.sampling.schemas import HouseholdSample, TubeKind, TubeStatus
+from fangkong.testing.sampling.schemas import HouseholdSample, TubeKind
 from fangkong.testing.sampling.service import bulk
 
 SAMPLE_HOUSEHOLD = "testing.tube.sample_household"
@@ -59,11 +59,9 @@ def sample_households(
 
 def _tube(row: _Checked, actor: Principal, now: datetime) -> Tube:
     size = len(row.people)
-    return Tube(
-        barcode=row.sample.barcode.strip(), kind=TubeKind.HOUSEHOLD.value, capacity=size,
-        purpose="screening", site_id=row.site.id, campaign_id=row.campaign_id,
-        region_code=row.site.region_code, sampler_id=actor.id, status=TubeStatus.SEALED.value,
-        member_count=size, opened_at=now, sampled_at=now, sealed_at=now,
+    return bulk.sealed_tube(
+        barcode=row.sample.barcode, kind=TubeKind.HOUSEHOLD, capacity=size, purpose="screening",
+        site=row.site, campaign_id=row.campaign_id, members=size, actor=actor, now=now,
     )  # fmt: skip
 
 

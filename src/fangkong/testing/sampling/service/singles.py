@@ -27,7 +27,7 @@ from fangkong.core import clock
 from fangkong.core.principal import Principal
 from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
-from fangkong.testing.sampling.schemas import SingleSample, TubeKind, TubeStatus
+from fangkong.testing.sampling.schemas import SingleSample, TubeKind
 from fangkong.testing.sampling.service import bulk
 
 SAMPLE_SINGLE = "testing.tube.sample_single"
@@ -54,11 +54,10 @@ def sample_singles(
 
 
 def _tube(row: _Checked, actor: Principal, now: datetime) -> Tube:
-    return Tube(
-        barcode=row.sample.barcode.strip(), kind=TubeKind.SINGLE.value, capacity=1,
-        purpose=row.sample.purpose.value, site_id=row.site.id, campaign_id=row.campaign_id,
-        region_code=row.site.region_code, sampler_id=actor.id, status=TubeStatus.SEALED.value,
-        member_count=1, opened_at=now, sampled_at=now, sealed_at=now,
+    return bulk.sealed_tube(
+        barcode=row.sample.barcode, kind=TubeKind.SINGLE, capacity=1,
+        purpose=row.sample.purpose.value, site=row.site, campaign_id=row.campaign_id, members=1,
+        actor=actor, now=now,
     )  # fmt: skip
 
 
