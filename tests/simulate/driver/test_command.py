@@ -5,13 +5,14 @@ daily review with its proposals approved, and the positive households' members r
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from fangkong.arrivals.zones import service as zones
 from fangkong.arrivals.zones.schemas import ZoneCreate
 from fangkong.core import clock
-from fangkong.models import Person
+from fangkong.models import KeyGroupMembership, Person
 from fangkong.models.cases import Case
 from fangkong.models.testing import Campaign, Tube, TubeMember
 from fangkong.models.testing import TestTask as Task
@@ -20,7 +21,8 @@ from fangkong.policy.types import ZoneKind
 from fangkong.simulate.driver import Driver, Options
 from fangkong.simulate.driver.lab import is_positive
 from fangkong.simulate.driver.run import DAY_END, RETEST_HOUR, REVIEW_HOUR
-from simulate.driver.test_driver_run import SEED, SEED_CASES, build_city, run
+from fangkong.simulate.outbreak import Controls
+from simulate.driver.test_driver_run import DAYS, SEED, SEED_CASES, build_city, run
 
 SCREENING_DAY = 7  # a zone declared on day 0 is screened on its 7th clean day (9th edition)
 
@@ -40,6 +42,16 @@ def test_the_grid_of_each_case_is_sealed_once_and_locked(session, settings):
         ("sealed", "active", f"S{SEED} 封控区 {z.region_code}") for z in declared}  # fmt: skip
     locked = {driver.city.grid_codes[i] for i in driver.controls.locked_grids.tolist()}
     assert locked == set(grids.values())
+    first_day: dict[str, date] = {}
+    for case in sorted(registered, key=lambda c: c.confirmed_at):
+        first_day.setdefault(
+            grids[case.person_id][:6], case.confirmed_at.astimezone(clock.LOCAL_TZ).date()
+        )
+    assert driver.command.round_days == {d: day + timedelta(days=1) for d, day in first_day.items()}
+    rounds = session.scalars(select(Campaign.name).where(Campaign.name.contains("全员核酸")))
+    last = driver._date(DAYS - 1)
+    assert sorted(rounds) == sorted(f"S{SEED} {d} 全员核酸 {day + timedelta(days=1):%m%d}"
+                                    for d, day in first_day.items() if day < last)  # fmt: skip
 
 
 def _sealed_on_day_zero(session, driver, grid_indices):
@@ -109,3 +121,41 @@ def test_zones_are_screened_by_household_then_reviewed_and_retested(session, set
     assert sorted(retested) == sorted((p, at) for p in in_positive)
     tasks = session.scalars(select(Task.person_id).where(Task.kind == "pool_retest"))
     assert set(tasks) == in_positive
+
+
+def test_a_district_round_pools_its_residents_by_ten_and_samples_some_alone(session, settings):
+    """The round called for a district: everyone there not isolated, in pools of ten but for
+    those the edition samples alone (here the key-group members) in single tubes; the
+    positive pools' members get retest tasks."""
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=10, seed=SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    population, health, day = driver.city.population, driver.outbreak.health, SCREENING_DAY
+    hot = Counter(driver.city.grid_codes[int(population.grid[i])][:6]
+                  for i in range(population.size) if is_positive(health, i, day))  # fmt: skip
+    district = hot.most_common(1)[0][0]
+    residents = driver._residents_of(district)
+    driver.controls = Controls.of(isolated=residents[:3])
+    driver.command.round_days[district] = driver._date(day)
+    sampled = driver._district_rounds(session, day)
+    expected = {driver.city.person_id(i) for i in residents[3:]}
+    assert sampled == len(expected)
+    [campaign] = session.scalars(select(Campaign).where(Campaign.name.contains("全员核酸"))).all()
+    assert (campaign.starts_on, campaign.ends_on) == (driver._date(day), driver._date(day))
+    members = session.execute(select(TubeMember.person_id, Tube.kind, Tube.id).join(
+        Tube, Tube.id == TubeMember.tube_id).where(TubeMember.campaign_id == campaign.id)).all()  # fmt: skip
+    assert {m.person_id for m in members} == expected and len(members) == len(expected)
+    key_group = set(session.scalars(select(KeyGroupMembership.person_id)))
+    alone = {m.person_id for m in members if m.kind == "single"}
+    assert alone == expected & key_group and alone
+    pools = Counter(m.id for m in members if m.kind == "pooled")
+    assert max(pools.values()) == 10 and sum(pools.values()) == len(expected - alone)
+
+    driver.lab.report(session, until=driver.local(day, DAY_END))
+    positive = session.scalars(select(Tube.id).where(Tube.campaign_id == campaign.id,
+                                                     Tube.result == "positive")).all()  # fmt: skip
+    in_positive_pools = {m.person_id for m in members if m.id in positive and m.kind == "pooled"}
+    truth = {driver.city.person_id(i) for i in residents[3:] if is_positive(health, i, day)}
+    assert positive and {m.id for m in members if m.person_id in truth} == set(positive)
+    tasks = session.scalars(select(Task.person_id).where(Task.kind == "pool_retest"))
+    assert set(tasks) == in_positive_pools

@@ -95,15 +95,19 @@ def test_fever_clinic_positives_become_cases(session, outbreak):
         for p in day.fever_clinic.person.tolist()
         if is_positive(driver.outbreak.health, p, day.day)
     }
-    cases = session.execute(select(Case.person_id, Case.channel, Case.tube_id)).all()
-    fever_cases = {c.person_id for c in cases if c.channel == "community_screening"}
+    cases = session.execute(
+        select(Case.person_id, Case.channel, Tube.site_id, Tube.purpose, Tube.campaign_id)
+        .join(Tube, Tube.id == Case.tube_id)
+    ).all()  # fmt: skip
+    clinics = set(driver.places.sites.values())
+    walk_ins = [c for c in cases if c.site_id in clinics and c.campaign_id is None]
+    fever_cases = {c.person_id for c in walk_ins
+                   if c.channel == "community_screening" and c.purpose == "screening"}  # fmt: skip
     assert fever_cases and fever_cases <= positive_visitors
     assert sum(line.positives for line in lines) >= len(fever_cases)
-    sites = set(driver.places.sites.values())
-    tube_sites = session.scalars(
-        select(Tube.site_id).where(Tube.id.in_([c.tube_id for c in cases]))
-    )
-    assert set(tube_sites) <= sites
+    # the rest: the command office's rounds, at its own sites, and retests at the clinics
+    assert {c.site_id for c in cases} <= clinics | set(driver.command.sites.values())
+    assert {c.purpose for c in cases if c.site_id not in clinics} <= {"screening"}
 
 
 def test_cases_get_contacts_from_the_fed_scans_and_contacts_get_placements(session, outbreak):

@@ -1,5 +1,6 @@
-"""The command office (指挥部) in the driver: the local zones around cases and their final
-screenings, through the zones, campaigns and sampling services, as the officers would run them.
+"""The command office (指挥部) in the driver: the local zones around cases, their final
+screenings and the district rounds, through the zones, campaigns and sampling services, as
+the officers would run them.
 
 - **Evening** (after the expert group): the grid of each case registered since the day before
   is sealed (封控区, declared over the grid's region code, the case linked as its infection),
@@ -11,6 +12,10 @@ screenings, through the zones, campaigns and sampling services, as the officers 
   falls today is screened in a round of its own (a campaign over the grid for that day), one
   household tube (一户一管) per household of the residents in the zone, at the zone's sampling
   site in the grid; those taken out of it (cases, central quarantine) are not screened.
+- **12:00**: a district round (全员核酸) the day after a district's first case: a campaign
+  over the district for the day; every resident not isolated is sampled, ten to a pooled
+  tube (混采) by grid, those the edition samples alone (key groups, red or yellow codes, a test
+  owed) in single tubes; a positive pool's members are retested singly the next morning.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -38,14 +43,15 @@ from fangkong.testing.sampling import service as sampling
 from fangkong.testing.sampling.schemas import SiteCreate
 
 APPROVED = "指挥部批准 (simulated command office)"
+DISTRICT_DIGITS = 6
 # (person id, household id) of the residents a screening samples
 Roll = list[tuple[int, int | None]]
 
 
 @dataclass
 class Command:
-    """What the office has already handled: the cases zoned, each grid's zone sampling site
-    and the screenings taken (zone id, day)."""
+    """What the office has already handled: the cases zoned, its sampling sites (by grid or
+    district code), the screenings taken (zone id, day) and each district's round day."""
 
     settings: Settings
     actor: Principal
@@ -54,15 +60,18 @@ class Command:
     cases_seen: set[int] = field(default_factory=set)
     sites: dict[str, int] = field(default_factory=dict)
     screened: set[tuple[int, date]] = field(default_factory=set)
+    round_days: dict[str, date] = field(default_factory=dict)  # district → its round's day
 
-    def zone_new_cases(self, session: Session) -> tuple[int, int]:
+    def zone_new_cases(self, session: Session, day: date) -> tuple[int, int]:
         """Seal the grids of the cases registered since the last call, or link the cases to
-        the zone already there; returns (zones declared, cases linked)."""
+        the zone already there, and call a district round for the next day in each district
+        with its first case; returns (zones declared, cases linked)."""
         active = zones.active_zones(session, actor=self.actor)
         standing = {zone.region_code: zone for zone in active}
         declared = linked = 0
         for case in self._new_cases(session):
             grid = self.grid_of(case.person_id)
+            self.round_days.setdefault(grid[:DISTRICT_DIGITS], day + timedelta(days=1))
             infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
                                case_ref=case.case_no)  # fmt: skip
             zone = standing.get(grid)
@@ -122,13 +131,27 @@ class Command:
                      data=ZoneUpdate(final_screening_campaign_id=campaign.id))  # fmt: skip
         return campaign.id
 
-    def site_in(self, session: Session, grid: str) -> int:
-        """The zone's sampling site in the grid, opened on its first screening."""
-        if grid not in self.sites:
-            data = SiteCreate(name=f"S{self.seed} {grid} 封控区采样点", region_code=grid,
+    def district_rounds(self, session: Session, day: date) -> list[tuple[str, int, int]]:
+        """(district, round id, site id) of each district round (全员核酸) called for today,
+        its campaign opened over the district for the day."""
+        due = []
+        for district, when in sorted(self.round_days.items()):
+            if when != day:
+                continue
+            data = CampaignCreate(name=f"S{self.seed} {district} 全员核酸 {day:%m%d}",
+                                  regions=[district], starts_on=day, ends_on=day)  # fmt: skip
+            campaign = campaigns.create_campaign(session, actor=self.actor, data=data)
+            due.append((district, campaign.id, self.site_in(session, district, "全员核酸采样点")))
+        return due
+
+    def site_in(self, session: Session, region: str, kind: str = "封控区采样点") -> int:
+        """The office's sampling site in the region (a zone's grid, a district), opened on its
+        first use."""
+        if region not in self.sites:
+            data = SiteCreate(name=f"S{self.seed} {region} {kind}", region_code=region,
                               opens_at="06:00", closes_at="22:00")  # fmt: skip
-            self.sites[grid] = sampling.create_site(session, actor=self.actor, data=data).id
-        return self.sites[grid]
+            self.sites[region] = sampling.create_site(session, actor=self.actor, data=data).id
+        return self.sites[region]
 
 
 def by_household(roll: Roll) -> tuple[dict[int, list[int]], list[int]]:

@@ -31,6 +31,7 @@ from fangkong.testing.sampling import service as sampling
 from fangkong.testing.sampling.schemas import (
     HouseholdSample,
     MemberAdd,
+    PoolSample,
     SingleSample,
     TubePurpose,
 )
@@ -46,14 +47,15 @@ def is_positive(health: Health, person: int, day: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Household:
-    """One household tube to take: where, in which round, who, and the model's truth."""
+class Group:
+    """One tube of several people to take: where, in which round, who, the model's truth; a
+    household tube (一户一管) names its household, a pooled one (混采) does not."""
 
     site_id: int
     campaign_id: int | None
-    household_id: int
     person_ids: tuple[int, ...]
     positive: bool
+    household_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,23 +94,28 @@ class Lab:
         for tube, (_, _, positive) in zip(tubes, people, strict=True):
             self.waiting.append(Sample(tube.barcode, at, positive))
 
-    def sample_households(self, session: Session, *, at: datetime,
-                          tubes: Sequence[Household]) -> None:  # fmt: skip
-        """One household tube per ``Household`` at ``at``, each member's personal code
-        scanned, all sealed in one bulk call; positive when any member is."""
-        samples = []
+    def sample_groups(self, session: Session, *, at: datetime, groups: Sequence[Group]) -> None:
+        """One tube per ``Group`` at ``at``, each member's personal code scanned: the household
+        tubes in one bulk call, the pooled ones in another; positive when any member is."""
         with clock.frozen(at):
-            for tube in tubes:
-                members = [MemberAdd(personal_code=self._code(person_id, at))
-                           for person_id in tube.person_ids]  # fmt: skip
-                samples.append(HouseholdSample(
-                    barcode=self._barcode(), site_id=tube.site_id, household_id=tube.household_id,
-                    members=members, campaign_id=tube.campaign_id,
-                ))  # fmt: skip
-            made = sampling.sample_households(session, self.settings, actor=self.actor,
-                                              samples=samples)  # fmt: skip
-        for sealed, tube in zip(made, tubes, strict=True):
-            self.waiting.append(Sample(sealed.barcode, at, tube.positive))
+            homes = [g for g in groups if g.household_id is not None]
+            pools = [g for g in groups if g.household_id is None]
+            made = sampling.sample_households(session, self.settings, actor=self.actor, samples=[
+                HouseholdSample(barcode=self._barcode(), site_id=g.site_id,
+                                household_id=g.household_id, members=self._members(g, at),
+                                campaign_id=g.campaign_id)
+                for g in homes if g.household_id is not None
+            ])  # fmt: skip
+            made += sampling.sample_pools(session, self.settings, actor=self.actor, samples=[
+                PoolSample(barcode=self._barcode(), site_id=g.site_id,
+                           members=self._members(g, at), campaign_id=g.campaign_id)
+                for g in pools
+            ])  # fmt: skip
+        for sealed, group in zip(made, [*homes, *pools], strict=True):
+            self.waiting.append(Sample(sealed.barcode, at, group.positive))
+
+    def _members(self, group: Group, at: datetime) -> list[MemberAdd]:
+        return [MemberAdd(personal_code=self._code(p, at)) for p in group.person_ids]
 
     def _code(self, person_id: int, at: datetime) -> str:
         return personal_code.issue(self.settings, person_id, at, CODE_MINUTES).payload

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from fangkong.cases.registry import service as cases
 from fangkong.config import Settings
 from fangkong.core import clock
+from fangkong.core.iterables import batched
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.quarantine.placements import service as placements
 from fangkong.simulate.driver import arrivals, experts, lab, retests, scans, tracing
@@ -31,6 +33,7 @@ from fangkong.simulate.driver.errors import DriverError
 from fangkong.simulate.driver.places import Places, create_places
 from fangkong.simulate.outbreak import Controls, Day, Outbreak, OutbreakError
 from fangkong.testing.campaigns import service as campaigns
+from fangkong.testing.sampling import service as sampling
 from fangkong.testing.sampling.schemas import TubePurpose
 from fangkong.tracing.contacts import service as contacts
 
@@ -40,6 +43,7 @@ TEST_HOUR = time(9, 0)  # the quarantine test days are sampled in the morning
 RETEST_HOUR = time(9, 30)  # the members of yesterday's positive pools, one tube each
 REVIEW_HOUR = time(6, 0)  # the zones' daily review, when the official day turns
 SCREENING_HOUR = time(10, 0)  # the zones' final screenings
+ROUND_HOUR = time(12, 0)  # the district rounds (全员核酸)
 KEY_GROUP_HOUR = time(8, 0)  # key-group members are sampled before their work
 DAY_END = time(23, 59)
 # The driver acts city-wide, as the system does; its audit rows carry this name.
@@ -137,13 +141,14 @@ class Driver:
             self.command.review(session, self._date(number))
         samples = (self._key_group_tests(session, number) + self._quarantine_tests(session, number)
                    + self._retests(session, number) + self._screenings(session, number)
+                   + self._district_rounds(session, number)
                    + self._fever_clinic(session, today))  # fmt: skip
         results, positives = self.lab.report(session, until=end)
         with clock.frozen(end):
             onset_of = self._onset_of(number)
             experts.classify_pending(session, actor=self.actor, onset_of=onset_of)
             experts.convert_onsets(session, actor=self.actor, onset_of=onset_of)
-            self.command.zone_new_cases(session)
+            self.command.zone_new_cases(session, self._date(number))
             tracing.confirm_candidates(session, actor=self.actor)
             self.controls = read_controls(session, actor=self.actor, city=self.city)
             line = self._line(session, number, today, (fed, reports, samples, results, positives))
@@ -219,14 +224,44 @@ class Driver:
                 site = self.command.site_in(session, zone.region_code)
             households, alone = by_household(roll)
             positive = self._positive_of(number)
-            tubes = [lab.Household(site, round_id, household, tuple(members),
-                                   any(map(positive, members)))
+            tubes = [lab.Group(site, round_id, tuple(members), any(map(positive, members)),
+                               household)
                      for household, members in households.items()]  # fmt: skip
-            self.lab.sample_households(session, at=at, tubes=tubes)
+            self.lab.sample_groups(session, at=at, groups=tubes)
             self.lab.sample(session, at=at, people=[(p, site, positive(p)) for p in alone],
                             campaign_id=round_id)  # fmt: skip
             sampled += len(roll)
         return sampled
+
+    def _district_rounds(self, session: Session, number: int) -> int:
+        """Each district round called for today: every resident of the district not isolated,
+        ten to a pool by grid, those the edition samples alone in single tubes."""
+        at, sampled = self.local(number, ROUND_HOUR), 0
+        isolated = set(self.controls.isolated.tolist())
+        with clock.frozen(at):
+            due = self.command.district_rounds(session, self._date(number))
+            size = sampling.allowed_sizes(session, self.settings)[0]
+        for district, round_id, site in due:
+            people = [self.city.person_id(i) for i in self._residents_of(district)
+                      if i not in isolated]  # fmt: skip
+            with clock.frozen(at):
+                alone = sampling.single_tube_reasons(session, self.settings, people)
+            positive = self._positive_of(number)
+            pooled = [p for p in people if p not in alone]
+            groups = [lab.Group(site, round_id, tuple(chunk), any(map(positive, chunk)))
+                      for chunk in batched(pooled, size)]  # fmt: skip
+            self.lab.sample_groups(session, at=at, groups=groups)
+            self.lab.sample(session, at=at, campaign_id=round_id,
+                            people=[(p, site, positive(p)) for p in sorted(alone)])  # fmt: skip
+            sampled += len(people)
+        return sampled
+
+    def _residents_of(self, district: str) -> list[int]:
+        """Model indices of the district's residents, by grid then index."""
+        grids = [i for i, code in enumerate(self.city.grid_codes) if code.startswith(district)]
+        grid = self.city.population.grid
+        inside = np.flatnonzero(np.isin(grid, grids))
+        return [int(i) for i in inside[np.argsort(grid[inside], kind="stable")]]
 
     def _positive_of(self, day: int) -> Callable[[int], bool]:
         health = self.outbreak.health
