@@ -461,6 +461,13 @@ def manual_colours_of(session: Session, person_ids: Sequence[int], now: datetime
     return {person_id: colour for person_id, colour in session.execute(query)}
 
 
+def stored_colours(session: Session, person_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Person id → (stored colour, the edition it was computed under), for those with a code."""
+    query = select(HealthCode.person_id, HealthCode.colour, HealthCode.edition_id)
+    rows = session.execute(query.where(among(session, HealthCode.person_id, person_ids)))
+    return {int(person_id): (colour, edition_id) for person_id, colour, edition_id in rows}
+
+
 def codes_of(session: Session, person_ids: Sequence[int]) -> dict[int, HealthCode]:
     query = select(HealthCode).where(among(session, HealthCode.person_id, person_ids))
     return {code.person_id: code for code in session.scalars(query)}

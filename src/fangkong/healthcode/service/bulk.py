@@ -142,19 +142,20 @@ def colours_of(
 ) -> dict[int, Colour]:
     """Each person's colour now, for many at once, without writing: the stored code when it
     was computed under ``edition``, else what the engine makes of the facts in force and any
-    manual change (a person with no code and no fact is green)."""
+    manual change (a person with neither gets the engine's colour of no reason: green)."""
     colours: dict[int, Colour] = {}
+    plain = engine.compute(edition.health_code, (), None).colour
     now = clock.now()
     for chunk in _chunks(person_ids):
-        codes = repository.codes_of(session, chunk)
-        fresh = {p: Colour(c.colour) for p, c in codes.items() if c.edition_id == edition.id}
+        stored = repository.stored_colours(session, chunk)
+        fresh = {p: Colour(c) for p, (c, e) in stored.items() if e == edition.id}
         others = [person_id for person_id in chunk if person_id not in fresh]
         reasons = repository.reasons_in_force_of(session, others) if others else {}
         manuals = repository.manual_colours_of(session, others, now) if others else {}
         for person_id in others:
-            manual = manuals.get(person_id)
-            colours[person_id] = engine.compute(
-                edition.health_code, reasons.get(person_id, ()), Colour(manual) if manual else None
-            ).colour
+            manual, found = manuals.get(person_id), reasons.get(person_id)
+            colours[person_id] = plain if not (manual or found) else engine.compute(
+                edition.health_code, found or (), Colour(manual) if manual else None
+            ).colour  # fmt: skip
         colours |= fresh
     return colours

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -189,11 +190,20 @@ def members(session: Session, tube_id: int) -> Sequence[tuple[TubeMember, Person
     return [(member, person) for member, person in session.execute(statement)]
 
 
-def people(session: Session, person_ids: Sequence[int]) -> dict[int, Person]:
-    """These people by id (a scanned personal code names its holder, wherever they live)."""
-    found: dict[int, Person] = {}
+class PersonKey(NamedTuple):
+    """What a tube needs of its person: who, and their grid at sampling."""
+
+    id: int
+    grid_code: str
+
+
+def people(session: Session, person_ids: Sequence[int]) -> dict[int, PersonKey]:
+    """These people by id, their two columns only (a scanned personal code names its holder,
+    wherever they live; a round reads tens of thousands)."""
+    found: dict[int, PersonKey] = {}
     for chunk in batched(sorted(set(person_ids)), LOOKUP_CHUNK):
-        found.update((p.id, p) for p in session.scalars(select(Person).where(Person.id.in_(chunk))))
+        rows = session.execute(select(Person.id, Person.grid_code).where(Person.id.in_(chunk)))
+        found.update((int(i), PersonKey(int(i), grid)) for i, grid in rows)
     return found
 
 

@@ -6,7 +6,7 @@ tube and one ``TubesSampled`` for the call."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
@@ -21,7 +21,6 @@ from fangkong.core import clock, events
 from fangkong.core.errors import DomainError
 from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
-from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.testing import barcodes
 from fangkong.testing.events import PeopleSampled, TubesSampled
@@ -36,6 +35,16 @@ from fangkong.testing.sampling.service.tubes import campaign_for_site
 class Labelled(Protocol):
     @property
     def barcode(self) -> str: ...
+
+
+class Sampled(Protocol):
+    """Who goes into a tube: a ``Person`` or just its key columns (``repository.PersonKey``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def grid_code(self) -> str: ...
 
 
 @contextmanager
@@ -92,7 +101,7 @@ class Places:
 
 def people_of(
     session: Session, settings: Settings, actor: Principal, rows: Sequence[Sequence[MemberAdd]]
-) -> list[list[Person]]:
+) -> list[list[Sampled]]:
     """The people of each row: personal codes opened here and their holders read at once
     (accepted from anyone); ID numbers searched one by one in the jurisdiction."""
     now, wanted = clock.now(), {}
@@ -111,9 +120,9 @@ def people_of(
 
 def _found(
     session: Session, settings: Settings, actor: Principal, *, index: int,
-    members: Sequence[MemberAdd], wanted: dict[tuple[int, int], int], found: dict[int, Person],
-) -> list[Person]:  # fmt: skip
-    people = []
+    members: Sequence[MemberAdd], wanted: dict[tuple[int, int], int], found: Mapping[int, Sampled],
+) -> list[Sampled]:  # fmt: skip
+    people: list[Sampled] = []
     with row(index):
         for number, data in enumerate(members):
             if (index, number) in wanted:
@@ -161,7 +170,7 @@ def sealed_tube(
 
 def write(
     session: Session, actor: Principal, action: str, *, tubes: list[Tube],
-    people: Sequence[Sequence[Person]], now: datetime,
+    people: Sequence[Sequence[Sampled]], now: datetime,
 ) -> list[Tube]:  # fmt: skip
     """The checked call's sealed tubes written (``insert``) and recorded (``recorded``)."""
     insert(session, actor, tubes, people)
@@ -170,7 +179,7 @@ def write(
 
 
 def insert(
-    session: Session, actor: Principal, tubes: Sequence[Tube], people: Sequence[Sequence[Person]]
+    session: Session, actor: Principal, tubes: Sequence[Tube], people: Sequence[Sequence[Sampled]]
 ) -> None:
     """The sealed tubes and their members (``people[i]`` in ``tubes[i]``) in one insert each,
     in a savepoint: a unique key a concurrent request won (the barcode, one tube per round)
@@ -189,7 +198,7 @@ def insert(
     repository.attach_tubes(session, tubes)
 
 
-def _member(tube: Tube, person: Person, actor: Principal) -> dict[str, object]:
+def _member(tube: Tube, person: Sampled, actor: Principal) -> dict[str, object]:
     return {"tube_id": tube.id, "person_id": person.id, "campaign_id": tube.campaign_id,
             "grid_code": person.grid_code, "sampled_at": tube.sampled_at,
             "added_by": actor.id}  # fmt: skip
@@ -197,7 +206,7 @@ def _member(tube: Tube, person: Person, actor: Principal) -> dict[str, object]:
 
 def recorded(
     session: Session, actor: Principal, action: str, *, tubes: Sequence[Tube],
-    people: Sequence[Sequence[Person]], now: datetime,
+    people: Sequence[Sequence[Sampled]], now: datetime,
 ) -> None:  # fmt: skip
     """One audit row per tube (the sealed tube and who went in) and one ``TubesSampled``."""
     pairs = list(zip(tubes, people, strict=True))
@@ -212,7 +221,7 @@ def recorded(
     )))  # fmt: skip
 
 
-def _added(tube: Tube, members: Sequence[Person]) -> dict[str, object]:
+def _added(tube: Tube, members: Sequence[Sampled]) -> dict[str, object]:
     """A single tube's audit names its person; a household tube's lists them (ids joined by
     commas: the audit keeps plain values)."""
     if tube.kind == "single":

@@ -15,7 +15,7 @@ Writes (``bulk``): the tubes and their members in one insert each, one audit row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,13 +26,13 @@ from fangkong.core import clock
 from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
-from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.people import errors as people_errors
 from fangkong.people import service as people_service
 from fangkong.testing.sampling import errors, repository
 from fangkong.testing.sampling.schemas import HouseholdSample, TubeKind
 from fangkong.testing.sampling.service import bulk
+from fangkong.testing.sampling.service.bulk import Sampled
 
 SAMPLE_HOUSEHOLD = "testing.tube.sample_household"
 
@@ -41,7 +41,7 @@ SAMPLE_HOUSEHOLD = "testing.tube.sample_household"
 class _Checked:
     sample: HouseholdSample
     site: SamplingSite
-    people: list[Person]
+    people: list[Sampled]
     campaign_id: int | None
 
 
@@ -90,7 +90,7 @@ def _check(
 
 def _people(
     session: Session, settings: Settings, actor: Principal, samples: Sequence[HouseholdSample]
-) -> list[list[Person]]:
+) -> list[list[Sampled]]:
     """Each row's people: the members named, each of the household, or all its members."""
     households = _households(session, actor, samples)
     named = bulk.people_of(session, settings, actor, [sample.members for sample in samples])
@@ -98,7 +98,7 @@ def _people(
     for index, sample in enumerate(samples):
         with bulk.row(index):
             members = households[sample.household_id]
-            chosen = _members_present(members, named[index]) if sample.members else members
+            chosen = _members_present(members, named[index]) if sample.members else list(members)
             if not chosen:
                 raise errors.HouseholdEmpty()
             rows.append(chosen)
@@ -107,7 +107,7 @@ def _people(
 
 def _households(
     session: Session, actor: Principal, samples: Sequence[HouseholdSample]
-) -> dict[int, list[Person]]:
+) -> Mapping[int, Sequence[Sampled]]:
     ids = [sample.household_id for sample in samples]
     try:
         return people_service.members_of_households(session, actor=actor, household_ids=ids)
@@ -116,7 +116,7 @@ def _households(
         raise
 
 
-def _members_present(members: Sequence[Person], named: Sequence[Person]) -> list[Person]:
+def _members_present(members: Sequence[Sampled], named: Sequence[Sampled]) -> list[Sampled]:
     household = {person.id for person in members}
     seen: set[int] = set()
     for person in named:

@@ -27,12 +27,12 @@ from fangkong.core import clock
 from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
-from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.policy.schema import Edition
 from fangkong.testing.sampling import errors, repository
 from fangkong.testing.sampling.schemas import PoolSample, TubeKind
 from fangkong.testing.sampling.service import bulk
+from fangkong.testing.sampling.service.bulk import Sampled
 from fangkong.testing.sampling.service.members import CONTROLLED
 
 SAMPLE_POOL = "testing.tube.sample_pool"
@@ -43,7 +43,7 @@ class _Checked:
     sample: PoolSample
     site: SamplingSite
     capacity: int
-    people: list[Person]
+    people: list[Sampled]
     campaign_id: int | None
 
 
@@ -90,7 +90,7 @@ def _check(
     return checked
 
 
-def _capacity(edition: Edition, sample: PoolSample, people: Sequence[Person]) -> int:
+def _capacity(edition: Edition, sample: PoolSample, people: Sequence[Sampled]) -> int:
     pooling = edition.testing.pooling
     size = sample.capacity or pooling.default_size
     if size not in pooling.allowed_sizes:

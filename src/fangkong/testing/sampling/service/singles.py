@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.core.principal import Principal
-from fangkong.models import Person
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.testing.sampling.schemas import SingleSample, TubeKind
 from fangkong.testing.sampling.service import bulk
+from fangkong.testing.sampling.service.bulk import Sampled
 
 SAMPLE_SINGLE = "testing.tube.sample_single"
 
@@ -37,7 +37,7 @@ SAMPLE_SINGLE = "testing.tube.sample_single"
 class _Checked:
     sample: SingleSample
     site: SamplingSite
-    person: Person
+    person: Sampled
     campaign_id: int | None
 
 
