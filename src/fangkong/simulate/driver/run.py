@@ -235,7 +235,7 @@ class Driver:
 
     def _district_rounds(self, session: Session, number: int) -> int:
         """Each district round called for today: every resident of the district not isolated,
-        ten to a pool by grid, those the edition samples alone in single tubes."""
+        ten to a pool in grid order, those the edition samples alone in single tubes."""
         at, sampled = self.local(number, ROUND_HOUR), 0
         isolated = set(self.controls.isolated.tolist())
         with clock.frozen(at):
