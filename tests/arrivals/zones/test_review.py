@@ -192,19 +192,34 @@ def test_the_final_screening_leaves_out_residents_taken_out_of_the_zone(session,
     screening's roll leaves them out and so does the rule; a discharged case and a person
     isolated at home are screened."""
     activate(session, settings, "cn-9th-2022-06")
-    zone, people = declared(session, settings, people=5)
+    zone, people = declared(session, settings, people=6)
     make_case(session, people[1])
     make_placement(session, people[2], measure="centralized")
     make_case(session, people[3], status="discharged")
     make_placement(session, people[4], measure="home_isolation")
+    make_placement(session, people[5], measure="centralized", status="pending")  # still home
     edition = service.current_edition(session)
     assert service.screening_day(zone, edition) == D0 + timedelta(days=7)
     roll = service.screening_roll(session, actor=OFFICER, zone_id=zone.id)
-    assert [person_id for person_id, _ in roll] == [people[i].id for i in (0, 3, 4)]
-    present = [people[i] for i in (0, 3, 4)]
+    assert [person_id for person_id, _ in roll] == [people[i].id for i in (0, 3, 4, 5)]
+    present = [people[i] for i in (0, 3, 4, 5)]
     tube = make_tube(session, present, sampled_at=local(D0 + timedelta(days=7), 9))
     tube.result = "negative"
     assert review(session, D0 + timedelta(days=8))["proposed"] == 1
+
+
+def test_a_positive_in_the_final_screening_fails_it_even_once_its_person_is_a_case(
+    session, settings
+):
+    activate(session, settings, "cn-9th-2022-06")
+    zone, people = declared(session, settings, people=3)
+    clean = make_tube(session, people[:2], sampled_at=local(D0 + timedelta(days=7), 9))
+    clean.result = "negative"
+    found = make_tube(session, people[2:], sampled_at=local(D0 + timedelta(days=7), 9))
+    found.result = "positive"
+    make_case(session, people[2])  # taken out of the zone, not linked to it by an officer
+    assert review(session, D0 + timedelta(days=8))["proposed"] == 0
+    assert zone.pending is None
 
 
 def test_the_screening_day_moves_with_a_new_infection_and_is_none_without_a_screening(

@@ -112,6 +112,13 @@ def test_households_are_checked_before_anything_is_written(session, settings, si
     nangang = make_household(session, [make_resident(session, settings, grid=OTHER_GRID)],
                              grid=OTHER_GRID)  # fmt: skip
     refused(session, settings, HouseholdNotFound, [fine, row(settings, nangang, site)], 1)
+    unknown_first = row(settings, household, site).model_copy(
+        update={"household_id": nangang.id + 1000})  # fmt: skip
+    refused(
+        session, settings, HouseholdNotFound, [fine, unknown_first, row(settings, nangang, site)], 1
+    )  # the first bad row named
+    refused(session, settings, errors.HouseholdTubeOpen,
+            [fine, row(settings, other, site), row(settings, household, site)], 2)  # fmt: skip
     twice = row(settings, other, site, barcode=fine.barcode)
     refused(session, settings, errors.TubeExists, [fine, twice], 1)
 

@@ -1,5 +1,6 @@
 """Queries of local zones. Every read a caller sees starts from ``zones(actor)``, the
-jurisdiction-scoped statement; the final-screening check reads the testing tables here."""
+jurisdiction-scoped statement; the final-screening check reads the testing tables here, and
+the cases and quarantine tables to know who was taken out of a zone."""
 
 from __future__ import annotations
 
@@ -180,7 +181,8 @@ def screening_gaps(
 ) -> tuple[int, int]:
     """(residents with no negative sample in ``[start, end)``, residents with a sample there
     that is not negative: pending or positive). Both zero: the final screening is all negative.
-    The residents taken out of the zone (``_moved_out``) are not screened there."""
+    A resident taken out of the zone (``_moved_out``) is not owed a sample there; a sample
+    they gave that was not negative still fails the screening."""
     window = [
         TubeMember.person_id == ZoneResident.person_id,
         TubeMember.sampled_at >= start,
@@ -198,23 +200,22 @@ def screening_gaps(
         .join(Tube, Tube.id == TubeMember.tube_id)
         .where(*window, (Tube.result.is_(None)) | (Tube.result != "negative"))
     )
-    mine = select(func.count()).select_from(ZoneResident)
-    mine = mine.where(ZoneResident.zone_id == zone_id, ~_moved_out())
-    unsampled = session.scalar(mine.where(~negative)) or 0
+    mine = select(func.count()).select_from(ZoneResident).where(ZoneResident.zone_id == zone_id)
+    unsampled = session.scalar(mine.where(~negative, ~_moved_out())) or 0
     failed = session.scalar(mine.where(other)) or 0
     return int(unsampled), int(failed)
 
 
-OPEN = ("pending", "active")
-
-
 def _moved_out() -> ColumnElement[bool]:
-    """A resident taken out of the zone now: a case not yet discharged (in hospital or in
-    isolation) or a person under centralized quarantine (隔离点)."""
-    case = select(Case.id).where(Case.person_id == ZoneResident.person_id, Case.status.in_(OPEN))
+    """A resident taken out of the zone now: a case not yet discharged (an initial positive
+    is taken for confirmation; a case to hospital or isolation) or a person in centralized
+    quarantine (隔离点: an active placement; a pending one still waits at home)."""
+    case = select(Case.id).where(
+        Case.person_id == ZoneResident.person_id, Case.status.in_(("pending", "active"))
+    )
     placed = select(Placement.id).where(
         Placement.person_id == ZoneResident.person_id,
-        Placement.status.in_(OPEN),
+        Placement.status == "active",
         Placement.measure == "centralized",
     )
     return exists(case) | exists(placed)

@@ -66,13 +66,14 @@ def members(session: Session, household: Household) -> list[Person]:
 def members_of_households(
     session: Session, *, actor: Principal, household_ids: Sequence[int]
 ) -> dict[int, list[Person]]:
-    """Each household's active members by id, the households read a thousand at a time; one
-    outside the jurisdiction (or unknown) is refused, naming it."""
+    """Each household's active members by id, the households read a thousand at a time; the
+    first one (in the order given) outside the jurisdiction or unknown is refused, named."""
     found: dict[int, list[Person]] = {}
     for chunk in batched(list(dict.fromkeys(household_ids)), 1000):
-        missing = set(chunk) - repository.households_in(session, actor, chunk)
+        inside = repository.households_in(session, actor, chunk)
+        missing = [household_id for household_id in chunk if household_id not in inside]
         if missing:
-            raise errors.HouseholdNotFound(household_id=min(missing))
+            raise errors.HouseholdNotFound(household_id=missing[0])
         found |= repository.members_of(session, chunk)
     return found
 

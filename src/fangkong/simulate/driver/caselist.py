@@ -8,17 +8,10 @@ from sqlalchemy.orm import Session
 
 from fangkong.cases.registry import service as cases
 from fangkong.cases.registry.schemas import CaseOut
-from fangkong.core.pagination import MAX_LIMIT, PageParams
 from fangkong.core.principal import Principal
+from fangkong.simulate.driver.pages import every_row
 
 
 def every_case(session: Session, *, actor: Principal, where: cases.CaseFilter) -> Iterator[CaseOut]:
-    """The cases of ``where``, by the list's keyset cursor: a case the caller changes on one
-    page does not move the pages after it."""
-    cursor = None
-    while True:
-        page = PageParams(limit=MAX_LIMIT, cursor=cursor)
-        rows, cursor = cases.list_cases(session, actor=actor, page=page, where=where)
-        yield from rows
-        if cursor is None:
-            return
+    """The cases of ``where``, every page of the list."""
+    return every_row(lambda page: cases.list_cases(session, actor=actor, page=page, where=where))

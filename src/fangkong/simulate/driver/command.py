@@ -14,8 +14,9 @@ the officers would run them.
   site in the grid; those taken out of it (cases, central quarantine) are not screened.
 - **12:00**: a district round (全员核酸) the day after a district's first case: a campaign
   over the district for the day; every resident not isolated is sampled, ten to a pooled
-  tube (混采) by grid, those the edition samples alone (key groups, red or yellow codes, a test
-  owed) in single tubes; a positive pool's members are retested singly the next morning.
+  tube (混采) in grid order, those the edition samples alone (key groups, red or yellow codes,
+  a test owed) in single tubes; a positive pool's members are retested singly the next
+  morning.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from fangkong.models import User
 from fangkong.models.testing import Lab, LabMember, Tube, TubeResult
 from fangkong.testing import barcodes
 from fangkong.testing.results import access, errors, reactions, repository
+from fangkong.testing.results.reactions import POOL_RETEST
 from fangkong.testing.results.repository import LAB_ROLE, TaskFilter
 from fangkong.testing.results.schemas import (
     ConflictOut,
@@ -37,7 +38,7 @@ from fangkong.testing.results.schemas import (
     TurnaroundDay,
 )
 
-__all__ = ["TaskFilter", "acting_lab", "get_lab"]
+__all__ = ["POOL_RETEST", "TaskFilter", "acting_lab", "get_lab"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECEIVABLE = frozenset({"sealed", "received"})
 

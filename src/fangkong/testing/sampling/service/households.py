@@ -129,8 +129,14 @@ def _members_present(members: Sequence[Sampled], named: Sequence[Sampled]) -> li
 
 
 def _no_open_tube(session: Session, checked: Sequence[_Checked]) -> None:
-    """No household tube still open holding any of these people (one tube per household)."""
-    row_of = {person.id: index for index, row in enumerate(checked) for person in row.people}
+    """One tube per household: nobody in two rows of the call, nor in a household tube
+    still open."""
+    row_of: dict[int, int] = {}
+    for index, row in enumerate(checked):
+        with bulk.row(index):
+            for person in row.people:
+                if row_of.setdefault(person.id, index) != index:
+                    raise errors.HouseholdTubeOpen()
     for chunk in batched(list(row_of), repository.LOOKUP_CHUNK):
         tube_id = repository.open_household_tube(session, chunk)
         if tube_id is not None:

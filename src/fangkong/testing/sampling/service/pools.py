@@ -30,7 +30,7 @@ from fangkong.healthcode import service as healthcode
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.policy.schema import Edition
 from fangkong.testing.sampling import errors, repository
-from fangkong.testing.sampling.schemas import PoolSample, TubeKind
+from fangkong.testing.sampling.schemas import PoolSample, TubeKind, TubePurpose
 from fangkong.testing.sampling.service import bulk
 from fangkong.testing.sampling.service.bulk import Sampled
 from fangkong.testing.sampling.service.members import CONTROLLED
@@ -62,7 +62,7 @@ def sample_pools(
 def _tube(row: _Checked, actor: Principal, now: datetime) -> Tube:
     return bulk.sealed_tube(
         barcode=row.sample.barcode, kind=TubeKind.POOLED, capacity=row.capacity,
-        purpose="screening", site=row.site, campaign_id=row.campaign_id,
+        purpose=TubePurpose.SCREENING.value, site=row.site, campaign_id=row.campaign_id,
         members=len(row.people), actor=actor, now=now,
     )  # fmt: skip
 
