@@ -109,15 +109,11 @@ def recompute_many(
     """``recompute`` for each person (at most ``CHUNK``); returns how many codes changed."""
     if not person_ids:
         return 0
-    reasons = repository.reasons_in_force_of(session, person_ids)
-    manuals = repository.manual_colours_of(session, person_ids, now)
+    computed = _computed(session, person_ids, edition=edition, now=now)
     codes = repository.codes_of(session, person_ids)
     history = []
     for person_id in person_ids:
-        manual = manuals.get(person_id)
-        result = engine.compute(
-            edition.health_code, reasons.get(person_id, ()), Colour(manual) if manual else None
-        )
+        result = computed[person_id]
         state = (result.colour.value, list(result.reasons), result.manual)
         code = codes.get(person_id)
         if code is None:
@@ -137,25 +133,37 @@ def recompute_many(
     return len(history)
 
 
+def _computed(
+    session: Session, person_ids: Sequence[int], *, edition: Edition, now: datetime
+) -> dict[int, engine.Computed]:
+    """What the engine makes of each person's facts in force and manual change in force, both
+    read once for all; a person with neither shares the one result of no reason (green)."""
+    reasons = repository.reasons_in_force_of(session, person_ids)
+    manuals = repository.manual_colours_of(session, person_ids, now)
+    plain = engine.compute(edition.health_code, (), None)
+    computed = {}
+    for person_id in person_ids:
+        manual, found = manuals.get(person_id), reasons.get(person_id)
+        computed[person_id] = plain if not (manual or found) else engine.compute(
+            edition.health_code, found or (), Colour(manual) if manual else None
+        )  # fmt: skip
+    return computed
+
+
 def colours_of(
     session: Session, person_ids: Sequence[int], *, edition: Edition
 ) -> dict[int, Colour]:
     """Each person's colour now, for many at once, without writing: the stored code when it
     was computed under ``edition``, else what the engine makes of the facts in force and any
-    manual change (a person with neither gets the engine's colour of no reason: green)."""
+    manual change (``_computed``)."""
     colours: dict[int, Colour] = {}
-    plain = engine.compute(edition.health_code, (), None).colour
     now = clock.now()
     for chunk in _chunks(person_ids):
         stored = repository.stored_colours(session, chunk)
         fresh = {p: Colour(c) for p, (c, e) in stored.items() if e == edition.id}
         others = [person_id for person_id in chunk if person_id not in fresh]
-        reasons = repository.reasons_in_force_of(session, others) if others else {}
-        manuals = repository.manual_colours_of(session, others, now) if others else {}
-        for person_id in others:
-            manual, found = manuals.get(person_id), reasons.get(person_id)
-            colours[person_id] = plain if not (manual or found) else engine.compute(
-                edition.health_code, found or (), Colour(manual) if manual else None
-            ).colour  # fmt: skip
+        if others:
+            computed = _computed(session, others, edition=edition, now=now)
+            colours |= {person_id: result.colour for person_id, result in computed.items()}
         colours |= fresh
     return colours
