@@ -2,6 +2,7 @@
 ``service.<verb>``. Services flush and never commit; every change writes an audit row."""
 
 from fangkong.testing.sampling.repository import SiteFilter, TubeFilter
+from fangkong.testing.sampling.service.alone import single_tube_reason, single_tube_reasons
 from fangkong.testing.sampling.service.households import sample_households
 from fangkong.testing.sampling.service.members import (
     add_member,
@@ -9,9 +10,8 @@ from fangkong.testing.sampling.service.members import (
     remove_member,
     scanned,
     seal_tube,
-    single_tube_reason,
 )
-from fangkong.testing.sampling.service.pools import sample_pools, single_tube_reasons
+from fangkong.testing.sampling.service.pools import sample_pools
 from fangkong.testing.sampling.service.singles import sample_singles
 from fangkong.testing.sampling.service.sites import (
     create_site,

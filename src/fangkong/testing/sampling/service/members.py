@@ -16,19 +16,16 @@ from fangkong.citizens import personal_code
 from fangkong.config import Settings
 from fangkong.core import clock, events
 from fangkong.core.principal import Principal
-from fangkong.healthcode import service as healthcode
 from fangkong.models import Person
 from fangkong.models.testing import Tube, TubeMember
 from fangkong.people import service as people
 from fangkong.people.protect import Protector
 from fangkong.people.schemas import PersonSearch
-from fangkong.policy.types import Colour
 from fangkong.testing.events import PeopleSampled
 from fangkong.testing.sampling import errors, repository
 from fangkong.testing.sampling.schemas import MemberAdd, TubeKind, TubeStatus
+from fangkong.testing.sampling.service.alone import single_tube_reason
 from fangkong.testing.sampling.service.audit_trail import record_tube, tube_snapshot
-
-CONTROLLED = {Colour.RED, Colour.YELLOW}
 
 
 def scanned(text: str) -> MemberAdd:
@@ -65,19 +62,6 @@ def find_person(
 def _open(tube: Tube) -> None:
     if tube.status != TubeStatus.OPEN.value:
         raise errors.TubeNotOpen()
-
-
-def single_tube_reason(session: Session, settings: Settings, person: Person) -> str | None:
-    """Why the edition wants this person sampled alone (单采), or None."""
-    groups = healthcode.current_edition(session, settings.policy).testing.pooling.single_tube_groups
-    if "key_group" in groups and repository.in_key_group(session, person.id, clock.local_today()):
-        return errors.KEY_GROUP_REASON
-    if "under_control" in groups:
-        if repository.has_open_task(session, person.id):
-            return errors.UNDER_CONTROL_REASON
-        if healthcode.code_card(session, settings, person.id).colour in CONTROLLED:
-            return errors.UNDER_CONTROL_REASON
-    return None
 
 
 def admissible(session: Session, tube: Tube, found: Sequence[Person]) -> None:
@@ -130,7 +114,7 @@ def add_member(
     person = find_person(session, settings, actor=actor, data=data)
     admissible(session, tube, [person])
     if tube.kind == TubeKind.POOLED.value:
-        reason = single_tube_reason(session, settings, person)
+        reason = single_tube_reason(session, settings, person.id)
         if reason is not None:
             raise errors.SingleTubeRequired(reason)
     try:

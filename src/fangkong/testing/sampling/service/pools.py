@@ -24,16 +24,15 @@ from sqlalchemy.orm import Session
 
 from fangkong.config import Settings
 from fangkong.core import clock
-from fangkong.core.iterables import batched
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
 from fangkong.models.testing import SamplingSite, Tube
 from fangkong.policy.schema import Edition
-from fangkong.testing.sampling import errors, repository
+from fangkong.testing.sampling import errors
 from fangkong.testing.sampling.schemas import PoolSample, TubeKind, TubePurpose
+from fangkong.testing.sampling.service import alone as alone_rule
 from fangkong.testing.sampling.service import bulk
 from fangkong.testing.sampling.service.bulk import Sampled
-from fangkong.testing.sampling.service.members import CONTROLLED
 
 SAMPLE_POOL = "testing.tube.sample_pool"
 
@@ -108,31 +107,8 @@ def _pooled_allowed(session: Session, edition: Edition, checked: Sequence[_Check
     for index, row in enumerate(checked):
         for person in row.people:
             row_of.setdefault(person.id, index)
-    alone = _reasons(session, edition, list(row_of))
+    alone = alone_rule.reasons(session, edition, list(row_of))
     if alone:
         first = min(alone, key=row_of.__getitem__)
         with bulk.row(row_of[first]):
             raise errors.SingleTubeRequired(alone[first])
-
-
-def single_tube_reasons(
-    session: Session, settings: Settings, person_ids: Sequence[int]
-) -> dict[int, str]:
-    """``single_tube_reason`` for many people at once: those the edition samples alone, with
-    why (a sampler sorting a queue into pools and single tubes)."""
-    return _reasons(session, healthcode.current_edition(session, settings.policy), person_ids)
-
-
-def _reasons(session: Session, edition: Edition, person_ids: Sequence[int]) -> dict[int, str]:
-    groups = edition.testing.pooling.single_tube_groups
-    alone: dict[int, str] = {}
-    for chunk in batched(sorted(set(person_ids)), repository.LOOKUP_CHUNK):
-        if "under_control" in groups:
-            colours = healthcode.colours_of(session, chunk, edition=edition)
-            owing = repository.with_open_tasks(session, chunk)
-            alone |= {p: errors.UNDER_CONTROL_REASON for p in chunk
-                      if p in owing or colours[p] in CONTROLLED}  # fmt: skip
-        if "key_group" in groups:  # the single path names this reason first
-            members = repository.in_key_groups(session, chunk, clock.local_today())
-            alone |= {p: errors.KEY_GROUP_REASON for p in members}
-    return alone
