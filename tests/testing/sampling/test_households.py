@@ -22,14 +22,9 @@ from testing.sampling.helpers import (
     refused_whole,
     same_tube,
 )
-from testing.world import OTHER_GRID, make_campaign, make_resident, make_site, next_barcode
+from testing.world import OTHER_GRID, make_campaign, make_resident, next_barcode
 
 pytestmark = pytest.mark.usefixtures("world")
-
-
-@pytest.fixture
-def site(session):
-    return make_site(session)
 
 
 def family(session, settings, size):

@@ -23,14 +23,9 @@ from testing.sampling.helpers import (
     refused_whole,
     same_tube,
 )
-from testing.world import make_campaign, make_resident, make_site, next_barcode
+from testing.world import make_campaign, make_resident, next_barcode
 
 pytestmark = pytest.mark.usefixtures("world")
-
-
-@pytest.fixture
-def site(session):
-    return make_site(session)
 
 
 def pool(settings, people, site, **extra):

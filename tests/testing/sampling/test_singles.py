@@ -39,11 +39,6 @@ from testing.world import (
 pytestmark = pytest.mark.usefixtures("world")
 
 
-@pytest.fixture
-def site(session):
-    return make_site(session)
-
-
 def by_code(settings, person, site, **extra):
     data = MemberAdd(personal_code=code_of(settings, person))
     return SingleSample(barcode=extra.pop("barcode", None) or next_barcode(), site_id=site.id,

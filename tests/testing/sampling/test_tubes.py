@@ -40,11 +40,6 @@ from testing.world import (
 pytestmark = pytest.mark.usefixtures("world")
 
 
-@pytest.fixture
-def site(session):
-    return make_site(session)
-
-
 def open_tube(session, settings, site, **extra):
     data = TubeOpen(barcode=extra.pop("barcode", None) or next_barcode(), site_id=site.id, **extra)
     return service.open_tube(session, settings, actor=SAMPLER, data=data)

@@ -98,20 +98,19 @@ class Lab:
         """One tube per ``Group`` at ``at``, each member's personal code scanned: the household
         tubes in one bulk call, the pooled ones in another; positive when any member is."""
         with clock.frozen(at):
-            homes = [g for g in groups if g.household_id is not None]
+            homes = [(g, g.household_id) for g in groups if g.household_id is not None]
             pools = [g for g in groups if g.household_id is None]
             made = sampling.sample_households(session, self.settings, actor=self.actor, samples=[
-                HouseholdSample(barcode=self._barcode(), site_id=g.site_id,
-                                household_id=g.household_id, members=self._members(g, at),
-                                campaign_id=g.campaign_id)
-                for g in homes if g.household_id is not None
+                HouseholdSample(barcode=self._barcode(), site_id=g.site_id, household_id=home,
+                                members=self._members(g, at), campaign_id=g.campaign_id)
+                for g, home in homes
             ])  # fmt: skip
             made += sampling.sample_pools(session, self.settings, actor=self.actor, samples=[
                 PoolSample(barcode=self._barcode(), site_id=g.site_id,
                            members=self._members(g, at), campaign_id=g.campaign_id)
                 for g in pools
             ])  # fmt: skip
-        for sealed, group in zip(made, [*homes, *pools], strict=True):
+        for sealed, group in zip(made, [*(g for g, _ in homes), *pools], strict=True):
             self.waiting.append(Sample(sealed.barcode, at, group.positive))
 
     def _members(self, group: Group, at: datetime) -> list[MemberAdd]:
