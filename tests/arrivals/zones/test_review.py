@@ -222,6 +222,33 @@ def test_a_positive_in_the_final_screening_fails_it_even_once_its_person_is_a_ca
     assert zone.pending is None
 
 
+def test_a_positive_household_tube_is_settled_by_its_members_negative_retests(session, settings):
+    """An initial positive household tube fails the screening until every member's single
+    retest after it is negative; a pooled retest or one taken before the tube settles
+    nothing, and a positive retest keeps the screening failed."""
+    activate(session, settings, "cn-9th-2022-06")
+    _zone, people = declared(session, settings, people=3)
+    screened = local(D0 + timedelta(days=7), 9)
+    household = make_tube(session, people, kind="household", sampled_at=screened)
+    household.result = "positive"
+    assert review(session, D0 + timedelta(days=8))["proposed"] == 0
+    before = make_tube(session, people[:1], kind="single", sampled_at=screened - timedelta(hours=1))
+    before.result = "negative"
+    pooled = make_tube(session, people[:1], sampled_at=screened + timedelta(hours=2))
+    pooled.result = "negative"
+    assert review(session, D0 + timedelta(days=8))["proposed"] == 0
+    retests = [make_tube(session, [person], kind="single", purpose="retest",
+                         sampled_at=local(D0 + timedelta(days=8), 9, 30)) for person in people]  # fmt: skip
+    for tube, result in zip(retests, ("negative", "negative", "positive"), strict=True):
+        tube.result = result
+    assert review(session, D0 + timedelta(days=9))["proposed"] == 0  # one member positive
+    retests[2].result = None
+    assert review(session, D0 + timedelta(days=9))["proposed"] == 0  # a retest pending
+    retests[2].result = "negative"
+    assert review(session, D0 + timedelta(days=8))["proposed"] == 0  # the retests not yet taken
+    assert review(session, D0 + timedelta(days=9))["proposed"] == 1
+
+
 def test_the_screening_day_moves_with_a_new_infection_and_is_none_without_a_screening(
     session, settings
 ):

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from fangkong.core.pagination import PageParams, fetch_page
 from fangkong.core.principal import Principal
@@ -182,7 +182,9 @@ def screening_gaps(
     """(residents with no negative sample in ``[start, end)``, residents with a sample there
     that is not negative: pending or positive). Both zero: the final screening is all negative.
     A resident taken out of the zone (``_moved_out``) is not owed a sample there; a sample
-    they gave that was not negative still fails the screening."""
+    they gave that was not negative still fails the screening. A positive pooled or household
+    tube (an initial screen) is settled for a member by that member's negative single-tube
+    retest after it and before ``end``: it then counts as the member's negative sample."""
     window = [
         TubeMember.person_id == ZoneResident.person_id,
         TubeMember.sampled_at >= start,
@@ -190,20 +192,39 @@ def screening_gaps(
     ]
     if campaign_id is not None:
         window.append(TubeMember.campaign_id == campaign_id)
+    settled = _settled_by_retest(end)
     negative = exists(
         select(TubeMember.tube_id)
         .join(Tube, Tube.id == TubeMember.tube_id)
-        .where(*window, Tube.result == "negative")
+        .where(*window, (Tube.result == "negative") | settled)
     )
     other = exists(
         select(TubeMember.tube_id)
         .join(Tube, Tube.id == TubeMember.tube_id)
-        .where(*window, (Tube.result.is_(None)) | (Tube.result != "negative"))
+        .where(*window, (Tube.result.is_(None)) | (Tube.result != "negative"), ~settled)
     )
     mine = select(func.count()).select_from(ZoneResident).where(ZoneResident.zone_id == zone_id)
     unsampled = session.scalar(mine.where(~negative, ~_moved_out())) or 0
     failed = session.scalar(mine.where(other)) or 0
     return int(unsampled), int(failed)
+
+
+def _settled_by_retest(end: datetime) -> ColumnElement[bool]:
+    """The enclosing ``Tube`` is a positive pooled or household tube and the enclosing
+    ``TubeMember``'s person has a negative single tube sampled after it, before ``end``."""
+    retest, retest_tube = aliased(TubeMember), aliased(Tube)
+    negative_retest = (
+        select(retest.tube_id)
+        .join(retest_tube, retest_tube.id == retest.tube_id)
+        .where(
+            retest.person_id == TubeMember.person_id,
+            retest.sampled_at > TubeMember.sampled_at,
+            retest.sampled_at < end,
+            retest_tube.kind == "single",
+            retest_tube.result == "negative",
+        )
+    )
+    return and_(Tube.kind != "single", Tube.result == "positive", exists(negative_retest))
 
 
 def _moved_out() -> ColumnElement[bool]:
