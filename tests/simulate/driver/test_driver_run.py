@@ -17,7 +17,7 @@ from fangkong.config import Settings
 from fangkong.core import clock
 from fangkong.healthcode import service as healthcode
 from fangkong.models import KeyGroupMembership, Person, PersonAccess
-from fangkong.models.arrivals import ArrivalReport
+from fangkong.models.arrivals import ArrivalReport, RiskArea, Trip
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
 from fangkong.models.quarantine import Placement
@@ -27,7 +27,7 @@ from fangkong.people.protect import Protector
 from fangkong.policy.types import ZoneKind
 from fangkong.quarantine.placements import service as placements
 from fangkong.simulate import city
-from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, Options
+from fangkong.simulate.driver import DEFAULT_START, DayLine, Driver, Options, arrivals
 from fangkong.simulate.driver.arrivals import ORDINARY_ORIGIN, RISK_ORIGIN
 from fangkong.simulate.driver.controls import read_controls
 from fangkong.simulate.driver.errors import DriverError
@@ -226,6 +226,24 @@ def test_the_pushed_list_names_the_models_arrivals_by_id_number(session, outbrea
     assert sorted(map(tuple, stored)) == sorted(expected) and expected
     reveals = select(func.count()).where(PersonAccess.action == "reveal_id_number")
     assert session.scalar(reveals) == revealed
+
+
+def test_arrivals_from_the_risk_origin_are_classified_high_and_placed(session, outbreak):
+    """The risk origin is listed high from a week before the run, once; each trip from it is
+    classified high-risk and its person placed as the edition says, the others are not."""
+    driver, _days, _lines = outbreak
+    [listed] = session.scalars(select(RiskArea)).all()
+    assert (listed.district, listed.grade, listed.effective_to) == (RISK_ORIGIN[2], "high", None)
+    assert listed.effective_from == driver.local(0, time(0, 0)) - timedelta(days=7)
+    trips = session.execute(select(Trip.id, Trip.origin_district, Trip.grade)).all()
+    risky = {trip_id for trip_id, origin, _ in trips if origin == RISK_ORIGIN[2]}
+    assert risky and {t: g for t, _, g in trips if t in risky} == dict.fromkeys(risky, "high")
+    assert {g for t, _, g in trips if t not in risky} == {"none"}
+    placed = set(session.scalars(select(Placement.trip_id).where(Placement.basis == "arrival")))
+    assert placed == risky
+    assert not arrivals.declare_risk_origin(session, actor=driver.actor,
+                                            start=driver.local(0, time(0, 0)))  # fmt: skip
+    assert session.scalar(select(func.count()).select_from(RiskArea)) == 1
 
 
 def test_the_expert_group_classifies_every_case_by_the_models_symptoms(session, outbreak):

@@ -13,8 +13,11 @@
 The checkpoint and its staff account (a venue operator whose password is random and never
 shown: it exists so that the scans have a staff member, as the service requires) are made at
 setup. Origins are fixed places outside the city: a risk-area arrival comes from
-``RISK_ORIGIN``, the others from ``ORDINARY_ORIGIN``; whether the platform treats the first as
-a risk area depends on the risk areas declared in it.
+``RISK_ORIGIN``, the others from ``ORDINARY_ORIGIN``. At setup the driver enters
+``RISK_ORIGIN`` in the national risk-area list as a high-risk area (高风险区) from a week
+before the run on (``declare_risk_origin``), as the command office keeps that list, unless
+the list already grades it then; so the platform classifies those trips and places the
+arrivals as the edition says.
 """
 
 from __future__ import annotations
@@ -35,12 +38,14 @@ from fangkong.arrivals.intake.schemas import (
     CheckpointScan,
     SelfReport,
 )
+from fangkong.arrivals.riskareas import service as riskareas
+from fangkong.arrivals.riskareas.schemas import RiskAreaCreate
 from fangkong.auth import service as auth
 from fangkong.auth.permissions import Role
 from fangkong.auth.schemas import UserCreate
 from fangkong.citizens import personal_code
 from fangkong.config import Settings
-from fangkong.core import security
+from fangkong.core import clock, security
 from fangkong.core.principal import Principal
 from fangkong.people import service as people
 from fangkong.people.protect import Protector
@@ -52,6 +57,7 @@ RISK_ORIGIN = ("上海市", "上海市", "浦东新区")
 SELF, PUSHED, CHECKPOINT = (CHANNELS.index(name) for name in ("self", "pushed", "checkpoint"))
 PUSHED_COLUMNS = ("id_number", "origin_province", "origin_city", "origin_district", "arrived_at")
 CODE_MINUTES = 5
+RISK_LEAD = timedelta(days=7)  # the risk origin is listed a week before the run starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,23 @@ def open_checkpoint(
     checkpoints.add_staff(session, actor=actor, checkpoint_id=checkpoint.id, user_id=user.id)
     staff = Principal(id=user.id, username=user.username, role=user.role, region_code=district)
     return Checkpoint(checkpoint.id, staff)
+
+
+def declare_risk_origin(session: Session, *, actor: Principal, start: datetime) -> bool:
+    """List ``RISK_ORIGIN`` as a high-risk area from ``RISK_LEAD`` before ``start`` on, unless
+    the list grades it already then; True when listed now."""
+    since = start - RISK_LEAD
+    on = since.astimezone(clock.LOCAL_TZ).date().isoformat()
+    province, city, district = RISK_ORIGIN
+    listed = riskareas.check(session, province=province, city=city, district=district,
+                             area="", on=on)  # fmt: skip
+    if listed.grade != "none":
+        return False
+    data = RiskAreaCreate(province=province, city=city, district=district, grade="high",
+                          effective_from=since.isoformat(),
+                          note="模拟疫情的风险地区 (the simulated risk origin)")  # fmt: skip
+    riskareas.create(session, actor=actor, data=data)
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,8 @@ class Driver:
         return moment.astimezone(UTC)
 
     def setup(self, session: Session) -> None:
-        """Read the city, start the model, make the venues, the sites, the lab, the checkpoint."""
+        """Read the city, start the model, make the venues, the sites, the lab, the checkpoint;
+        list the model's risk origin as a high-risk area."""
         with clock.frozen(self.local(0, time(0, 0))):
             self.city: City = load_city(session, actor=self.actor, on=self.options.start)
             self.outbreak = self._model()
@@ -111,6 +112,7 @@ class Driver:
                 session, self.settings, actor=self.actor,
                 district=self.city.grid_codes[0][:6], seed=self.options.seed,
             )  # fmt: skip
+            arrivals.declare_risk_origin(session, actor=self.actor, start=self.local(0, time(0, 0)))
         self.channels = arrivals.Channels(self.settings, checkpoint, self.actor)
         self.lab = lab.Lab(self.settings, self.actor, self.places.lab_id, self.options.seed,
                            LAB_DELAY)  # fmt: skip
