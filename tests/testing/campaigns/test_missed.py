@@ -15,6 +15,7 @@ from fangkong.jobs.catalog import all_jobs
 from fangkong.models import AuditLog
 from fangkong.policy import service as policy
 from fangkong.testing.campaigns import service
+from outbreak_world import make_case, make_placement
 from testing.campaigns.helpers import facts, new_round
 from testing.world import OTHER_GRID, make_resident, make_tube
 
@@ -67,3 +68,28 @@ def test_the_job_runs_by_name(db, settings, session, ended_round):
     outcome = runner.run(db, settings, job, DAY + timedelta(days=1))
     assert outcome["raised"] == 2
     assert runner.run(db, settings, job, DAY + timedelta(days=1))["rounds"] == []
+
+
+def test_people_under_control_on_the_rounds_days_are_not_marked(session, settings):
+    """A case from its positive sample to its outcome and a placement from its creation to its
+    release are under control: not owed to a round that fell in that time. Before or after,
+    they are."""
+    day_start = datetime(2024, 4, 30, 16, 0, tzinfo=UTC)  # 1 May, 00:00 in Shanghai
+    with clock.frozen(datetime(2024, 5, 1, 2, 0, tzinfo=UTC)):
+        people = [make_resident(session, settings) for _ in range(6)]
+        campaign = new_round(session, starts_on=DAY, days=1)
+    make_case(session, people[0], sampled_at=day_start + timedelta(hours=20))  # during the day
+    make_case(session, people[1], sampled_at=day_start - timedelta(days=9), status="discharged",
+              outcome_at=day_start - timedelta(hours=1))  # fmt: skip
+    make_placement(session, people[2], created_at=day_start - timedelta(days=3),
+                   status="released", released_at=day_start + timedelta(hours=9))  # fmt: skip
+    make_placement(session, people[3], created_at=day_start - timedelta(days=3),
+                   status="released", released_at=day_start - timedelta(hours=2))  # fmt: skip
+    make_placement(session, people[4], created_at=day_start + timedelta(days=1, hours=1))
+    make_placement(session, people[5], created_at=day_start - timedelta(days=1),
+                   status="cancelled")  # fmt: skip
+    with clock.frozen(datetime(2024, 5, 2, 1, 0, tzinfo=UTC)):
+        outcome = service.mark_missed(session, today=DAY + timedelta(days=1))
+    ref = f"campaign:{campaign.id}"
+    assert outcome["raised"] == 4
+    assert facts(session, MISSED) == [(people[i].id, ref) for i in (1, 3, 4, 5)]

@@ -30,9 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from fangkong.core.pagination import PageParams, fetch_page
+from fangkong.core.partitions import day_bounds
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import scope_prefix, within
 from fangkong.models import GridCounts, KeyGroupMembership, Person, PersonStatus, Region
+from fangkong.models.cases import Case
+from fangkong.models.quarantine import Placement
 from fangkong.models.testing import Campaign, CampaignRegion, Tube, TubeMember
 
 
@@ -41,6 +44,10 @@ def _narrower(a: str, b: str) -> str | None:
     if a.startswith(b):
         return a
     return b if b.startswith(a) else None
+
+
+OPEN_CASE = ("pending", "active")
+OPEN_PLACEMENT = ("pending", "active")
 
 
 @dataclass(frozen=True)
@@ -177,29 +184,57 @@ def sampled_in(session: Session, campaign_id: int, area: Area) -> int:
     return total
 
 
-def _untested(campaign_id: int, area: Area) -> Select[Person]:
+def _untested(session: Session, campaign_id: int, area: Area) -> Select[Person]:
+    """The round's residents with no member row in it, but for those under control on its
+    days (tested by their own schedule, not owed to the round)."""
     member = exists().where(
         TubeMember.campaign_id == campaign_id, TubeMember.person_id == Person.id
     )
     return select(Person).where(
-        Person.status == PersonStatus.ACTIVE, area.holds(Person.grid_code), ~member
+        Person.status == PersonStatus.ACTIVE,
+        area.holds(Person.grid_code),
+        ~member,
+        ~_under_control(session, campaign_id),
     )
+
+
+def _under_control(session: Session, campaign_id: int) -> ColumnElement[bool]:
+    """The person had a case (from its positive sample to its outcome) or a placement not
+    cancelled (from its creation to its release or transfer) open at some time of the
+    round's days (Asia/Shanghai)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return false()
+    start, end = day_bounds(campaign.starts_on)[0], day_bounds(campaign.ends_on)[1]
+    treated = select(Case.id).where(
+        Case.person_id == Person.id,
+        Case.sampled_at < end,
+        Case.status.in_(OPEN_CASE) | (Case.outcome_at >= start),
+    )
+    ended = func.coalesce(Placement.released_at, Placement.transferred_at)
+    placed = select(Placement.id).where(
+        Placement.person_id == Person.id,
+        Placement.created_at < end,
+        Placement.status != "cancelled",
+        Placement.status.in_(OPEN_PLACEMENT) | (ended >= start),
+    )
+    return exists(treated) | exists(placed)
 
 
 def untested_page(
     session: Session, campaign_id: int, area: Area, params: PageParams
 ) -> tuple[Sequence[Person], str | None]:
-    return fetch_page(session, _untested(campaign_id, area), Person.id, params)
+    return fetch_page(session, _untested(session, campaign_id, area), Person.id, params)
 
 
 def untested_all(session: Session, campaign_id: int, area: Area, limit: int) -> Sequence[Person]:
-    statement = _untested(campaign_id, area).order_by(Person.grid_code, Person.id).limit(limit)
-    return session.scalars(statement).all()
+    statement = _untested(session, campaign_id, area).order_by(Person.grid_code, Person.id)
+    return session.scalars(statement.limit(limit)).all()
 
 
 def untested_ids(session: Session, campaign_id: int, area: Area) -> Sequence[int]:
-    statement = _untested(campaign_id, area).with_only_columns(Person.id).order_by(Person.id)
-    return session.scalars(statement).all()
+    statement = _untested(session, campaign_id, area).with_only_columns(Person.id)
+    return session.scalars(statement.order_by(Person.id)).all()
 
 
 def missed_due(session: Session, today: date) -> Sequence[Campaign]:

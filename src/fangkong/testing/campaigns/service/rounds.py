@@ -14,7 +14,7 @@ from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM, Principal
 from fangkong.core.scoping import covers
 from fangkong.healthcode import service as healthcode
-from fangkong.healthcode.events import FactRaised
+from fangkong.healthcode.events import FactsRaised
 from fangkong.models.testing import Campaign, CampaignRegion
 from fangkong.policy.types import Reason
 from fangkong.testing.campaigns import errors, repository
@@ -134,8 +134,9 @@ def close_campaign(session: Session, *, actor: Principal, campaign_id: int) -> C
 
 def mark_missed(session: Session, *, today: date | None = None) -> dict[str, Any]:
     """After a round's last day (Asia/Shanghai), its target people without a tube get the
-    missed-screening fact, when the edition makes that yellow. Once per round: the round is
-    marked either way, so a later edition does not reach back to old rounds."""
+    missed-screening fact, when the edition makes that yellow; not those under control on
+    the round's days (a case, a placement: tested by their own schedule). Once per round:
+    the round is marked either way, so a later edition does not reach back to old rounds."""
     day = today or clock.local_today()
     yellow = healthcode.current_edition(session).health_code.missed_screening_yellow
     marked, raised = [], 0
@@ -158,7 +159,7 @@ def mark_missed(session: Session, *, today: date | None = None) -> dict[str, Any
 def _raise_missed(session: Session, campaign: Campaign) -> int:
     area = Area(regions=tuple(regions_of(session, campaign)), scope=SYSTEM.region_code)
     ids = repository.untested_ids(session, campaign.id, area)
-    ref = f"campaign:{campaign.id}"
-    for person_id in ids:
-        events.publish(session, FactRaised(person_id, Reason.SCREENING_MISSED, "testing", ref))
+    if ids:
+        ref = f"campaign:{campaign.id}"
+        events.publish(session, FactsRaised(tuple(ids), Reason.SCREENING_MISSED, "testing", ref))
     return len(ids)
