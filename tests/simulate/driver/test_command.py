@@ -14,13 +14,20 @@ from fangkong.arrivals.zones.schemas import ZoneCreate
 from fangkong.core import clock
 from fangkong.models import KeyGroupMembership, Person
 from fangkong.models.cases import Case
+from fangkong.models.healthcode import HealthFact
 from fangkong.models.testing import Campaign, Tube, TubeMember
 from fangkong.models.testing import TestTask as Task
 from fangkong.models.zones import Zone, ZoneCase
 from fangkong.policy.types import ZoneKind
 from fangkong.simulate.driver import Driver, Options
 from fangkong.simulate.driver.lab import is_positive
-from fangkong.simulate.driver.run import DAY_END, RETEST_HOUR, REVIEW_HOUR
+from fangkong.simulate.driver.run import (
+    DAY_END,
+    MISSED_HOUR,
+    PARTICIPATION,
+    RETEST_HOUR,
+    REVIEW_HOUR,
+)
 from fangkong.simulate.outbreak import Controls
 from simulate.driver.test_driver_run import DAYS, SEED, SEED_CASES, build_city, run
 
@@ -42,16 +49,27 @@ def test_the_grid_of_each_case_is_sealed_once_and_locked(session, settings):
         ("sealed", "active", f"S{SEED} 封控区 {z.region_code}") for z in declared}  # fmt: skip
     locked = {driver.city.grid_codes[i] for i in driver.controls.locked_grids.tolist()}
     assert locked == set(grids.values())
-    first_day: dict[str, date] = {}
-    for case in sorted(registered, key=lambda c: c.confirmed_at):
-        first_day.setdefault(
-            grids[case.person_id][:6], case.confirmed_at.astimezone(clock.LOCAL_TZ).date()
-        )
-    assert driver.command.round_days == {d: day + timedelta(days=1) for d, day in first_day.items()}
+    called = _rounds_called(registered, grids)
+    assert driver.command.round_days == called
     rounds = session.scalars(select(Campaign.name).where(Campaign.name.contains("全员核酸")))
     last = driver._date(DAYS - 1)
-    assert sorted(rounds) == sorted(f"S{SEED} {d} 全员核酸 {day + timedelta(days=1):%m%d}"
-                                    for d, day in first_day.items() if day < last)  # fmt: skip
+    assert sorted(rounds) == sorted(f"S{SEED} {d} 全员核酸 {day:%m%d}"
+                                    for d, days in called.items() for day in days if day <= last)  # fmt: skip
+
+
+def _rounds_called(registered: list[Case], grids: dict[int, str]) -> dict[str, list[date]]:
+    """The rule, restated: a district's first case calls rounds on the next three days; after
+    them each case found outside control calls one, the next day or two days after the last
+    round, unless one is called after that evening already."""
+    called: dict[str, list[date]] = {}
+    for case in sorted(registered, key=lambda c: (c.confirmed_at, c.id)):
+        day = case.confirmed_at.astimezone(clock.LOCAL_TZ).date()
+        days = called.setdefault(grids[case.person_id][:6], [])
+        if not days:
+            days += [day + timedelta(days=n) for n in (1, 2, 3)]
+        elif case.channel != "under_control" and days[-1] <= day:
+            days.append(max(day + timedelta(days=1), days[-1] + timedelta(days=2)))
+    return called
 
 
 def _sealed_on_day_zero(session, driver, grid_indices):
@@ -124,9 +142,9 @@ def test_zones_are_screened_by_household_then_reviewed_and_retested(session, set
 
 
 def test_a_district_round_pools_its_residents_by_ten_and_samples_some_alone(session, settings):
-    """The round called for a district: everyone there not isolated, in pools of ten but for
-    those the edition samples alone (here the key-group members) in single tubes; the
-    positive pools' members get retest tasks."""
+    """The round called for a district: everyone there who comes and is not isolated, in
+    pools of ten but for those the edition samples alone (here the key-group members) in
+    single tubes; the positive pools' members get retest tasks."""
     build_city(session, settings)
     driver = Driver(settings, Options(days=10, seed=SEED, seed_cases=SEED_CASES))
     driver.setup(session)
@@ -135,10 +153,12 @@ def test_a_district_round_pools_its_residents_by_ten_and_samples_some_alone(sess
                   for i in range(population.size) if is_positive(health, i, day))  # fmt: skip
     district = hot.most_common(1)[0][0]
     residents = driver._residents_of(district)
-    driver.controls = Controls.of(isolated=residents[:3])
-    driver.command.round_days[district] = driver._date(day)
+    joining = driver._joining(district, day)
+    assert joining == driver._joining(district, day) and set(joining) < set(residents)
+    driver.controls = Controls.of(isolated=joining[-3:])
+    driver.command.round_days[district] = [driver._date(day)]
     sampled = driver._district_rounds(session, day)
-    expected = {driver.city.person_id(i) for i in residents[3:]}
+    expected = {driver.city.person_id(i) for i in joining[:-3]}
     assert sampled == len(expected)
     [campaign] = session.scalars(select(Campaign).where(Campaign.name.contains("全员核酸"))).all()
     assert (campaign.starts_on, campaign.ends_on) == (driver._date(day), driver._date(day))
@@ -155,7 +175,42 @@ def test_a_district_round_pools_its_residents_by_ten_and_samples_some_alone(sess
     positive = session.scalars(select(Tube.id).where(Tube.campaign_id == campaign.id,
                                                      Tube.result == "positive")).all()  # fmt: skip
     in_positive_pools = {m.person_id for m in members if m.id in positive and m.kind == "pooled"}
-    truth = {driver.city.person_id(i) for i in residents[3:] if is_positive(health, i, day)}
+    truth = {driver.city.person_id(i) for i in joining[:-3] if is_positive(health, i, day)}
     assert positive and {m.id for m in members if m.person_id in truth} == set(positive)
     tasks = session.scalars(select(Task.person_id).where(Task.kind == "pool_retest"))
     assert set(tasks) == in_positive_pools
+
+
+def test_about_ninety_seven_in_a_hundred_residents_come_to_a_round(session, settings):
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=10, seed=SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    districts = sorted({code[:6] for code in driver.city.grid_codes})
+    residents = sum(len(driver._residents_of(d)) for d in districts) * 60
+    came = sum(len(driver._joining(d, day)) for d in districts for day in range(60))
+    assert abs(came / residents - PARTICIPATION) < 0.01
+    assert driver._joining(districts[0], 1) != driver._joining(districts[0], 2)
+
+
+def test_the_absent_of_a_district_round_turn_yellow_the_next_night(session, settings):
+    """The driver runs the missed-rounds job at 00:30: the residents who did not come to
+    yesterday's round and were not under control get the missed-round fact, no one else."""
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=3, seed=SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    district = sorted({code[:6] for code in driver.city.grid_codes})[0]
+    driver.command.round_days[district] = [driver._date(0)]
+    driver.step(session)
+    rounds = select(Campaign).where(Campaign.name.contains("全员核酸"))
+    assert [c.missed_marked_at for c in session.scalars(rounds)] == [None]
+    driver.step(session)
+    [campaign] = session.scalars(rounds).all()
+    assert campaign.missed_marked_at == driver.local(1, MISSED_HOUR)
+    came = set(session.scalars(select(TubeMember.person_id).where(
+        TubeMember.campaign_id == campaign.id)))  # fmt: skip
+    residents = {driver.city.person_id(i) for i in driver._residents_of(district)}
+    absent = {driver.city.person_id(i) for i in driver._residents_of(district)
+              if i not in set(driver._joining(district, 0))}  # fmt: skip
+    marked = set(session.scalars(select(HealthFact.person_id).where(
+        HealthFact.ref == f"campaign:{campaign.id}", HealthFact.reason == "testing.missed_screening")))  # fmt: skip
+    assert marked and marked <= absent and not marked & came and marked < residents

@@ -12,11 +12,16 @@ the officers would run them.
   falls today is screened in a round of its own (a campaign over the grid for that day), one
   household tube (一户一管) per household of the residents in the zone, at the zone's sampling
   site in the grid; those taken out of it (cases, central quarantine) are not screened.
-- **12:00**: a district round (全员核酸) the day after a district's first case: a campaign
-  over the district for the day; every resident not isolated is sampled, ten to a pooled
-  tube (混采) in grid order, those the edition samples alone (key groups, red or yellow codes,
-  a test owed) in single tubes; a positive pool's members are retested singly the next
-  morning.
+- **12:00**: district rounds (全员核酸). A district's first case calls three daily rounds
+  there from the next day (三天三轮); after them, a case found outside control (社会面, any
+  channel but 隔离管控中发现) calls one more round, the day after its registration or
+  ``ROUND_GAP`` days after the district's last round, whichever is later, unless a round is
+  already called after that evening. So a district is screened every other day until its
+  cases come only from the people under control. Each round is a campaign over the district
+  for the day; the residents not isolated who join it (``PARTICIPATION``, drawn by the run's
+  seed) are sampled, ten to a pooled tube (混采) in grid order, those the edition samples alone
+  (key groups, red or yellow codes, a test owed) in single tubes; a positive pool's members
+  are retested singly the next morning.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ from fangkong.testing.sampling.schemas import SiteCreate
 
 APPROVED = "指挥部批准 (simulated command office)"
 DISTRICT_DIGITS = 6
+ROUNDS_FIRST = 3  # a district's first case: a round on each of the next three days (三天三轮)
+ROUND_GAP = 2  # then a round at most every other day while cases come from outside control
+UNDER_CONTROL = "under_control"  # the case channel 隔离管控中发现
 # (person id, household id) of the residents a screening samples
 Roll = list[tuple[int, int | None]]
 
@@ -52,7 +60,7 @@ Roll = list[tuple[int, int | None]]
 @dataclass
 class Command:
     """What the office has already handled: the cases zoned, its sampling sites (by grid or
-    district code), the screenings taken (zone id, day) and each district's round day."""
+    district code), the screenings taken (zone id, day) and each district's round days."""
 
     settings: Settings
     actor: Principal
@@ -61,18 +69,18 @@ class Command:
     cases_seen: set[int] = field(default_factory=set)
     sites: dict[str, int] = field(default_factory=dict)
     screened: set[tuple[int, date]] = field(default_factory=set)
-    round_days: dict[str, date] = field(default_factory=dict)  # district → its round's day
+    round_days: dict[str, list[date]] = field(default_factory=dict)  # district → rounds' days
 
     def zone_new_cases(self, session: Session, day: date) -> tuple[int, int]:
         """Seal the grids of the cases registered since the last call, or link the cases to
-        the zone already there, and call a district round for the next day in each district
-        with its first case; returns (zones declared, cases linked)."""
+        the zone already there, and call the districts' rounds their cases ask for; returns
+        (zones declared, cases linked)."""
         active = zones.active_zones(session, actor=self.actor)
         standing = {zone.region_code: zone for zone in active}
         declared = linked = 0
         for case in self._new_cases(session):
             grid = self.grid_of(case.person_id)
-            self.round_days.setdefault(grid[:DISTRICT_DIGITS], day + timedelta(days=1))
+            self._call_rounds(grid[:DISTRICT_DIGITS], day, case.channel != UNDER_CONTROL)
             infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
                                case_ref=case.case_no)  # fmt: skip
             zone = standing.get(grid)
@@ -83,6 +91,16 @@ class Command:
                 zones.link_case(session, actor=self.actor, zone_id=zone.id, data=infection)
                 linked += 1
         return declared, linked
+
+    def _call_rounds(self, district: str, day: date, community: bool) -> None:
+        """The rounds a case registered on ``day`` calls in its district (see the module)."""
+        called = self.round_days.get(district)
+        if called is None:
+            self.round_days[district] = [day + timedelta(days=n)
+                                         for n in range(1, ROUNDS_FIRST + 1)]  # fmt: skip
+        elif community and called[-1] <= day:
+            later = max(day + timedelta(days=1), called[-1] + timedelta(days=ROUND_GAP))
+            called.append(later)
 
     def _new_cases(self, session: Session) -> Iterable[CaseOut]:
         where = cases.CaseFilter()
@@ -136,8 +154,8 @@ class Command:
         """(district, round id, site id) of each district round (全员核酸) called for today,
         its campaign opened over the district for the day."""
         due = []
-        for district, when in sorted(self.round_days.items()):
-            if when != day:
+        for district, days in sorted(self.round_days.items()):
+            if day not in days:
                 continue
             data = CampaignCreate(name=f"S{self.seed} {district} 全员核酸 {day:%m%d}",
                                   regions=[district], starts_on=day, ends_on=day)  # fmt: skip

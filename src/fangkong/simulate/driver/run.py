@@ -41,9 +41,13 @@ DEFAULT_START = date(2022, 11, 1)
 LAB_DELAY = timedelta(hours=6)
 TEST_HOUR = time(9, 0)  # the quarantine test days are sampled in the morning
 RETEST_HOUR = time(9, 30)  # the members of yesterday's positive pools, one tube each
+MISSED_HOUR = time(0, 30)  # the testing.missed_rounds job: yesterday's rounds' absentees
 REVIEW_HOUR = time(6, 0)  # the zones' daily review, when the official day turns
 SCREENING_HOUR = time(10, 0)  # the zones' final screenings
 ROUND_HOUR = time(12, 0)  # the district rounds (全员核酸)
+# Residents who come to a district round. Mass rounds reported the share of the expected
+# people sampled (应检尽检); 97 % is our assumption, not a published figure.
+PARTICIPATION = 0.97
 KEY_GROUP_HOUR = time(8, 0)  # key-group members are sampled before their work
 DAY_END = time(23, 59)
 # The driver acts city-wide, as the system does; its audit rows carry this name.
@@ -139,6 +143,8 @@ class Driver:
             fed = scans.feed_visits(session, self.settings, actor=self.actor,
                                     visits=today.visits, ids=ids, midnight=midnight)  # fmt: skip
             reports = self.channels.feed(session, today.arrival_reports, person_ids, midnight)
+        with clock.frozen(self.local(number, MISSED_HOUR)):
+            campaigns.mark_missed(session, today=self._date(number))
         with clock.frozen(self.local(number, REVIEW_HOUR)):
             self.command.review(session, self._date(number))
         samples = (self._key_group_tests(session, number) + self._quarantine_tests(session, number)
@@ -236,15 +242,16 @@ class Driver:
         return sampled
 
     def _district_rounds(self, session: Session, number: int) -> int:
-        """Each district round called for today: every resident of the district not isolated,
-        ten to a pool in grid order, those the edition samples alone in single tubes."""
+        """Each district round called for today: the residents of the district who come to it
+        and are not isolated, ten to a pool in grid order, those the edition samples alone in
+        single tubes."""
         at, sampled = self.local(number, ROUND_HOUR), 0
         isolated = set(self.controls.isolated.tolist())
         with clock.frozen(at):
             due = self.command.district_rounds(session, self._date(number))
             size = sampling.allowed_sizes(session, self.settings)[0]
         for district, round_id, site in due:
-            people = [self.city.person_id(i) for i in self._residents_of(district)
+            people = [self.city.person_id(i) for i in self._joining(district, number)
                       if i not in isolated]  # fmt: skip
             with clock.frozen(at):
                 alone = sampling.single_tube_reasons(session, self.settings, people)
@@ -257,6 +264,14 @@ class Driver:
                             people=[(p, site, positive(p)) for p in sorted(alone)])  # fmt: skip
             sampled += len(people)
         return sampled
+
+    def _joining(self, district: str, number: int) -> list[int]:
+        """The district's residents (model indices, as ``_residents_of``) who come to its round
+        on day ``number``: each with chance ``PARTICIPATION``, drawn from the run's seed."""
+        residents = self._residents_of(district)
+        rng = np.random.default_rng((self.options.seed, number, int(district)))
+        comes = rng.random(len(residents)) < PARTICIPATION
+        return [person for person, joins in zip(residents, comes.tolist(), strict=True) if joins]
 
     def _residents_of(self, district: str) -> list[int]:
         """Model indices of the district's residents, by grid then index."""
