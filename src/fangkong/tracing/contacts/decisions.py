@@ -145,7 +145,7 @@ def generate_secondaries(
     spans = secondary_windows(session, [c for c in close if c.id in cases])
     found = _secondary_candidates(session, spans, edition)
     people = {item.person_id for items in found.values() for item in items}
-    close_now = repository.open_contacts_for(session, people, "close")
+    close_now = repository.people_with_open(session, people, "close")
     work = [(store.Target(cases[c.id], "secondary", c.id),
              [i for i in found[c.person_id] if i.person_id not in close_now])
             for c in close if c.person_id in found]  # fmt: skip

@@ -4,7 +4,7 @@ them (``owner_region``), so a handed-over contact shows in both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,23 +155,43 @@ def open_contacts_for(
     session: Session, person_ids: Iterable[int], degree: str
 ) -> dict[int, Contact]:
     """The open contacts of the degree of many people, in one index range per person."""
-    found: dict[int, Contact] = {}
+    return {c.person_id: c for c in _open_of(session, select(Contact), person_ids, degree)}
+
+
+def people_with_open(session: Session, person_ids: Iterable[int], degree: str) -> set[int]:
+    """Who of the people has an open contact of the degree (their ids: no entity loaded)."""
+    return set(_open_of(session, select(Contact.person_id), person_ids, degree))
+
+
+def _open_of(
+    session: Session, statement: Select[Any], person_ids: Iterable[int], degree: str
+) -> Iterator[Any]:
     for chunk in exposures.chunks(sorted(set(person_ids)), exposures.LOOKUP_CHUNK):
-        statement = select(Contact).where(
-            Contact.person_id.in_(chunk), Contact.degree == degree, OPEN
-        )
-        found.update((c.person_id, c) for c in session.scalars(statement))
-    return found
+        where = (Contact.person_id.in_(chunk), Contact.degree == degree, OPEN)
+        yield from session.scalars(statement.where(*where)).all()
 
 
-def link_keys(session: Session, case_id: int) -> set[tuple[int, str, str, int | None]]:
+LinkKeys = set[tuple[int, str, str, int | None]]
+
+
+def link_keys(session: Session, case_id: int) -> LinkKeys:
     """What the case already names: (person_id, degree, reason, via_contact_id)."""
-    statement = (
-        select(Contact.person_id, Contact.degree, ContactLink.reason, ContactLink.via_contact_id)
-        .join(Contact, Contact.id == ContactLink.contact_id)
-        .where(ContactLink.case_id == case_id)
-    )
-    return {(r[0], r[1], r[2], r[3]) for r in session.execute(statement)}
+    return link_keys_of(session, [case_id])[case_id]
+
+
+def link_keys_of(session: Session, case_ids: Iterable[int]) -> dict[int, LinkKeys]:
+    """``link_keys`` of many cases (a batch's), 500 cases to a statement."""
+    found: dict[int, LinkKeys] = {case_id: set() for case_id in case_ids}
+    for chunk in exposures.chunks(sorted(found)):
+        statement = (
+            select(ContactLink.case_id, Contact.person_id, Contact.degree, ContactLink.reason,
+                   ContactLink.via_contact_id)
+            .join(Contact, Contact.id == ContactLink.contact_id)
+            .where(ContactLink.case_id.in_(chunk))
+        )  # fmt: skip
+        for row in session.execute(statement):
+            found[row[0]].add((row[1], row[2], row[3], row[4]))
+    return found
 
 
 def cases_by_ids(session: Session, case_ids: Sequence[int]) -> list[Case]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,9 +27,6 @@ from fangkong.tracing.events import ContactConfirmed, ContactsConfirmed
 SNAPSHOT = ("person_id", "degree", "status", "first_exposure_at", "last_exposure_at",
             "region_code", "owner_region", "decided_at", "reject_reason", "notified_at",
             "closed_at")  # fmt: skip
-SPAN = ("first_exposure_at", "last_exposure_at")
-CREATED = ("person_id", "degree", "status", *SPAN, "region_code", "owner_region")
-LINK_AUDITED = ("case_id", "reason", "via_contact_id", "exposure_start_at", "exposure_end_at")
 
 
 @dataclass(frozen=True)
@@ -88,8 +85,16 @@ class NewContact:
         self.created_at = now
 
     def row(self) -> dict[str, Any]:
-        names = (*SNAPSHOT, "is_open", "edition_id", "decided_by", "created_at")
-        return {name: getattr(self, name) for name in names}
+        """The row to insert: ``SNAPSHOT``'s columns, then the rest (written out: a batch
+        makes tens of thousands)."""
+        return {
+            "person_id": self.person_id, "degree": self.degree, "status": self.status,
+            "first_exposure_at": self.first_exposure_at, "last_exposure_at": self.last_exposure_at,
+            "region_code": self.region_code, "owner_region": self.owner_region,
+            "decided_at": None, "reject_reason": "", "notified_at": None, "closed_at": None,
+            "is_open": True, "edition_id": self.edition_id, "decided_by": None,
+            "created_at": self.created_at,
+        }  # fmt: skip
 
 
 AnyContact = Contact | NewContact
@@ -104,9 +109,7 @@ def store_many(
     are inserted in one statement, the links in another, the audit rows in a third. Never
     the case's person, never a person who is already an active case."""
     people = {item.person_id for _, found in work for item in found}
-    known = {
-        case_id: repository.link_keys(session, case_id) for case_id in {t.case.id for t, _ in work}
-    }
+    known = repository.link_keys_of(session, {target.case.id for target, _ in work})
     active = exposures.active_case_people(session, people)
     grids = exposures.grids_of(session, people)
     opened: dict[str, dict[int, AnyContact]] = {
@@ -142,29 +145,28 @@ def _store_links(
     inserted with their final spans, the links (Core: nobody reads their ids) and the audit
     rows: a new contact's ``contact.create`` holds its first link, each further link writes a
     ``contact.link`` with the span it widened. A confirmed contact whose last exposure moved
-    later is published again (quarantine moves day 0)."""
-    steps: list[tuple[str, AnyContact, dict[str, Any] | None, dict[str, Any]]] = []
-    links: list[tuple[AnyContact, dict[str, Any]]] = []
+    later is published again (quarantine moves day 0).
+
+    A day's secondary contacts pass here by the hundred thousand: each link's row and audit
+    document are built once, as literals, their instants as text already (``_Texts``)."""
+    texts, steps, links = _Texts(), list[Step](), list[tuple[AnyContact, dict[str, Any]]]()
     moved, first_link = dict[int, Contact](), {id(new) for new in created}
     for target, contact, item in pending:
-        link = _link_row(actor, target, item)
-        links.append((contact, link))
-        facts = {name: link[name] for name in LINK_AUDITED}
+        case_id, via = target.case.id, target.via_contact_id
+        links.append((contact, {
+            "case_id": case_id, "reason": item.reason, "via_contact_id": via,
+            "exposure_start_at": item.start, "exposure_end_at": item.end,
+            "evidence": item.evidence, "created_by": actor.id}))  # fmt: skip
         if id(contact) in first_link:
             first_link.discard(id(contact))
-            steps.append(("contact.create", contact, None, _created(contact, facts)))
-            continue
-        before = {name: getattr(contact, name) for name in SPAN}
-        contact.first_exposure_at = min(contact.first_exposure_at, item.start)
-        if item.end > contact.last_exposure_at:
-            contact.last_exposure_at = item.end
-            if isinstance(contact, Contact) and contact.status == "confirmed":
-                moved[contact.id] = contact
-        after = {name: getattr(contact, name) for name in SPAN}
-        steps.append(("contact.link", contact, before, after | facts))
+            steps.append(("contact.create", contact, None, _created(contact, item, target, texts)))
+        else:
+            steps.append(_widened(contact, item, target, texts, moved))
     _insert_contacts(session, created)
-    rows = [link | {"contact_id": _inserted_id(contact)} for contact, link in links]
-    if rows:
+    for contact, link in links:
+        link["contact_id"] = _inserted_id(contact)
+    if links:
+        rows = [link for _, link in links]
         bulk_insert(session.connection(), ContactLink.metadata.tables["contact_links"], rows)
     session.flush()
     audit.record_many(session, actor=actor, entries=[
@@ -175,11 +177,61 @@ def _store_links(
         publish(session, ContactsConfirmed(tuple(confirmed_event(c) for c in moved.values())))
 
 
-def _created(contact: AnyContact, facts: dict[str, Any]) -> dict[str, Any]:
-    """A new contact's audit row: what is set (a candidate's decision fields are empty) and its
-    first link (the contact's span is that link's window)."""
-    made = {name: getattr(contact, name) for name in CREATED}
-    return made | {name: facts[name] for name in ("case_id", "reason", "via_contact_id")}
+Step = tuple[str, AnyContact, dict[str, Any] | None, dict[str, Any]]
+
+
+class _Texts:
+    """The ISO text of instants, each distinct one made once per batch: the audit documents
+    name the same instants again and again (a close contact's stay on each of its neighbours'
+    contacts), and ``isoformat`` of a zoned instant costs over a microsecond. As the audit
+    writes them (``isoformat``); an instant outside UTC is kept apart by its offset."""
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: dict[Any, str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        key = value if value.tzinfo is UTC else (value, value.utcoffset())
+        text = self.known.get(key)
+        if text is None:
+            text = self.known[key] = value.isoformat()
+        return text
+
+
+def _created(contact: AnyContact, item: Candidate, target: Target, texts: _Texts) -> dict[str, Any]:
+    """A new contact's audit document: what is set (a candidate's decision fields are empty)
+    and its first link (the contact's span is that link's window)."""
+    return {
+        "person_id": contact.person_id, "degree": contact.degree, "status": contact.status,
+        "first_exposure_at": texts(contact.first_exposure_at),
+        "last_exposure_at": texts(contact.last_exposure_at),
+        "region_code": contact.region_code, "owner_region": contact.owner_region,
+        "case_id": target.case.id, "reason": item.reason, "via_contact_id": target.via_contact_id,
+    }  # fmt: skip
+
+
+def _widened(
+    contact: AnyContact, item: Candidate, target: Target, texts: _Texts,
+    moved: dict[int, Contact],
+) -> Step:  # fmt: skip
+    """A further link of a contact: its span widened by the link's window, the audit step
+    (the span before, after, and the link); a confirmed contact whose last exposure moved
+    later goes into ``moved``."""
+    first, last = contact.first_exposure_at, contact.last_exposure_at
+    before = {"first_exposure_at": texts(first), "last_exposure_at": texts(last)}
+    if item.start < first:
+        contact.first_exposure_at = first = item.start
+    if item.end > last:
+        contact.last_exposure_at = last = item.end
+        if isinstance(contact, Contact) and contact.status == "confirmed":
+            moved[contact.id] = contact
+    after = {
+        "first_exposure_at": texts(first), "last_exposure_at": texts(last),
+        "case_id": target.case.id, "reason": item.reason, "via_contact_id": target.via_contact_id,
+        "exposure_start_at": texts(item.start), "exposure_end_at": texts(item.end),
+    }  # fmt: skip
+    return "contact.link", contact, before, after
 
 
 def _insert_contacts(session: Session, created: list[NewContact]) -> None:
@@ -196,14 +248,6 @@ def _insert_contacts(session: Session, created: list[NewContact]) -> None:
 def _inserted_id(contact: AnyContact) -> int:
     assert contact.id is not None  # NewContact's, once _insert_contacts ran
     return contact.id
-
-
-def _link_row(actor: Principal, target: Target, item: Candidate) -> dict[str, Any]:
-    return {
-        "case_id": target.case.id, "reason": item.reason, "via_contact_id": target.via_contact_id,
-        "exposure_start_at": item.start, "exposure_end_at": item.end, "evidence": item.evidence,
-        "created_by": actor.id,
-    }  # fmt: skip
 
 
 def add(
