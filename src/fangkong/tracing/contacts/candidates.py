@@ -57,16 +57,35 @@ def venue(
 
 def venues(session: Session, spans: Spans, margin: timedelta) -> dict[int, list[Candidate]]:
     """The people scanned at the same venue within ± ``margin`` of each person's scans in its
-    span (同一场所): every person's stays in one pass, then every stay's neighbours."""
+    span (同一场所): every person's stays in one pass, then every stay's neighbours. One
+    candidate per person met, as ``merged`` makes it: the span of all their meetings, the
+    evidence of the first (a close contact's neighbours are the tens of thousands of a day's
+    secondary contacts: evidence made for every meeting cost more than the rest)."""
     stays = exposures.stays(session, spans)
     ranges = [(s.venue_id, s.scanned_at - margin, s.scanned_at + margin)
               for rows in stays.values() for s in rows]  # fmt: skip
     seen = _by_venue(exposures.at_venues(session, ranges))
-    return {
-        person_id: [_venue_candidate(stay, other) for stay in rows
-                    for other in _around(seen, stay, margin) if other.person_id != person_id]
-        for person_id, rows in stays.items()
-    }  # fmt: skip
+    return {person_id: _met(person_id, rows, seen, margin) for person_id, rows in stays.items()}
+
+
+def _met(
+    person_id: int, stays: list[Any], seen: dict[int, tuple[list[datetime], list[Any]]],
+    margin: timedelta,
+) -> list[Candidate]:  # fmt: skip
+    """The venue candidates of one person's stays: person met → [first, last, stay, other]
+    of the first meeting, widened by the later ones."""
+    met: dict[int, list[Any]] = {}
+    for stay in stays:
+        for other in _around(seen, stay, margin):
+            if other.person_id == person_id:
+                continue
+            first, last = sorted((stay.scanned_at, other.scanned_at))
+            known = met.get(other.person_id)
+            if known is None:
+                met[other.person_id] = [first, last, stay, other]
+                continue
+            known[0], known[1] = min(known[0], first), max(known[1], last)
+    return [_venue_candidate(stay, other, first, last) for first, last, stay, other in met.values()]
 
 
 def _by_venue(rows: Iterable[Any]) -> dict[int, tuple[list[datetime], list[Any]]]:
@@ -86,8 +105,7 @@ def _around(seen: dict[int, tuple[list[datetime], list[Any]]], stay: Any,
     return rows[first : bisect_right(times, stay.scanned_at + margin)]
 
 
-def _venue_candidate(stay: Any, other: Any) -> Candidate:
-    first, last = sorted((stay.scanned_at, other.scanned_at))
+def _venue_candidate(stay: Any, other: Any, first: datetime, last: datetime) -> Candidate:
     evidence = {
         "venue_id": stay.venue_id,
         "venue_name": stay.venue_name or "",
