@@ -1,11 +1,13 @@
-"""The command office in the driver: each case's grid sealed (or the case linked to the zone
-standing there), the zones' final screenings by household tube in a round of their own, the
-daily review with its proposals approved, and the positive households' members retested."""
+"""The command office in the driver: each case's grid sealed and its community controlled (or
+the case linked to the zones standing there), the zones' final screenings by household tube
+in a round of their own, the daily review with its proposals approved, the positive
+households' members retested, and the district rounds with their absentees."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -20,6 +22,7 @@ from fangkong.models.testing import TestTask as Task
 from fangkong.models.zones import Zone, ZoneCase
 from fangkong.policy.types import ZoneKind
 from fangkong.simulate.driver import Driver, Options
+from fangkong.simulate.driver.command import Command
 from fangkong.simulate.driver.lab import is_positive
 from fangkong.simulate.driver.run import (
     DAY_END,
@@ -34,7 +37,7 @@ from simulate.driver.test_driver_run import DAYS, SEED, SEED_CASES, build_city, 
 SCREENING_DAY = 7  # a zone declared on day 0 is screened on its 7th clean day (9th edition)
 
 
-def test_the_grid_of_each_case_is_sealed_once_and_locked(session, settings):
+def test_each_cases_grid_is_sealed_and_its_community_controlled_once(session, settings):
     build_city(session, settings)
     driver, _days, _lines = run(session, settings)
     registered = session.scalars(select(Case).where(Case.status != "pending")).all()
@@ -42,11 +45,15 @@ def test_the_grid_of_each_case_is_sealed_once_and_locked(session, settings):
     grids = {case.person_id: driver._grid_code(case.person_id) for case in registered}
     linked = session.execute(select(ZoneCase.person_id, Zone.region_code)
                              .join(Zone, Zone.id == ZoneCase.zone_id)).all()  # fmt: skip
-    assert dict(linked) == grids and len(linked) == len(grids)
+    homes = {(person, code) for person, grid in grids.items() for code in (grid, grid[:12])}
+    assert set(linked) == homes and len(linked) == len(homes)
     declared = session.scalars(select(Zone)).all()
-    assert sorted(zone.region_code for zone in declared) == sorted(set(grids.values()))
-    assert {(z.kind, z.status, z.name) for z in declared} == {
-        ("sealed", "active", f"S{SEED} 封控区 {z.region_code}") for z in declared}  # fmt: skip
+    assert sorted((z.kind, z.region_code) for z in declared) == sorted(
+        {("sealed", grid) for grid in grids.values()}
+        | {("controlled", grid[:12]) for grid in grids.values()})  # fmt: skip
+    label = {"sealed": "封控区", "controlled": "管控区"}
+    assert {(z.status, z.name) for z in declared} == {
+        ("active", f"S{SEED} {label[z.kind]} {z.region_code}") for z in declared}  # fmt: skip
     locked = {driver.city.grid_codes[i] for i in driver.controls.locked_grids.tolist()}
     assert locked == set(grids.values())
     called = _rounds_called(registered, grids)
@@ -214,3 +221,33 @@ def test_the_absent_of_a_district_round_turn_yellow_the_next_night(session, sett
     marked = set(session.scalars(select(HealthFact.person_id).where(
         HealthFact.ref == f"campaign:{campaign.id}", HealthFact.reason == "testing.missed_screening")))  # fmt: skip
     assert marked and marked <= absent and not marked & came and marked < residents
+
+
+def test_a_case_in_a_downgraded_grid_seals_it_again(session, settings, monkeypatch):
+    """A grid whose zone was downgraded to controlled gets a new sealed zone for a new case,
+    which is linked to the controlled zone too; the community is controlled once and a second
+    case there is linked to every zone standing over its grid and its community."""
+    build_city(session, settings)
+    driver = Driver(settings, Options(days=3, seed=SEED, seed_cases=SEED_CASES))
+    driver.setup(session)
+    people = driver.city.population.ids.tolist()
+    grid = driver._grid_code(people[0])
+    first, second = [p for p in people if driver._grid_code(p) == grid][:2]
+    with clock.frozen(driver.local(0, DAY_END)):
+        data = ZoneCreate(name="曾封控", kind=ZoneKind.CONTROLLED, region_code=grid)
+        old = zones.declare(session, actor=driver.actor, data=data)
+    at = driver.local(0, time(9, 0))
+    found = [SimpleNamespace(person_id=p, sampled_at=at, case_no=f"C{p}", channel="fever_clinic")
+             for p in (first, second)]  # fmt: skip
+    monkeypatch.setattr(Command, "_new_cases", lambda self, session: iter(found))
+    with clock.frozen(driver.local(0, DAY_END)):
+        declared, linked = driver.command.zone_new_cases(session, driver._date(0))
+    standing = {
+        (k, r): i for k, r, i in session.execute(select(Zone.kind, Zone.region_code, Zone.id))
+    }
+    assert sorted(standing) == sorted([("controlled", grid), ("sealed", grid),
+                                       ("controlled", grid[:12])])  # fmt: skip
+    assert (declared, linked) == (2, 4)
+    links = set(session.execute(select(ZoneCase.zone_id, ZoneCase.person_id)).all())
+    assert links == {(zone, person) for zone in standing.values() for person in (first, second)}
+    assert old.id == standing[("controlled", grid)]

@@ -2,10 +2,15 @@
 screenings and the district rounds, through the zones, campaigns and sampling services, as
 the officers would run them.
 
-- **Evening** (after the expert group): the grid of each case registered since the day before
-  is sealed (封控区, declared over the grid's region code, the case linked as its infection),
-  or, when a zone already stands over that grid, the case is linked to it (the count of clean
-  days starts again). A sealed grid is locked in the model from the next day on.
+- **Evening** (after the expert group): for each case registered since the day before, its
+  grid is sealed (封控区, declared over the grid's region code, the case linked as its
+  infection) and its community controlled (管控区, over the community's code, around the
+  sealed grid), as the 9th edition draws them around a case's home. The case is linked to
+  every zone already standing over its grid and its community (their counts of clean days
+  start again); a new zone is declared only where none standing is as strict (a grid whose
+  zone was downgraded to controlled is sealed again by a new zone). A sealed grid is locked
+  in the model from the next day on; a controlled community changes the residents' codes
+  (yellow) and asks for its own final screening, not the model's movements.
 - **06:00**: the zones' daily review (the ``zones.review`` job), then every proposal it made
   is approved: sealed → controlled → precaution → lifted, each after its edition's clean days.
 - **10:00**: each zone whose final screening (the Nth clean day, when its kind asks for one)
@@ -50,6 +55,12 @@ from fangkong.testing.sampling.schemas import SiteCreate
 
 APPROVED = "指挥部批准 (simulated command office)"
 DISTRICT_DIGITS = 6
+COMMUNITY_DIGITS = 12
+SEVERITY = {"sealed": 3, "controlled": 2, "precaution": 1}
+AREAS = {
+    ZoneKind.SEALED: ("封控区", "病例所在网格 (the case's grid)"),
+    ZoneKind.CONTROLLED: ("管控区", "病例所在社区 (the case's community)"),
+}
 ROUNDS_FIRST = 3  # a district's first case: a round on each of the next three days (三天三轮)
 ROUND_GAP = 2  # then a round at most every other day while cases come from outside control
 UNDER_CONTROL = "under_control"  # the case channel 隔离管控中发现
@@ -72,24 +83,28 @@ class Command:
     round_days: dict[str, list[date]] = field(default_factory=dict)  # district → rounds' days
 
     def zone_new_cases(self, session: Session, day: date) -> tuple[int, int]:
-        """Seal the grids of the cases registered since the last call, or link the cases to
-        the zone already there, and call the districts' rounds their cases ask for; returns
-        (zones declared, cases linked)."""
-        active = zones.active_zones(session, actor=self.actor)
-        standing = {zone.region_code: zone for zone in active}
+        """Zone the homes of the cases registered since the last call — the grid sealed, the
+        community controlled — linking each case to the zones standing over them, and call
+        the districts' rounds the cases ask for; returns (zones declared, links to zones
+        already standing)."""
+        standing: dict[str, list[Zone]] = defaultdict(list)
+        for zone in zones.active_zones(session, actor=self.actor):
+            standing[zone.region_code].append(zone)
         declared = linked = 0
         for case in self._new_cases(session):
             grid = self.grid_of(case.person_id)
             self._call_rounds(grid[:DISTRICT_DIGITS], day, case.channel != UNDER_CONTROL)
             infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
                                case_ref=case.case_no)  # fmt: skip
-            zone = standing.get(grid)
-            if zone is None:
-                standing[grid] = self._seal(session, grid, infection)
-                declared += 1
-            else:
-                zones.link_case(session, actor=self.actor, zone_id=zone.id, data=infection)
-                linked += 1
+            for region, kind in ((grid, ZoneKind.SEALED),
+                                 (grid[:COMMUNITY_DIGITS], ZoneKind.CONTROLLED)):  # fmt: skip
+                there = standing[region]
+                for zone in there:
+                    zones.link_case(session, actor=self.actor, zone_id=zone.id, data=infection)
+                linked += len(there)
+                if not any(SEVERITY[zone.kind] >= SEVERITY[kind] for zone in there):
+                    there.append(self._declare(session, region, kind, infection))
+                    declared += 1
         return declared, linked
 
     def _call_rounds(self, district: str, day: date, community: bool) -> None:
@@ -109,10 +124,10 @@ class Command:
                 self.cases_seen.add(case.id)
                 yield case
 
-    def _seal(self, session: Session, grid: str, infection: CaseIn) -> Zone:
-        data = ZoneCreate(name=f"S{self.seed} 封控区 {grid}", kind=ZoneKind.SEALED,
-                          region_code=grid, cases=[infection],
-                          note="病例所在网格 (the case's grid)")  # fmt: skip
+    def _declare(self, session: Session, region: str, kind: ZoneKind, infection: CaseIn) -> Zone:
+        label, note = AREAS[kind]
+        data = ZoneCreate(name=f"S{self.seed} {label} {region}", kind=kind, region_code=region,
+                          cases=[infection], note=note)  # fmt: skip
         return zones.declare(session, actor=self.actor, data=data)
 
     def review(self, session: Session, day: date) -> int:
