@@ -243,3 +243,27 @@ def test_replacing_a_positive_pool_by_a_negative_cancels_its_retest_tasks(
     assert still["items"] == []
     assert sorted(t["person_id"] for t in cancelled.json()["items"]) == sorted(p.id for p in people)
     assert colour(session, people[0].id) == "green"
+
+
+def test_one_upload_lifts_each_members_own_facts_and_recomputes_each_once(
+    app_client, session, settings, staff
+):
+    """A pooled tube's negative ends, for each member, the facts that began before the
+    sampling and a pooled negative ends (a missed round, a key-group test overdue), not a
+    positive pool's, nor a fact raised after the sampling; each code recomputed."""
+    staffed_lab(session)
+    people = [make_resident(session, settings, name=f"居民{i}") for i in range(4)]
+    earlier = clock.now() - timedelta(hours=3)
+    with clock.frozen(earlier):
+        for person, reason in zip(people, (Reason.SCREENING_MISSED, Reason.KEY_GROUP_OVERDUE,
+                                           Reason.POOL_POSITIVE), strict=False):  # fmt: skip
+            events.publish(session, FactRaised(person.id, reason, "test", "before"))
+    tube = make_tube(session, people, sampled_at=earlier + timedelta(hours=1))
+    events.publish(session, FactRaised(people[3].id, Reason.SCREENING_MISSED, "test", "after"))
+    session.commit()
+    assert [colour(session, p.id) for p in people] == ["yellow"] * 4
+    _post(app_client, staff, line(tube, "阴性"))
+    session.expire_all()
+    assert [colour(session, p.id) for p in people] == ["green", "green", "yellow", "yellow"]
+    assert [open_reasons(session, p.id) for p in people] == [
+        set(), set(), {"testing.pool_positive"}, {"testing.missed_screening"}]  # fmt: skip

@@ -27,7 +27,8 @@ from fangkong.policy.types import Colour, Reason
 CHUNK = 1000  # ids per statement: well under either database's parameter limit
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[tuple[int, ...]]:
+def id_chunks(ids: Iterable[int]) -> Iterator[tuple[int, ...]]:
+    """The distinct ids in order, ``CHUNK`` at a time (what ``recompute_many`` takes)."""
     return batched(sorted(set(ids)), CHUNK)
 
 
@@ -60,7 +61,7 @@ def raise_each(
     now, source = clock.now(), source[:SOURCE_LENGTH]
     wanted = {(person_id, ref[:REF_LENGTH]): until for person_id, ref, until in items}
     new = 0
-    for chunk in _chunks(person_id for person_id, _ in wanted):
+    for chunk in id_chunks(person_id for person_id, _ in wanted):
         live = repository.live_ids(session, chunk)
         rows = {
             (live[person_id], ref): until
@@ -95,7 +96,7 @@ def end_facts(
     """End each person's fact of ``reason`` and ``ref``; returns how many ended."""
     now, ref = clock.now(), ref[:REF_LENGTH]
     ended = 0
-    for chunk in _chunks(person_ids):
+    for chunk in id_chunks(person_ids):
         live = sorted(set(repository.live_ids(session, chunk).values()))
         touched = repository.end_facts(session, live, reason.value, ref, now=now, by="event")
         recompute_many(session, touched, edition=edition, cause="fact_ended", now=now)
@@ -158,7 +159,7 @@ def colours_of(
     manual change (``_computed``)."""
     colours: dict[int, Colour] = {}
     now = clock.now()
-    for chunk in _chunks(person_ids):
+    for chunk in id_chunks(person_ids):
         stored = repository.stored_colours(session, chunk)
         fresh = {p: Colour(c) for p, (c, e) in stored.items() if e == edition.id}
         others = [person_id for person_id in chunk if person_id not in fresh]
