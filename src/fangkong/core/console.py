@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
 
 
 @cache
@@ -87,6 +89,15 @@ def fail(error: DomainError) -> NoReturn:
 def bad_input(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def validated(model: type[M], data: dict[str, Any]) -> M:
+    """``model`` from the command's options; the first invalid field is bad input."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        bad_input(f"{'.'.join(map(str, first['loc'])) or 'input'}: {first['msg']}")
 
 
 def print_json(data: Any) -> None:

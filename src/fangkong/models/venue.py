@@ -1,4 +1,10 @@
-"""Venues (场所) and the staff accounts that operate them.
+"""Venues (场所), their closures and the staff accounts that operate them.
+
+A ``VenueClosure`` is one period a venue is closed by the command office (暂停营业, e.g. for
+the final disinfection after a case was there): from ``starts_at`` until ``ends_at`` (none:
+until reopened); reopening early sets ``ends_at`` to that moment and ``reopened_by``. At most
+one closure of a venue is open at a time (the service sees to it). A closed venue's check-ins
+are refused.
 
 A venue's place code (场所码) is not stored: it is an HMAC token of the venue id and
 ``place_code_version`` (``fangkong.venues.placecode``); rotating bumps the version, so every
@@ -40,6 +46,32 @@ class Venue(CreatedAt, Base):
                 N_(
                     "places such as shops and stations, not residents' data: check-ins name "
                     "them, and officers deactivate them"
+                )
+            )
+        ),
+    )
+
+
+class VenueClosure(CreatedAt, Base):
+    __tablename__ = "venue_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[int | None] = mapped_column(Integer)
+    reopened_by: Mapped[int | None] = mapped_column(Integer)
+    reopen_note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        Index("ix_venue_closures_venue", "venue_id", "starts_at"),
+        Index("ix_venue_closures_ends", "ends_at"),
+        retention(
+            NotPurged(
+                N_(
+                    "when venues were closed and why, no residents' data: the record of the "
+                    "command office's measures"
                 )
             )
         ),

@@ -112,7 +112,7 @@ class HotPath:
         )
         decision = rules.decide(
             edition, venue.type, snapshot, request.temperature, request.mask, request.emergency,
-            request.now,
+            request.now, closed=venue.closed_at(request.now),
         )  # fmt: skip
         recorded, scan_id = False, None
         if reachable:
@@ -246,7 +246,7 @@ class HotPath:
             snapshot = self.reader.lookup(person_id)
             decision = rules.decide(
                 self.edition(session), venue.type, snapshot, request.temperature, request.mask,
-                request.emergency, request.now,
+                request.emergency, request.now, closed=venue.closed_at(request.now),
             )  # fmt: skip
             recorded, scan_id = False, None
             if reachable:

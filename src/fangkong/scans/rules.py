@@ -2,7 +2,8 @@
 
 A pure function of the active edition's venue rules and what is known of the person (the
 health-code snapshot), the measured temperature and the emergency flag; every threshold comes
-from the edition, so switching editions changes the answers without a code change.
+from the edition, so switching editions changes the answers without a code change; a venue
+the command office closed refuses everyone.
 
 Order of the answer: a stale or unknown code makes the colour untrustworthy, so checks that
 need it end in ``manual`` (the door staff look at the citizen's own screen) instead of a
@@ -41,6 +42,7 @@ class EntryReason(StrEnum):
     CODE_UNKNOWN = "entry.code_unknown"
     UNDER_3_EXEMPT = "entry.under_3_exempt"
     EMERGENCY_OVERRIDE = "entry.emergency_override"
+    VENUE_CLOSED = "entry.venue_closed"
 
 
 MESSAGES: dict[str, str] = {
@@ -52,6 +54,7 @@ MESSAGES: dict[str, str] = {
     EntryReason.CODE_UNKNOWN: N_("No health code is known for this person; check by hand."),
     EntryReason.UNDER_3_EXEMPT: N_("Children under 3 are exempt from test checks here."),
     EntryReason.EMERGENCY_OVERRIDE: N_("Emergency patient: let in and recorded as an override."),
+    EntryReason.VENUE_CLOSED: N_("The venue is closed by the command office."),
 }
 
 
@@ -87,10 +90,16 @@ def decide(  # noqa: PLR0917 - the signature other domains call (interfaces.md)
     mask: bool | None,
     emergency: bool,
     now: datetime,
+    *,
+    closed: bool = False,
 ) -> Decision:
-    """The entry decision; ``mask`` is recorded by the caller, no edition refuses on it."""
+    """The entry decision; ``mask`` is recorded by the caller, no edition refuses on it. A
+    venue closed by the command office (暂停营业) refuses everyone, but for an emergency
+    where the venue's rule never refuses one."""
     rule = edition.venues.rule_for(venue_type)
     refusals, unsure, notes = _findings(edition, rule, snapshot, temperature, now)
+    if closed:
+        refusals.insert(0, EntryReason.VENUE_CLOSED)
     if (refusals or unsure) and emergency and rule.emergency_never_refused:
         reasons = (*refusals, *unsure, *notes, EntryReason.EMERGENCY_OVERRIDE)
         return Decision(Verdict.ALLOW, reasons, override=True)

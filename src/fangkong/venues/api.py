@@ -1,4 +1,5 @@
-"""``/api/v1/venues``: venues, their place codes (token, PNG, SVG), operators and the import."""
+"""``/api/v1/venues``: venues, their place codes (token, PNG, SVG), closures (暂停营业),
+operators and the import."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from fangkong.policy.types import VenueType
 from fangkong.venues import importer, placecode, service
 from fangkong.venues.dependencies import VenueIdPath, VenuesManage, VenuesRead
 from fangkong.venues.schemas import (
+    ClosureIn,
+    ClosureOut,
     OperatorIn,
     OperatorOut,
+    ReopenIn,
     VenueCreate,
     VenueImportReport,
     VenueOut,
@@ -124,6 +128,31 @@ def deactivate_venue(
 ) -> VenueOut:
     venue = service.deactivate_venue(session, actor=actor, venue_id=venue_id)
     return venue_out(settings, venue)
+
+
+@router.post(
+    f"{VENUES}/{{venue_id}}/close", response_model=ClosureOut, status_code=status.HTTP_201_CREATED
+)
+def close_venue(
+    session: DbSession, actor: VenuesManage, venue_id: VenueIdPath, data: ClosureIn
+) -> ClosureOut:
+    closure = service.close_venue(session, actor=actor, venue_id=venue_id, data=data)
+    return ClosureOut.model_validate(closure)
+
+
+@router.post(f"{VENUES}/{{venue_id}}/reopen", response_model=ClosureOut)
+def reopen_venue(
+    session: DbSession, actor: VenuesManage, venue_id: VenueIdPath, data: ReopenIn
+) -> ClosureOut:
+    closure = service.reopen_venue(session, actor=actor, venue_id=venue_id, data=data)
+    return ClosureOut.model_validate(closure)
+
+
+@router.get(f"{VENUES}/{{venue_id}}/closures", response_model=list[ClosureOut])
+def list_closures(session: DbSession, actor: VenuesRead, venue_id: VenueIdPath) -> list[ClosureOut]:
+    """The venue's closures, latest first (at most 50)."""
+    found = service.closures(session, actor=actor, venue_id=venue_id)
+    return [ClosureOut.model_validate(closure) for closure in found]
 
 
 @router.post(f"{VENUES}/{{venue_id}}/place-code/rotate", response_model=VenueOut)

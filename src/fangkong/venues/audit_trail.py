@@ -9,13 +9,20 @@ from sqlalchemy.orm import Session
 
 from fangkong.audit import service as audit
 from fangkong.core.principal import Principal
-from fangkong.models.venue import Venue
+from fangkong.models.venue import Venue, VenueClosure
 
 AUDITED_FIELDS = ("name", "type", "region_code", "address", "active", "place_code_version")
 
 
 def snapshot(venue: Venue) -> dict[str, Any]:
     return {name: getattr(venue, name) for name in AUDITED_FIELDS}
+
+
+CLOSURE_FIELDS = ("id", "reason", "starts_at", "ends_at", "reopen_note")
+
+
+def closure_snapshot(closure: VenueClosure) -> dict[str, Any]:
+    return {name: getattr(closure, name) for name in CLOSURE_FIELDS}
 
 
 def record_created(

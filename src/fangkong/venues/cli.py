@@ -1,7 +1,9 @@
-"""``fangkong venues import FILE | list | poster ID --out FILE.svg|.png | template``"""
+"""``fangkong venues import FILE | list | poster ID --out FILE.svg|.png | template |
+close ID --reason TEXT [--until ISO] | reopen ID [--note TEXT]``"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +15,7 @@ from fangkong.core.pagination import PageParams
 from fangkong.core.principal import SYSTEM
 from fangkong.policy.types import VenueType
 from fangkong.venues import importer, placecode, service
+from fangkong.venues.schemas import ClosureIn, ReopenIn
 
 app = typer.Typer(help="Venues and place codes (场所, 场所码).", no_args_is_help=True)
 INSTRUCTION = "请使用手机扫码登记"
@@ -108,3 +111,51 @@ def poster(
     except OSError as exc:
         console.bad_input(f"{out}: {exc.strerror}")
     typer.echo(f"wrote {out}", err=True)
+
+
+VenueId = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]
+
+
+@app.command("close")
+def close(
+    venue_id: VenueId,
+    reason: Annotated[str, typer.Option(help="Why, e.g. 病例活动轨迹涉及 终末消毒")],
+    until: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant with its offset; none: until reopened")
+    ] = None,
+) -> None:
+    """Close a venue now (暂停营业): its check-ins are refused until it reopens."""
+    ends = _instant(until) if until else None
+    data = console.validated(ClosureIn, {"reason": reason, "until": ends})
+    try:
+        with console.unit_of_work() as session:
+            closure = service.close_venue(session, actor=SYSTEM, venue_id=venue_id, data=data)
+            shown = f"venue {venue_id} closed from {closure.starts_at:%Y-%m-%d %H:%M %z}"
+    except DomainError as exc:
+        console.fail(exc)
+    typer.echo(shown + (f" until {ends.isoformat()}" if ends else " until reopened"))
+
+
+@app.command("reopen")
+def reopen(
+    venue_id: VenueId,
+    note: Annotated[str, typer.Option(help="Why it reopens (optional)")] = "",
+) -> None:
+    """Reopen a closed venue now."""
+    data = console.validated(ReopenIn, {"note": note})
+    try:
+        with console.unit_of_work() as session:
+            service.reopen_venue(session, actor=SYSTEM, venue_id=venue_id, data=data)
+    except DomainError as exc:
+        console.fail(exc)
+    typer.echo(f"venue {venue_id} reopened")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        console.bad_input(f"--until must be an ISO 8601 instant, not {text!r}")
+    if moment.tzinfo is None:
+        console.bad_input("--until needs its offset, e.g. 2022-11-20T06:00+08:00")
+    return moment

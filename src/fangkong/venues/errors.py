@@ -53,6 +53,21 @@ class VenueInactive(Conflict):
     title = N_("The venue has been deactivated.")
 
 
+class AlreadyClosed(Conflict):
+    code = "venue.already_closed"
+    title = N_("The venue is closed already: reopen it before closing it again.")
+
+
+class NotClosed(Conflict):
+    code = "venue.not_closed"
+    title = N_("The venue is not closed.")
+
+
+class ClosureEndsInPast(InvalidInput):
+    code = "venue.closure_ends_in_past"
+    title = N_("A closure must end after now, with a time zone.")
+
+
 class OperatorNotFound(NotFound):
     code = "venue.operator_not_found"
     title = N_("The user does not exist or is outside your jurisdiction.")

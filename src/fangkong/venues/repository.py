@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select, tuple_
+from sqlalchemy import Select, bindparam, delete, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from fangkong.core.iterables import batched
@@ -15,7 +17,7 @@ from fangkong.core.principal import Principal
 from fangkong.core.scoping import within
 from fangkong.db import insert_with_ids
 from fangkong.models import Region, User
-from fangkong.models.venue import Venue, VenueOperator
+from fangkong.models.venue import Venue, VenueClosure, VenueOperator
 
 OPERATOR_ROLE = "venue_operator"
 KEYS_PER_QUERY = 400
@@ -137,8 +139,52 @@ def operator_candidates(session: Session, actor: Principal, venue: Venue) -> Seq
 
 # Hot path (scans.hotpath runs them with the raw driver): a place code's venue as a row
 # (``service.place_code_ref`` reads it), and the venues an operator operates.
+
+
+def _latest_closure(column: Any) -> Any:
+    """``column`` of the venue's latest closure (closures of a venue never overlap and start
+    when they are made), correlated to ``venues``."""
+    latest = (
+        select(column)
+        .where(VenueClosure.venue_id == Venue.id)
+        .order_by(VenueClosure.starts_at.desc(), VenueClosure.id.desc())
+        .limit(1)
+    )
+    return latest.correlate(Venue).scalar_subquery()
+
+
 PLACE_CODE_ROW = select(
     Venue.id, Venue.name, Venue.type, Venue.region_code, Venue.address, Venue.active,
     Venue.place_code_version,
+    _latest_closure(VenueClosure.starts_at), _latest_closure(VenueClosure.ends_at),
 ).where(Venue.id == bindparam("venue_id"))  # fmt: skip
 OPERATED = select(VenueOperator.venue_id).where(VenueOperator.user_id == bindparam("user_id"))
+
+
+# --- closures ---------------------------------------------------------------------------
+
+
+def open_closure(session: Session, venue_id: int, at: datetime) -> VenueClosure | None:
+    """The venue's closure in force at ``at`` (started, not ended)."""
+    statement = select(VenueClosure).where(
+        VenueClosure.venue_id == venue_id,
+        VenueClosure.starts_at <= at,
+        or_(VenueClosure.ends_at.is_(None), VenueClosure.ends_at > at),
+    )
+    return session.scalars(statement.order_by(VenueClosure.starts_at.desc()).limit(1)).first()
+
+
+def closures(session: Session, venue_id: int, limit: int) -> Sequence[VenueClosure]:
+    statement = select(VenueClosure).where(VenueClosure.venue_id == venue_id)
+    return session.scalars(statement.order_by(VenueClosure.starts_at.desc()).limit(limit)).all()
+
+
+def closed_venue_ids(session: Session, actor: Principal, at: datetime) -> list[int]:
+    """Ids of the venues in the actor's reach closed at ``at``, in order."""
+    reach = scoped(actor).with_only_columns(Venue.id)
+    statement = select(VenueClosure.venue_id).where(
+        VenueClosure.venue_id.in_(reach),
+        VenueClosure.starts_at <= at,
+        or_(VenueClosure.ends_at.is_(None), VenueClosure.ends_at > at),
+    )
+    return sorted(set(session.scalars(statement)))

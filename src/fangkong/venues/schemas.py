@@ -27,13 +27,22 @@ RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN)]
 
 @dataclass(frozen=True, slots=True)
 class VenueRef:
-    """A venue as the scans and health-code domains see it."""
+    """A venue as the scans and health-code domains see it; ``closed_since`` and
+    ``closed_until`` are its latest closure's (none: never closed; no end: until reopened)."""
 
     id: int
     name: str
     type: VenueType
     region_code: str
     address: str
+    closed_since: datetime | None = None
+    closed_until: datetime | None = None
+
+    def closed_at(self, at: datetime) -> bool:
+        """Is the venue closed at ``at``?"""
+        if self.closed_since is None or at < self.closed_since:
+            return False
+        return self.closed_until is None or at < self.closed_until
 
 
 class VenueCreate(BaseModel):
@@ -70,6 +79,43 @@ class VenueOut(BaseModel):
     place_code_url: str = ""
     created_at: datetime
     updated_at: datetime
+
+
+ClosureReason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+]
+ClosureNote = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_CONTROL)
+]
+
+
+class ClosureIn(BaseModel):
+    """Close a venue now (暂停营业): why, and until when (none: until reopened)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ClosureReason
+    until: datetime | None = None
+
+
+class ReopenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: ClosureNote = ""
+
+
+class ClosureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    venue_id: int
+    reason: str
+    starts_at: datetime
+    ends_at: datetime | None
+    closed_by: int | None
+    reopened_by: int | None
+    reopen_note: str
 
 
 class OperatorIn(BaseModel):

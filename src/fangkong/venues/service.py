@@ -1,5 +1,6 @@
 """Verbs of the venue domain: register, change, list, deactivate, rotate the place code,
-operators; and the lookups other domains call (place code → venue, operated venues).
+close for a while and reopen (暂停营业), operators; and the lookups other domains call
+(place code → venue, operated venues, the venues closed).
 
 Every verb takes the acting ``Principal`` and works inside its jurisdiction; a venue
 operator reaches only the venues it operates. Services flush, never commit; every change
@@ -9,26 +10,32 @@ writes an audit row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangkong.config import Settings
+from fangkong.core import clock
 from fangkong.core.pagination import PageParams
 from fangkong.core.principal import Principal
 from fangkong.core.scoping import covers
 from fangkong.models import User
-from fangkong.models.venue import Venue, VenueOperator
+from fangkong.models.venue import Venue, VenueClosure, VenueOperator
 from fangkong.policy.types import VenueType
 from fangkong.venues import bulk, errors, placecode, repository, validation
-from fangkong.venues.audit_trail import record, snapshot
+from fangkong.venues.audit_trail import closure_snapshot, record, snapshot
 from fangkong.venues.repository import OPERATOR_ROLE, VenueFilter
-from fangkong.venues.schemas import VenueCreate, VenueRef, VenueUpdate
+from fangkong.venues.schemas import ClosureIn, ReopenIn, VenueCreate, VenueRef, VenueUpdate
 
 __all__ = [
     "VenueFilter",
     "add_operator",
+    "close_venue",
+    "closed_venue_ids",
+    "closure_in_force",
+    "closures",
     "create_venue",
     "create_venues",
     "deactivate_venue",
@@ -39,6 +46,7 @@ __all__ = [
     "operators",
     "place_code",
     "remove_operator",
+    "reopen_venue",
     "resolve_place_code",
     "rotate_place_code",
     "update_venue",
@@ -112,12 +120,11 @@ def place_code_ref(row: tuple[Any, ...] | None, version: int) -> VenueRef:
     """The venue of a ``PLACE_CODE_ROW`` row, unless closed or of another code version."""
     if row is None:
         raise errors.PlaceCodeInvalid()
-    venue_id, name, type_, region_code, address, active, current = row
+    venue_id, name, type_, region_code, address, active, current, since, until = row
     if current != version or not active:
         raise errors.PlaceCodeInvalid()
-    return VenueRef(
-        id=venue_id, name=name, type=VenueType(type_), region_code=region_code, address=address
-    )
+    return VenueRef(id=venue_id, name=name, type=VenueType(type_), region_code=region_code,
+                    address=address, closed_since=since, closed_until=until)  # fmt: skip
 
 
 # --- changing ---------------------------------------------------------------------------
@@ -205,6 +212,69 @@ def rotate_place_code(session: Session, *, actor: Principal, venue_id: int) -> V
     session.flush()
     record(session, actor, "venue.place_code_rotate", venue, before=before, after=snapshot(venue))
     return venue
+
+
+# --- closures (暂停营业) -------------------------------------------------------------------
+
+
+def close_venue(
+    session: Session, *, actor: Principal, venue_id: int, data: ClosureIn
+) -> VenueClosure:
+    """Close the venue from now until ``data.until`` (none: until reopened); its check-ins
+    are refused meanwhile. One closure at a time."""
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    if not venue.active:
+        raise errors.VenueInactive()
+    now = clock.now()
+    until = data.until
+    if until is not None and (until.tzinfo is None or until <= now):
+        raise errors.ClosureEndsInPast()
+    if repository.open_closure(session, venue.id, now) is not None:
+        raise errors.AlreadyClosed()
+    closure = VenueClosure(venue_id=venue.id, reason=data.reason, starts_at=now, ends_at=until,
+                           closed_by=actor.id)  # fmt: skip
+    session.add(closure)
+    venue.updated_at = now  # the entry check's venue mark: cached venues are read again
+    session.flush()
+    record(session, actor, "venue.close", venue, after=closure_snapshot(closure))
+    return closure
+
+
+def reopen_venue(
+    session: Session, *, actor: Principal, venue_id: int, data: ReopenIn
+) -> VenueClosure:
+    """End the venue's closure in force now."""
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    now = clock.now()
+    closure = repository.open_closure(session, venue.id, now)
+    if closure is None:
+        raise errors.NotClosed()
+    before = closure_snapshot(closure)
+    closure.ends_at, closure.reopened_by, closure.reopen_note = now, actor.id, data.note
+    venue.updated_at = now
+    session.flush()
+    record(session, actor, "venue.reopen", venue, before=before, after=closure_snapshot(closure))
+    return closure
+
+
+def closures(
+    session: Session, *, actor: Principal, venue_id: int, limit: int = 50
+) -> Sequence[VenueClosure]:
+    """The venue's closures, latest first."""
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    return repository.closures(session, venue.id, limit)
+
+
+def closure_in_force(session: Session, *, actor: Principal, venue_id: int) -> VenueClosure | None:
+    venue = get_venue(session, actor=actor, venue_id=venue_id)
+    return repository.open_closure(session, venue.id, clock.now())
+
+
+def closed_venue_ids(
+    session: Session, *, actor: Principal, at: datetime | None = None
+) -> list[int]:
+    """The venues in the actor's reach closed at ``at`` (default now)."""
+    return repository.closed_venue_ids(session, actor, at or clock.now())
 
 
 # --- operators --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Venue pages: the list with filters, the new-venue form, the detail page (edit, operators,
-place code, rotate, deactivate, today's check-ins from the scans domain) and the A4 poster.
+place code, rotate, deactivate, close and reopen with the closures' history, today's
+check-ins from the scans domain) and the A4 poster.
 
 Forms are read as plain strings and validated inside the handler, so bad input re-renders the
 form with its values kept and the wrong fields marked.
@@ -7,6 +8,8 @@ form with its values kept and the wrong fields marked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -17,6 +20,7 @@ from pydantic import ValidationError
 
 from fangkong.auth.dependencies import CsrfChecked
 from fangkong.auth.permissions import Perm
+from fangkong.core import clock
 from fangkong.core.errors import N_, DomainError
 from fangkong.core.forms import RawFormFields as FormFields
 from fangkong.core.pagination import PageParams
@@ -28,7 +32,7 @@ from fangkong.policy.types import VenueType
 from fangkong.venues import placecode, service
 from fangkong.venues.dependencies import VenueIdPath, VenuesForm, VenuesPage
 from fangkong.venues.labels import TYPE_LABELS
-from fangkong.venues.schemas import VenueCreate, VenueUpdate
+from fangkong.venues.schemas import ClosureIn, ReopenIn, VenueCreate, VenueUpdate
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -40,6 +44,9 @@ FIELD_HINTS = {
     "region_code": N_("A region code has 6, 9, 12 or 15 digits."),
     "address": N_("At most 200 characters."),
     "user_id": N_("Choose an operator from the list."),
+    "reason": N_("Say why, in 1 to 200 characters."),
+    "until": N_("A date and time after now, or leave it empty (until reopened)."),
+    "note": N_("At most 200 characters."),
 }
 ERROR_FIELDS = {
     "venue.unknown_region": "region_code",
@@ -48,6 +55,7 @@ ERROR_FIELDS = {
     "venue.invalid_name": "name",
     "venue.invalid_type": "type",
     "venue.invalid_address": "address",
+    "venue.closure_ends_in_past": "until",
 }
 Cursor = Annotated[str | None, Query(max_length=200)]
 TypeQuery = Annotated[VenueType | Literal[""] | None, Query()]
@@ -167,6 +175,10 @@ def _detail_context(
         "form": {name: getattr(venue, name) for name in FIELDS},
         "errors": {},
         "operator_errors": {},
+        "closure": service.closure_in_force(session, actor=actor, venue_id=venue.id),
+        "closures": service.closures(session, actor=actor, venue_id=venue.id, limit=10),
+        "closure_form": {"reason": "", "until": "", "note": ""},
+        "closure_errors": {},
     }
 
 
@@ -205,19 +217,12 @@ def venue_edit(
     fields: FormFields,
 ) -> Response:
     form = _values(fields)
-    try:
+
+    def edit() -> None:
         data = VenueUpdate.model_validate(form)
         service.update_venue(session, actor=actor, venue_id=venue_id, data=data)
-    except ValidationError as exc:
-        return _detail(request, session, settings, actor, venue_id, 422,
-                       form=form, errors=_field_errors(exc))  # fmt: skip
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        session.rollback()
-        return _detail(request, session, settings, actor, venue_id, exc.status,
-                       form=form, errors=_domain_errors(exc))  # fmt: skip
-    return RedirectResponse(f"/venues/{venue_id}", status_code=303)
+
+    return _submit(request, session, settings, actor, venue_id, form, edit)
 
 
 @router.post("/venues/{venue_id}/rotate", dependencies=[CsrfChecked])
@@ -234,6 +239,81 @@ def venue_deactivate(
 ) -> Response:
     service.deactivate_venue(session, actor=actor, venue_id=venue_id)
     return RedirectResponse(f"/venues/{venue_id}", status_code=303)
+
+
+@router.post("/venues/{venue_id}/close", dependencies=[CsrfChecked])
+def venue_close(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: VenuesForm,
+    venue_id: VenueIdPath,
+    fields: FormFields,
+) -> Response:
+    form = {name: (fields.get(name) or "").strip() for name in ("reason", "until")}
+
+    def close() -> None:
+        data = ClosureIn.model_validate({"reason": form["reason"], "until": _local(form["until"])})
+        service.close_venue(session, actor=actor, venue_id=venue_id, data=data)
+
+    return _submit(request, session, settings, actor, venue_id, form, close, part="closure_")
+
+
+@router.post("/venues/{venue_id}/reopen", dependencies=[CsrfChecked])
+def venue_reopen(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: VenuesForm,
+    venue_id: VenueIdPath,
+    fields: FormFields,
+) -> Response:
+    form = {"note": (fields.get("note") or "").strip()}
+
+    def reopen() -> None:
+        data = ReopenIn.model_validate(form)
+        service.reopen_venue(session, actor=actor, venue_id=venue_id, data=data)
+
+    return _submit(request, session, settings, actor, venue_id, form, reopen, part="closure_")
+
+
+def _submit(
+    request: Request,
+    session: DbSession,
+    settings: SettingsDep,
+    actor: Principal,
+    venue_id: int,
+    form: dict[str, str],
+    act: Callable[[], None],
+    *,
+    part: str = "",
+) -> Response:
+    """Run one of the detail page's forms; bad input re-renders the page with that form's
+    values kept (``{part}form``) and its wrong fields marked (``{part}errors``)."""
+    try:
+        act()
+    except ValidationError as exc:
+        return _detail(request, session, settings, actor, venue_id, 422,
+                       **{f"{part}form": form, f"{part}errors": _field_errors(exc)})  # fmt: skip
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        session.rollback()
+        return _detail(request, session, settings, actor, venue_id, exc.status,
+                       **{f"{part}form": form, f"{part}errors": _domain_errors(exc)})  # fmt: skip
+    return RedirectResponse(f"/venues/{venue_id}", status_code=303)
+
+
+def _local(text: str) -> datetime | str | None:
+    """A form's ``datetime-local`` value read in Asia/Shanghai; empty: None; anything else
+    is passed on for the schema to refuse."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.LOCAL_TZ)
 
 
 @router.post("/venues/{venue_id}/operators", dependencies=[CsrfChecked])
