@@ -19,6 +19,7 @@ from fangkong.models.cases import Case
 from fangkong.models.healthcode import HealthFact
 from fangkong.models.testing import Campaign, Tube, TubeMember
 from fangkong.models.testing import TestTask as Task
+from fangkong.models.venue import Venue, VenueClosure
 from fangkong.models.zones import Zone, ZoneCase
 from fangkong.policy.types import ZoneKind
 from fangkong.simulate.driver import Driver, Options
@@ -32,6 +33,8 @@ from fangkong.simulate.driver.run import (
     REVIEW_HOUR,
 )
 from fangkong.simulate.outbreak import Controls
+from fangkong.tracing.trajectories import service as trajectories
+from fangkong.venues import service as venues
 from simulate.driver.test_driver_run import DAYS, SEED, SEED_CASES, build_city, run
 
 SCREENING_DAY = 7  # a zone declared on day 0 is screened on its 7th clean day (9th edition)
@@ -240,6 +243,7 @@ def test_a_case_in_a_downgraded_grid_seals_it_again(session, settings, monkeypat
     found = [SimpleNamespace(person_id=p, sampled_at=at, case_no=f"C{p}", channel="fever_clinic")
              for p in (first, second)]  # fmt: skip
     monkeypatch.setattr(Command, "_new_cases", lambda self, session: iter(found))
+    monkeypatch.setattr(Command, "_close_venues", lambda self, session, case: 0)  # no trajectory
     with clock.frozen(driver.local(0, DAY_END)):
         declared, linked = driver.command.zone_new_cases(session, driver._date(0))
     standing = {
@@ -251,3 +255,25 @@ def test_a_case_in_a_downgraded_grid_seals_it_again(session, settings, monkeypat
     links = set(session.execute(select(ZoneCase.zone_id, ZoneCase.person_id)).all())
     assert links == {(zone, person) for zone in standing.values() for person in (first, second)}
     assert old.id == standing[("controlled", grid)]
+
+
+def test_the_venues_on_each_cases_trajectory_are_closed_and_skipped(session, settings):
+    """Every venue on a registered case's trajectory but hospitals is closed for three days
+    from the evening of the case (once while closed), and the next day's controls close it in
+    the model."""
+    build_city(session, settings)
+    driver, _days, _lines = run(session, settings)
+    registered = session.scalars(select(Case).where(Case.status != "pending")).all()
+    visited: set[int] = set()
+    for case in registered:
+        stops = trajectories.trajectory_of(session, actor=driver.actor, case_id=case.id)
+        visited |= {stop.venue_id for stop in stops if stop.venue_id is not None}
+    hospitals = set(session.scalars(select(Venue.id).where(Venue.type == "hospital")))
+    closures = session.scalars(select(VenueClosure)).all()
+    assert visited - hospitals and {c.venue_id for c in closures} == visited - hospitals
+    assert all(c.ends_at - c.starts_at == timedelta(days=3) for c in closures)
+    assert all(c.reason.startswith("病例活动轨迹涉及") for c in closures)
+    with clock.frozen(driver.local(DAYS - 1, DAY_END)):
+        open_now = set(venues.closed_venue_ids(session, actor=driver.actor))
+    index = {venue_id: i for i, venue_id in enumerate(driver.places.venue_ids)}
+    assert open_now and set(driver.controls.closed_venues.tolist()) == {index[v] for v in open_now}

@@ -10,7 +10,9 @@ the officers would run them.
   start again); a new zone is declared only where none standing is as strict (a grid whose
   zone was downgraded to controlled is sealed again by a new zone). A sealed grid is locked
   in the model from the next day on; a controlled community changes the residents' codes
-  (yellow) and asks for its own final screening, not the model's movements.
+  (yellow) and asks for its own final screening, not the model's movements. The venues on
+  the case's trajectory (its trace-back window) are closed for ``CLOSE_DAYS`` (暂停营业 for the
+  final disinfection, 终末消毒), hospitals but not; the model's visits skip a closed venue.
 - **06:00**: the zones' daily review (the ``zones.review`` job), then every proposal it made
   is approved: sealed → controlled → precaution → lifted, each after its edition's clean days.
 - **10:00**: each zone whose final screening (the Nth clean day, when its kind asks for one)
@@ -43,15 +45,19 @@ from fangkong.arrivals.zones.schemas import CaseIn, DecisionIn, ZoneCreate, Zone
 from fangkong.cases.registry import service as cases
 from fangkong.cases.registry.schemas import CaseOut
 from fangkong.config import Settings
+from fangkong.core import clock
 from fangkong.core.principal import Principal
 from fangkong.healthcode import service as healthcode
 from fangkong.models.zones import Zone
-from fangkong.policy.types import ZoneKind
+from fangkong.policy.types import VenueType, ZoneKind
 from fangkong.simulate.driver.caselist import every_case
 from fangkong.testing.campaigns import service as campaigns
 from fangkong.testing.campaigns.schemas import CampaignCreate
 from fangkong.testing.sampling import service as sampling
 from fangkong.testing.sampling.schemas import SiteCreate
+from fangkong.tracing.trajectories import service as trajectories
+from fangkong.venues import service as venues
+from fangkong.venues.schemas import ClosureIn
 
 APPROVED = "指挥部批准 (simulated command office)"
 DISTRICT_DIGITS = 6
@@ -64,6 +70,9 @@ AREAS = {
 ROUNDS_FIRST = 3  # a district's first case: a round on each of the next three days (三天三轮)
 ROUND_GAP = 2  # then a round at most every other day while cases come from outside control
 UNDER_CONTROL = "under_control"  # the case channel 隔离管控中发现
+CLOSE_DAYS = 3  # a venue on a case's trajectory is closed for its final disinfection (终末消毒)
+CLOSURE_REASON = "病例活动轨迹涉及，终末消毒"
+KEEP_OPEN = {VenueType.HOSPITAL}  # a hospital disinfects but keeps its fever clinic open
 # (person id, household id) of the residents a screening samples
 Roll = list[tuple[int, int | None]]
 
@@ -96,6 +105,7 @@ class Command:
             self._call_rounds(grid[:DISTRICT_DIGITS], day, case.channel != UNDER_CONTROL)
             infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
                                case_ref=case.case_no)  # fmt: skip
+            self._close_venues(session, case)
             for region, kind in ((grid, ZoneKind.SEALED),
                                  (grid[:COMMUNITY_DIGITS], ZoneKind.CONTROLLED)):  # fmt: skip
                 there = standing[region]
@@ -106,6 +116,22 @@ class Command:
                     there.append(self._declare(session, region, kind, infection))
                     declared += 1
         return declared, linked
+
+    def _close_venues(self, session: Session, case: CaseOut) -> int:
+        """Close, for ``CLOSE_DAYS``, the venues on the case's trajectory (its trace-back
+        window) that are open now, but hospitals; returns how many were closed."""
+        stops = trajectories.trajectory_of(session, actor=self.actor, case_id=case.id)
+        shut = set(venues.closed_venue_ids(session, actor=self.actor))
+        until = clock.now() + timedelta(days=CLOSE_DAYS)
+        data = ClosureIn(reason=f"{CLOSURE_REASON} {case.case_no}", until=until)
+        closed = 0
+        for venue_id in sorted({s.venue_id for s in stops if s.venue_id is not None} - shut):
+            ref = venues.venue_ref(session, venue_id)
+            if ref is None or ref.type in KEEP_OPEN:
+                continue
+            venues.close_venue(session, actor=self.actor, venue_id=venue_id, data=data)
+            closed += 1
+        return closed
 
     def _call_rounds(self, district: str, day: date, community: bool) -> None:
         """The rounds a case registered on ``day`` calls in its district (see the module)."""

@@ -158,7 +158,8 @@ class Driver:
             experts.convert_onsets(session, actor=self.actor, onset_of=onset_of)
             self.command.zone_new_cases(session, self._date(number))
             tracing.confirm_candidates(session, actor=self.actor)
-            self.controls = read_controls(session, actor=self.actor, city=self.city)
+            self.controls = read_controls(session, actor=self.actor, city=self.city,
+                                          venue_ids=self.places.venue_ids)  # fmt: skip
             line = self._line(session, number, today, (fed, reports, samples, results, positives))
         return today, line
 
