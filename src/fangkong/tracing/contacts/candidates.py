@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,14 +40,30 @@ def household(session: Session, person_id: int, start: datetime, end: datetime) 
     return households(session, {person_id: (start, end)}).get(person_id, [])
 
 
-def households(session: Session, spans: Spans) -> dict[int, list[Candidate]]:
-    """The household members of each person, over the person's span."""
+def households(
+    session: Session, spans: Spans, *, secondary: bool = False
+) -> dict[int, list[Candidate]]:
+    """The household members of each person, over the person's span. ``secondary``: as the
+    secondary contacts of those people (``named``)."""
     members = exposures.household_members(session, spans)
     return {
-        person_id: [Candidate(row.id, "household", *spans[person_id],
-                              {"household_id": row.household_id}) for row in rows]
+        person_id: [named(row.id, "household", spans[person_id],
+                          {"household_id": row.household_id}, secondary=secondary)
+                    for row in rows]
         for person_id, rows in members.items()
     }  # fmt: skip
+
+
+def named(
+    person_id: int, reason: str, span: tuple[datetime, datetime], evidence: dict[str, Any],
+    *, secondary: bool,
+) -> Candidate:  # fmt: skip
+    """A candidate found by the rule ``reason``; ``secondary``: a secondary contact (reason
+    ``secondary``), the rule kept as the evidence's ``via``."""
+    if secondary:
+        evidence["via"] = reason
+        reason = "secondary"
+    return Candidate(person_id, reason, span[0], span[1], evidence)
 
 
 def venue(
@@ -55,25 +72,51 @@ def venue(
     return venues(session, {person_id: (start, end)}, margin).get(person_id, [])
 
 
-def venues(session: Session, spans: Spans, margin: timedelta) -> dict[int, list[Candidate]]:
+def venues(
+    session: Session, spans: Spans, margin: timedelta, *, secondary: bool = False
+) -> dict[int, list[Candidate]]:
     """The people scanned at the same venue within ± ``margin`` of each person's scans in its
     span (同一场所): every person's stays in one pass, then every stay's neighbours. One
     candidate per person met, as ``merged`` makes it: the span of all their meetings, the
     evidence of the first (a close contact's neighbours are the tens of thousands of a day's
-    secondary contacts: evidence made for every meeting cost more than the rest)."""
+    secondary contacts: evidence made for every meeting cost more than the rest).
+    ``secondary``: as the secondary contacts of those people (``named``)."""
     stays = exposures.stays(session, spans)
     ranges = [(s.venue_id, s.scanned_at - margin, s.scanned_at + margin)
               for rows in stays.values() for s in rows]  # fmt: skip
     seen = _by_venue(exposures.at_venues(session, ranges))
-    return {person_id: _met(person_id, rows, seen, margin) for person_id, rows in stays.items()}
+    texts = InstantTexts()
+    return {person_id: [_venue_candidate(meeting, texts, secondary=secondary)
+                        for meeting in _met(person_id, rows, seen, margin)]
+            for person_id, rows in stays.items()}  # fmt: skip
+
+
+class InstantTexts:
+    """The ISO text (``isoformat``) of instants, each distinct one made once: a batch's
+    evidence and audit documents name the same instants again and again (a stay on each of
+    its neighbours' candidates), and ``isoformat`` of a zoned instant costs over a
+    microsecond. An instant outside UTC is kept apart by its offset (the same instant in two
+    zones is written two ways)."""
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: dict[Any, str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        key = value if value.tzinfo is UTC else (value, value.utcoffset())
+        text = self.known.get(key)
+        if text is None:
+            text = self.known[key] = value.isoformat()
+        return text
 
 
 def _met(
     person_id: int, stays: list[Any], seen: dict[int, tuple[list[datetime], list[Any]]],
     margin: timedelta,
-) -> list[Candidate]:  # fmt: skip
-    """The venue candidates of one person's stays: person met → [first, last, stay, other]
-    of the first meeting, widened by the later ones."""
+) -> Iterable[list[Any]]:  # fmt: skip
+    """The meetings of one person's stays, one per person met: [first, last, stay, other] of
+    the first meeting, widened by the later ones."""
     met: dict[int, list[Any]] = {}
     for stay in stays:
         for other in _around(seen, stay, margin):
@@ -85,17 +128,19 @@ def _met(
                 met[other.person_id] = [first, last, stay, other]
                 continue
             known[0], known[1] = min(known[0], first), max(known[1], last)
-    return [_venue_candidate(stay, other, first, last) for first, last, stay, other in met.values()]
+    return met.values()
+
+
+AT, PERSON = itemgetter(2), itemgetter(2, 1)  # of ``exposures.at_venues``' rows
 
 
 def _by_venue(rows: Iterable[Any]) -> dict[int, tuple[list[datetime], list[Any]]]:
-    """Scans by venue in time order, with their times apart for bisection."""
+    """Scans by venue in time order (then person), with their times apart for bisection."""
     grouped: dict[int, list[Any]] = {}
     for row in rows:
         grouped.setdefault(row.venue_id, []).append(row)
-    ordered = {venue: sorted(items, key=lambda r: (r.scanned_at, r.person_id))
-               for venue, items in grouped.items()}  # fmt: skip
-    return {venue: ([r.scanned_at for r in items], items) for venue, items in ordered.items()}
+    ordered = {venue: sorted(items, key=PERSON) for venue, items in grouped.items()}
+    return {venue: (list(map(AT, items)), items) for venue, items in ordered.items()}
 
 
 def _around(seen: dict[int, tuple[list[datetime], list[Any]]], stay: Any,
@@ -105,14 +150,16 @@ def _around(seen: dict[int, tuple[list[datetime], list[Any]]], stay: Any,
     return rows[first : bisect_right(times, stay.scanned_at + margin)]
 
 
-def _venue_candidate(stay: Any, other: Any, first: datetime, last: datetime) -> Candidate:
+def _venue_candidate(meeting: list[Any], texts: InstantTexts, *, secondary: bool) -> Candidate:
+    """The candidate of a meeting (``_met``): its span, the evidence of its first stay."""
+    first, last, stay, other = meeting
     evidence = {
         "venue_id": stay.venue_id,
         "venue_name": stay.venue_name or "",
-        "case_scanned_at": stay.scanned_at.isoformat(),
-        "contact_scanned_at": other.scanned_at.isoformat(),
+        "case_scanned_at": texts(stay.scanned_at),
+        "contact_scanned_at": texts(other.scanned_at),
     }
-    return Candidate(other.person_id, "venue", first, last, evidence)
+    return named(other.person_id, "venue", (first, last), evidence, secondary=secondary)
 
 
 def transport(

@@ -21,6 +21,7 @@ from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
+from fangkong.db import sqlite_bulk_cache
 from fangkong.healthcode.events import FactEnded, FactsRaisedEach
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
@@ -56,11 +57,24 @@ def confirm_many(
     contact (``upgraded``), then the health-code facts of those still confirmed, one event per
     reason; then the secondary contacts of the close ones, generated in one pass. A secondary
     contact of the batch whose person is also a close contact of it is not confirmed: it is
-    closed ``upgraded`` with the person's other open secondary contact."""
+    closed ``upgraded`` with the person's other open secondary contact.
+
+    The batch writes hundreds of thousands of rows and index entries (its secondary contacts,
+    their links and audit rows, the placements and their test days): on SQLite it runs with a
+    large page cache (``sqlite_bulk_cache``), so that those pages are not spilled and read back
+    every few rows."""
     close_people = {contact.person_id for contact in contacts if contact.degree == "close"}
     contacts = [c for c in contacts if c.degree == "close" or c.person_id not in close_people]
     if not contacts:
         return
+    with sqlite_bulk_cache(session.connection()):
+        _confirm(session, actor, contacts, close_people, edition)
+
+
+def _confirm(
+    session: Session, actor: Principal, contacts: Sequence[Contact], close_people: set[int],
+    edition: Edition,
+) -> None:  # fmt: skip
     before = {contact.id: store.snapshot(contact) for contact in contacts}
     now = clock.now()
     for contact in contacts:
@@ -155,14 +169,13 @@ def generate_secondaries(
 def _secondary_candidates(
     session: Session, spans: dict[int, tuple[datetime, datetime]], edition: Edition
 ) -> dict[int, list[Candidate]]:
-    """Person id → its household members and same-venue companions in its span, merged."""
+    """Person id → its household members, then its same-venue companions, in its span: one
+    candidate per person and rule, as secondary contacts (the rule kept as ``via``)."""
     margin = timedelta(minutes=edition.contacts.same_place_window_minutes)
-    homes, venues = candidates.households(session, spans), candidates.venues(session, spans, margin)
-    return {
-        person_id: [_as_secondary(item) for item in
-                    candidates.merged([*homes.get(person_id, []), *venues.get(person_id, [])])]
-        for person_id in spans
-    }  # fmt: skip
+    homes = candidates.households(session, spans, secondary=True)
+    venues = candidates.venues(session, spans, margin, secondary=True)
+    return {person_id: [*homes.get(person_id, []), *venues.get(person_id, [])]
+            for person_id in spans}  # fmt: skip
 
 
 def secondary_windows(
@@ -176,11 +189,6 @@ def secondary_windows(
         end = controlled.get(contact.id) or contact.decided_at or clock.now()
         spans[contact.person_id] = (contact.first_exposure_at, max(end, contact.first_exposure_at))
     return spans
-
-
-def _as_secondary(item: Candidate) -> Candidate:
-    evidence = item.evidence | {"via": item.reason}
-    return Candidate(item.person_id, "secondary", item.start, item.end, evidence)
 
 
 # --- a close contact turned positive ---------------------------------------------------------

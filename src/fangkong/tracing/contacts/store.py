@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,12 +16,12 @@ from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
-from fangkong.db import bulk_insert, insert_with_ids
+from fangkong.db import bulk_insert, insert_with_ids, sqlite_bulk_cache
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
 from fangkong.policy.schema import Edition
 from fangkong.tracing.contacts import exposures, repository
-from fangkong.tracing.contacts.candidates import Candidate
+from fangkong.tracing.contacts.candidates import Candidate, InstantTexts
 from fangkong.tracing.events import ContactConfirmed, ContactsConfirmed
 
 SNAPSHOT = ("person_id", "degree", "status", "first_exposure_at", "last_exposure_at",
@@ -148,8 +148,8 @@ def _store_links(
     later is published again (quarantine moves day 0).
 
     A day's secondary contacts pass here by the hundred thousand: each link's row and audit
-    document are built once, as literals, their instants as text already (``_Texts``)."""
-    texts, steps, links = _Texts(), list[Step](), list[tuple[AnyContact, dict[str, Any]]]()
+    document are built once, as literals, their instants as text already (``InstantTexts``)."""
+    texts, steps, links = InstantTexts(), list[Step](), list[tuple[AnyContact, dict[str, Any]]]()
     moved, first_link = dict[int, Contact](), {id(new) for new in created}
     for target, contact, item in pending:
         case_id, via = target.case.id, target.via_contact_id
@@ -162,17 +162,19 @@ def _store_links(
             steps.append(("contact.create", contact, None, _created(contact, item, target, texts)))
         else:
             steps.append(_widened(contact, item, target, texts, moved))
-    _insert_contacts(session, created)
-    for contact, link in links:
-        link["contact_id"] = _inserted_id(contact)
-    if links:
-        rows = [link for _, link in links]
-        bulk_insert(session.connection(), ContactLink.metadata.tables["contact_links"], rows)
-    session.flush()
-    audit.record_many(session, actor=actor, entries=[
-        audit.Entry(action, "contact", _inserted_id(contact), contact.region_code, before, after)
-        for action, contact, before, after in steps
-    ])  # fmt: skip
+    with sqlite_bulk_cache(session.connection()):
+        _insert_contacts(session, created)
+        for contact, link in links:
+            link["contact_id"] = _inserted_id(contact)
+        if links:
+            rows = [link for _, link in links]
+            bulk_insert(session.connection(), ContactLink.metadata.tables["contact_links"], rows)
+        session.flush()
+        audit.record_many(session, actor=actor, entries=[
+            audit.Entry(action, "contact", _inserted_id(contact), contact.region_code, before,
+                        after)
+            for action, contact, before, after in steps
+        ])  # fmt: skip
     if moved:
         publish(session, ContactsConfirmed(tuple(confirmed_event(c) for c in moved.values())))
 
@@ -180,26 +182,9 @@ def _store_links(
 Step = tuple[str, AnyContact, dict[str, Any] | None, dict[str, Any]]
 
 
-class _Texts:
-    """The ISO text of instants, each distinct one made once per batch: the audit documents
-    name the same instants again and again (a close contact's stay on each of its neighbours'
-    contacts), and ``isoformat`` of a zoned instant costs over a microsecond. As the audit
-    writes them (``isoformat``); an instant outside UTC is kept apart by its offset."""
-
-    __slots__ = ("known",)
-
-    def __init__(self) -> None:
-        self.known: dict[Any, str] = {}
-
-    def __call__(self, value: datetime) -> str:
-        key = value if value.tzinfo is UTC else (value, value.utcoffset())
-        text = self.known.get(key)
-        if text is None:
-            text = self.known[key] = value.isoformat()
-        return text
-
-
-def _created(contact: AnyContact, item: Candidate, target: Target, texts: _Texts) -> dict[str, Any]:
+def _created(
+    contact: AnyContact, item: Candidate, target: Target, texts: InstantTexts
+) -> dict[str, Any]:
     """A new contact's audit document: what is set (a candidate's decision fields are empty)
     and its first link (the contact's span is that link's window)."""
     return {
@@ -212,7 +197,7 @@ def _created(contact: AnyContact, item: Candidate, target: Target, texts: _Texts
 
 
 def _widened(
-    contact: AnyContact, item: Candidate, target: Target, texts: _Texts,
+    contact: AnyContact, item: Candidate, target: Target, texts: InstantTexts,
     moved: dict[int, Contact],
 ) -> Step:  # fmt: skip
     """A further link of a contact: its span widened by the link's window, the audit step
