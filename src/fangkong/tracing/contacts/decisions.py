@@ -21,7 +21,6 @@ from fangkong.audit import service as audit
 from fangkong.core import clock
 from fangkong.core.events import publish
 from fangkong.core.principal import Principal
-from fangkong.db import sqlite_bulk_cache
 from fangkong.healthcode.events import FactEnded, FactsRaisedEach
 from fangkong.models.cases import Case
 from fangkong.models.contacts import Contact, ContactLink
@@ -59,15 +58,12 @@ def confirm_many(
     contact of the batch whose person is also a close contact of it is not confirmed: it is
     closed ``upgraded`` with the person's other open secondary contact.
 
-    The batch writes hundreds of thousands of rows and index entries (its secondary contacts,
-    their links and audit rows, the placements and their test days): on SQLite it runs with a
-    large page cache (``sqlite_bulk_cache``), so that those pages are not spilled and read back
-    every few rows."""
+    Bulk work (``store.bulk``)."""
     close_people = {contact.person_id for contact in contacts if contact.degree == "close"}
     contacts = [c for c in contacts if c.degree == "close" or c.person_id not in close_people]
     if not contacts:
         return
-    with sqlite_bulk_cache(session.connection()):
+    with store.bulk(session):
         _confirm(session, actor, contacts, close_people, edition)
 
 

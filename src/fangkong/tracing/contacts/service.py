@@ -78,7 +78,14 @@ def generate_for_many(
 ) -> tuple[int, int]:
     """``generate_for`` of many cases in one pass (a lab upload's positives): every case's
     household, stays and neighbours read together, the candidates stored together (one
-    contact per person however many of the cases name them)."""
+    contact per person however many of the cases name them). Bulk work (``store.bulk``)."""
+    with store.bulk(session):
+        return _generate(session, actor, cases, edition)
+
+
+def _generate(
+    session: Session, actor: Principal, cases: Sequence[Case], edition: Edition
+) -> tuple[int, int]:
     windows = {case.person_id: trace_window(case, edition) for case in cases}
     found = candidates.of_people(session, windows, edition)
     work = [(store.Target(case), candidates.merged(found.get(case.person_id, [])))
@@ -103,8 +110,9 @@ def on_cases_reported(session: Session, *, actor: Principal, case_ids: Sequence[
     if not cases:
         return
     edition = current_edition(session)
-    decisions.upgrade_many(session, actor, cases, edition)
-    generate_for_many(session, actor=actor, cases=cases, edition=edition)
+    with store.bulk(session):
+        decisions.upgrade_many(session, actor, cases, edition)
+        generate_for_many(session, actor=actor, cases=cases, edition=edition)
 
 
 # --- named in the interview ----------------------------------------------------------------
