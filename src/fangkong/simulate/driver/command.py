@@ -92,10 +92,10 @@ class Command:
     round_days: dict[str, list[date]] = field(default_factory=dict)  # district → rounds' days
 
     def zone_new_cases(self, session: Session, day: date) -> tuple[int, int]:
-        """Zone the homes of the cases registered since the last call — the grid sealed, the
-        community controlled — linking each case to the zones standing over them, and call
-        the districts' rounds the cases ask for; returns (zones declared, links to zones
-        already standing)."""
+        """For the cases registered since the last call: zone their homes (the grid sealed,
+        the community controlled), linking each case to the zones standing over them; close
+        the venues on their trajectories; call the districts' rounds they ask for. Returns
+        (zones declared, links to zones already standing)."""
         standing: dict[str, list[Zone]] = defaultdict(list)
         for zone in zones.active_zones(session, actor=self.actor):
             standing[zone.region_code].append(zone)
