@@ -13,7 +13,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -111,55 +110,55 @@ class InstantTexts:
         return text
 
 
-def _met(
-    person_id: int, stays: list[Any], seen: dict[int, tuple[list[datetime], list[Any]]],
-    margin: timedelta,
-) -> Iterable[list[Any]]:  # fmt: skip
-    """The meetings of one person's stays, one per person met: [first, last, stay, other] of
-    the first meeting, widened by the later ones."""
+Seen = dict[int, tuple[list[datetime], list[tuple[datetime, int]]]]
+
+
+def _met(person_id: int, stays: list[Any], seen: Seen, margin: timedelta) -> Iterable[list[Any]]:
+    """The meetings of one person's stays, one per person met: [first, last, stay, the other
+    person's scan time, the other person] of the first meeting, widened by the later ones."""
     met: dict[int, list[Any]] = {}
     for stay in stays:
-        for other in _around(seen, stay, margin):
-            if other.person_id == person_id:
+        at = stay.scanned_at
+        for when, other in _around(seen, stay.venue_id, at, margin):
+            if other == person_id:
                 continue
-            first, last = sorted((stay.scanned_at, other.scanned_at))
-            known = met.get(other.person_id)
+            first, last = (at, when) if at <= when else (when, at)
+            known = met.get(other)
             if known is None:
-                met[other.person_id] = [first, last, stay, other]
+                met[other] = [first, last, stay, when, other]
                 continue
             known[0], known[1] = min(known[0], first), max(known[1], last)
     return met.values()
 
 
-AT, PERSON = itemgetter(2), itemgetter(2, 1)  # of ``exposures.at_venues``' rows
+def _by_venue(rows: Iterable[Any]) -> Seen:
+    """Scans by venue as (time, person) in that order, with their times apart for bisection
+    (plain tuples: a day's secondary pass looks at hundreds of thousands of them)."""
+    grouped: dict[int, list[tuple[datetime, int]]] = {}
+    for venue_id, person_id, at in rows:
+        grouped.setdefault(venue_id, []).append((at, person_id))
+    for scans in grouped.values():
+        scans.sort()
+    return {venue: ([at for at, _ in scans], scans) for venue, scans in grouped.items()}
 
 
-def _by_venue(rows: Iterable[Any]) -> dict[int, tuple[list[datetime], list[Any]]]:
-    """Scans by venue in time order (then person), with their times apart for bisection."""
-    grouped: dict[int, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(row.venue_id, []).append(row)
-    ordered = {venue: sorted(items, key=PERSON) for venue, items in grouped.items()}
-    return {venue: (list(map(AT, items)), items) for venue, items in ordered.items()}
-
-
-def _around(seen: dict[int, tuple[list[datetime], list[Any]]], stay: Any,
-            margin: timedelta) -> list[Any]:  # fmt: skip
-    times, rows = seen.get(stay.venue_id, ([], []))
-    first = bisect_left(times, stay.scanned_at - margin)
-    return rows[first : bisect_right(times, stay.scanned_at + margin)]
+def _around(
+    seen: Seen, venue_id: int, at: datetime, margin: timedelta
+) -> list[tuple[datetime, int]]:
+    times, scans = seen.get(venue_id, ([], []))
+    return scans[bisect_left(times, at - margin) : bisect_right(times, at + margin)]
 
 
 def _venue_candidate(meeting: list[Any], texts: InstantTexts, *, secondary: bool) -> Candidate:
     """The candidate of a meeting (``_met``): its span, the evidence of its first stay."""
-    first, last, stay, other = meeting
+    first, last, stay, when, other = meeting
     evidence = {
         "venue_id": stay.venue_id,
         "venue_name": stay.venue_name or "",
         "case_scanned_at": texts(stay.scanned_at),
-        "contact_scanned_at": texts(other.scanned_at),
+        "contact_scanned_at": texts(when),
     }
-    return named(other.person_id, "venue", (first, last), evidence, secondary=secondary)
+    return named(other, "venue", (first, last), evidence, secondary=secondary)
 
 
 def transport(
