@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -162,6 +163,13 @@ class Person(CreatedAt, Base):
         # Name prefixes inside a grid or community: equality on the grid, then the name range.
         Index("ix_people_grid_name", "grid_code", "name", "id"),
         Index("ix_people_household_id", "household_id"),
+        # The records merged into a person (a trajectory reads their scans too): few rows.
+        Index(
+            "ix_people_merged_into",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+        ),
         # Sex, birth date, grid and the flags stay: the seven counts are built from them.
         retention(
             DeidentifyAfterEmergency(
