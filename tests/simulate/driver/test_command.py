@@ -243,7 +243,7 @@ def test_a_case_in_a_downgraded_grid_seals_it_again(session, settings, monkeypat
     found = [SimpleNamespace(person_id=p, sampled_at=at, case_no=f"C{p}", channel="fever_clinic")
              for p in (first, second)]  # fmt: skip
     monkeypatch.setattr(Command, "_new_cases", lambda self, session: iter(found))
-    monkeypatch.setattr(Command, "_close_venues", lambda self, session, case: 0)  # no trajectory
+    monkeypatch.setattr(Command, "_close_venues", lambda self, session, case, shut: set())
     with clock.frozen(driver.local(0, DAY_END)):
         declared, linked = driver.command.zone_new_cases(session, driver._date(0))
     standing = {

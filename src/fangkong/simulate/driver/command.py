@@ -62,7 +62,7 @@ from fangkong.venues.schemas import ClosureIn
 APPROVED = "指挥部批准 (simulated command office)"
 DISTRICT_DIGITS = 6
 COMMUNITY_DIGITS = 12
-SEVERITY = {"sealed": 3, "controlled": 2, "precaution": 1}
+STRICTEST_FIRST = list(ZoneKind)  # sealed, controlled, precaution
 AREAS = {
     ZoneKind.SEALED: ("封控区", "病例所在网格 (the case's grid)"),
     ZoneKind.CONTROLLED: ("管控区", "病例所在社区 (the case's community)"),
@@ -99,38 +99,38 @@ class Command:
         standing: dict[str, list[Zone]] = defaultdict(list)
         for zone in zones.active_zones(session, actor=self.actor):
             standing[zone.region_code].append(zone)
+        shut = set(venues.closed_venue_ids(session, actor=self.actor))
         declared = linked = 0
         for case in self._new_cases(session):
             grid = self.grid_of(case.person_id)
             self._call_rounds(grid[:DISTRICT_DIGITS], day, case.channel != UNDER_CONTROL)
             infection = CaseIn(person_id=case.person_id, infected_at=case.sampled_at,
                                case_ref=case.case_no)  # fmt: skip
-            self._close_venues(session, case)
+            shut |= self._close_venues(session, case, shut)
             for region, kind in ((grid, ZoneKind.SEALED),
                                  (grid[:COMMUNITY_DIGITS], ZoneKind.CONTROLLED)):  # fmt: skip
                 there = standing[region]
                 for zone in there:
                     zones.link_case(session, actor=self.actor, zone_id=zone.id, data=infection)
                 linked += len(there)
-                if not any(SEVERITY[zone.kind] >= SEVERITY[kind] for zone in there):
+                if not any(_as_strict(zone.kind, kind) for zone in there):
                     there.append(self._declare(session, region, kind, infection))
                     declared += 1
         return declared, linked
 
-    def _close_venues(self, session: Session, case: CaseOut) -> int:
+    def _close_venues(self, session: Session, case: CaseOut, shut: set[int]) -> set[int]:
         """Close, for ``CLOSE_DAYS``, the venues on the case's trajectory (its trace-back
-        window) that are open now, but hospitals; returns how many were closed."""
+        window) but those ``shut`` already and hospitals; returns the venues closed."""
         stops = trajectories.trajectory_of(session, actor=self.actor, case_id=case.id)
-        shut = set(venues.closed_venue_ids(session, actor=self.actor))
         until = clock.now() + timedelta(days=CLOSE_DAYS)
         data = ClosureIn(reason=f"{CLOSURE_REASON} {case.case_no}", until=until)
-        closed = 0
+        closed = set()
         for venue_id in sorted({s.venue_id for s in stops if s.venue_id is not None} - shut):
             ref = venues.venue_ref(session, venue_id)
             if ref is None or ref.type in KEEP_OPEN:
                 continue
             venues.close_venue(session, actor=self.actor, venue_id=venue_id, data=data)
-            closed += 1
+            closed.add(venue_id)
         return closed
 
     def _call_rounds(self, district: str, day: date, community: bool) -> None:
@@ -212,6 +212,11 @@ class Command:
                               opens_at="06:00", closes_at="22:00")  # fmt: skip
             self.sites[region] = sampling.create_site(session, actor=self.actor, data=data).id
         return self.sites[region]
+
+
+def _as_strict(kind: str, than: ZoneKind) -> bool:
+    """Is a zone of ``kind`` at least as strict as one of kind ``than``?"""
+    return STRICTEST_FIRST.index(ZoneKind(kind)) <= STRICTEST_FIRST.index(than)
 
 
 def by_household(roll: Roll) -> tuple[dict[int, list[int]], list[int]]:
